@@ -1,0 +1,3 @@
+from cetak.cli import main
+
+main()

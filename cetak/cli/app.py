@@ -1,0 +1,176 @@
+"""Top-level commands: init, ingest, records, status, demo-feed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlmodel import Session
+
+from cetak.cli.common import context, err, fail, out, print_json
+from cetak.lifecycle import STATE_LABELS, RecordState
+
+app = typer.Typer(
+    name="cetak",
+    help="Cetak: mesin produksi cetak KTP-el dan stok blangko Disdukcapil.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
+
+
+@app.command()
+def init(
+    regency: Annotated[str, typer.Option("--regency", help="Kode kabupaten, mis. 33.10")],
+    kecamatan_file: Annotated[
+        Path | None,
+        typer.Option("--kecamatan-file", help="CSV kecamatan untuk kabupaten di luar data bawaan"),
+    ] = None,
+) -> None:
+    """Siapkan atau perbarui basis data untuk kabupaten ini (aman diulang)."""
+    from cetak.db import engine_from_settings
+    from cetak.installation import RegencyChangeRefused, initialise
+    from cetak.regions import RegionDataError, load_regency
+    from cetak.settings import get_settings
+
+    try:
+        data = load_regency(regency, kecamatan_file)
+    except RegionDataError as exc:
+        fail(exc.message, 2)
+    settings = get_settings()
+    settings.ensure_dirs()
+    try:
+        served, changed = initialise(engine_from_settings(settings), data)
+    except RegencyChangeRefused as exc:
+        fail(
+            f"instalasi ini sudah melayani {exc.current} dan sudah berisi data; "
+            f"tidak dapat dialihkan ke {exc.wanted}"
+        )
+    what = "siap" if changed else "sudah siap, tidak ada perubahan"
+    out.print(
+        f"Instalasi {what}: {served.kabupaten} ({served.kode_wilayah}), "
+        f"{served.provinsi}, {len(served.kecamatan)} kecamatan, zona {served.timezone}."
+    )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Folder batch, .zip batch, atau folder inbox")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Terima batch PRR dari pusat dan tulis ACK ke outbox."""
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        fail(f"jalur tidak ditemukan: {', '.join(str(p) for p in missing)}", 2)
+    with context():
+        pass
+    from cetak.cli.ingest import run_ingest
+
+    acks = run_ingest([str(p.resolve()) for p in paths], show_progress=not json_out)
+    if json_out:
+        print_json(acks)
+        return
+    _print_acks(acks)
+
+
+def _print_acks(acks: list[dict]) -> None:
+    if not acks:
+        out.print("Tidak ada batch untuk diproses.")
+        return
+    table = Table(title="Hasil penerimaan batch PRR")
+    for col in ("Batch", "Status", "Antre", "Ditahan", "Duplikat", "Digantikan", "Karantina"):
+        table.add_column(col, justify="left" if col in ("Batch", "Status") else "right")
+    for ack in acks:
+        status = "DITERIMA" if ack["status"] == "ACCEPTED" else "[red]DITOLAK[/]"
+        quarantined = sum(ack["quarantined"].values())
+        table.add_row(
+            ack["batch_id"], status, str(ack["queued"]), str(ack["held"]),
+            str(ack["duplicate"]), str(ack["superseded"]), str(quarantined),
+        )
+    out.print(table)
+    for ack in acks:
+        if ack["reason"]:
+            out.print(f"[red]{ack['batch_id']} ditolak:[/] {ack['reason']}")
+        for code, n in ack["quarantined"].items():
+            out.print(f"  {ack['batch_id']}: karantina {code}: {n}")
+
+
+@app.command()
+def records(
+    state: Annotated[str | None, typer.Option("--state", help="Saring menurut status")] = None,
+    kecamatan: Annotated[
+        str | None, typer.Option("--kecamatan", help="Saring menurut kode kecamatan")
+    ] = None,
+    batch: Annotated[str | None, typer.Option("--batch", help="Saring menurut batch")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Daftar record PRR (NIK disamarkan kecuali di --json)."""
+    from cetak.queries import iter_records
+    from intake.nik import mask_nik
+
+    if state is not None and state not in {s.value for s in RecordState}:
+        fail(f"status '{state}' tidak dikenal; pilihan: {', '.join(s.value for s in RecordState)}", 2)
+    with context() as (_, engine, _served), Session(engine) as session:
+        rows = iter_records(session, state=state, kecamatan=kecamatan, batch_id=batch, limit=limit)
+        if json_out:
+            print_json(list(rows))
+            return
+        table = Table(title="Record PRR")
+        for col in ("PRR", "NIK", "Nama", "Kecamatan", "Status", "Alasan", "Batch"):
+            table.add_column(col, no_wrap=col in ("PRR", "NIK", "Kecamatan"))
+        n = 0
+        for r in rows:
+            n += 1
+            table.add_row(
+                r["prr_id"] or "-", mask_nik(r["nik"]), r["nama"], r["kode_kecamatan"],
+                STATE_LABELS[RecordState(r["state"])], r["reason"] or "", r["batch_id"],
+            )
+        out.print(table)
+        out.print(f"{n} record.")
+
+
+@app.command()
+def status(json_out: JsonOpt = False) -> None:
+    """Ringkasan: jumlah record per status."""
+    from cetak.queries import state_counts
+
+    with context() as (_, engine, served), Session(engine) as session:
+        counts = state_counts(session)
+    if json_out:
+        print_json({"kode_wilayah": served.kode_wilayah, "records": counts})
+        return
+    table = Table(title=f"Status record PRR — {served.kabupaten} ({served.kode_wilayah})")
+    table.add_column("Status")
+    table.add_column("Kode")
+    table.add_column("Jumlah", justify="right")
+    for state, n in counts.items():
+        table.add_row(STATE_LABELS[RecordState(state)], state, f"{n:,}".replace(",", "."))
+    out.print(table)
+
+
+@app.command("demo-feed")
+def demo_feed(
+    regency: Annotated[str, typer.Option("--regency")] = "33.10",
+    records: Annotated[int, typer.Option("--records", min=1)] = 1000,
+    out_dir: Annotated[Path, typer.Option("--out")] = Path("var/inbox"),
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 250,
+) -> None:
+    """Buat batch PRR sintetis (data rekaan) untuk demo dan uji."""
+    from cetak.regions import RegionDataError, load_regency
+    from intake.demofeed import generate_feed
+
+    try:
+        data = load_regency(regency)
+    except RegionDataError as exc:
+        fail(exc.message, 2)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    batches = generate_feed(
+        regency=data, records=records, out=out_dir, seed=seed, batch_size=batch_size
+    )
+    err.print(f"{len(batches)} batch sintetis ({records} record) ditulis ke {out_dir}.")

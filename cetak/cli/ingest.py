@@ -1,0 +1,36 @@
+"""Running the ``ingest`` flow from the CLI, with a progress bar for long batches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from cetak.cli.common import err, fail
+from intake import progress
+
+
+def run_ingest(paths: list[str], *, show_progress: bool) -> list[dict[str, Any]]:
+    from workflows.ingest import ingest
+
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not show_progress,
+    )
+    tasks: dict[str, Any] = {}
+
+    def hook(batch_id: str, done: int, total: int) -> None:
+        if batch_id not in tasks:
+            tasks[batch_id] = bar.add_task(f"Menyimpan {batch_id}", total=total)
+        bar.update(tasks[batch_id], completed=done)
+
+    try:
+        with bar, progress.reporting_to(hook):
+            return ingest(paths)
+    except Exception as exc:  # the engine itself failed: say so, exit non-zero
+        fail(f"proses penerimaan berhenti karena kesalahan sistem: {type(exc).__name__}: {exc}")

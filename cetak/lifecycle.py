@@ -1,0 +1,109 @@
+"""The life of one print-ready record, as a state machine (pure, no I/O).
+
+State identifiers are a contract: other code and outside tools rely on them.
+
+::
+
+    (new) ─► queued ─► scheduled ─► printed ─► ready ─► packed ─► dispatched ─► received ─► collected
+      │        ▲  ▲        │            │                                 │            │
+      │        │  └────────┴────────────┴──── card spoiled / lost: back to queued ──────┘
+      ├─► held ┘ (17th birthday)          scheduled/printed ─► needs_attention (3 failures)
+      ├─► quarantined
+      queued/held ─► superseded (a PERUBAHAN_DATA record replaced it)
+      anything not yet collected ─► cancelled
+
+Spoiled blanks and reprints belong to cards and stock, not to the record's
+state: a record whose card is spoiled goes back to ``queued``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RecordState(StrEnum):
+    QUEUED = "queued"
+    HELD = "held"
+    QUARANTINED = "quarantined"
+    SUPERSEDED = "superseded"
+    SCHEDULED = "scheduled"
+    PRINTED = "printed"
+    READY = "ready"
+    PACKED = "packed"
+    DISPATCHED = "dispatched"
+    RECEIVED = "received"
+    COLLECTED = "collected"
+    NEEDS_ATTENTION = "needs_attention"
+    CANCELLED = "cancelled"
+
+
+S = RecordState
+
+#: States a new record may be born in (intake outcomes).
+INITIAL_STATES: frozenset[RecordState] = frozenset({S.QUEUED, S.HELD, S.QUARANTINED})
+
+#: "Waits unprinted" in the feed spec.
+WAITING_STATES: frozenset[RecordState] = frozenset({S.QUEUED, S.HELD})
+
+#: A card exists (or existed) for the record.
+PRINTED_STATES: frozenset[RecordState] = frozenset(
+    {S.PRINTED, S.READY, S.PACKED, S.DISPATCHED, S.RECEIVED, S.COLLECTED}
+)
+
+TERMINAL_STATES: frozenset[RecordState] = frozenset({S.SUPERSEDED, S.COLLECTED, S.CANCELLED})
+
+TRANSITIONS: dict[RecordState, frozenset[RecordState]] = {
+    S.HELD: frozenset({S.QUEUED, S.SUPERSEDED, S.CANCELLED}),
+    S.QUEUED: frozenset({S.SCHEDULED, S.SUPERSEDED, S.NEEDS_ATTENTION, S.CANCELLED}),
+    S.QUARANTINED: frozenset({S.CANCELLED}),
+    S.SCHEDULED: frozenset({S.QUEUED, S.PRINTED, S.NEEDS_ATTENTION, S.CANCELLED}),
+    S.PRINTED: frozenset({S.READY, S.QUEUED, S.NEEDS_ATTENTION, S.CANCELLED}),
+    S.READY: frozenset({S.PACKED, S.QUEUED, S.CANCELLED}),
+    S.PACKED: frozenset({S.DISPATCHED, S.READY, S.QUEUED, S.CANCELLED}),
+    S.DISPATCHED: frozenset({S.RECEIVED, S.READY, S.QUEUED, S.CANCELLED}),
+    S.RECEIVED: frozenset({S.COLLECTED, S.READY, S.QUEUED, S.CANCELLED}),
+    S.NEEDS_ATTENTION: frozenset({S.QUEUED, S.CANCELLED}),
+    S.SUPERSEDED: frozenset(),
+    S.COLLECTED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+
+class IllegalTransition(ValueError):
+    """A state change the record's life does not allow."""
+
+    def __init__(self, from_state: RecordState | None, to_state: RecordState) -> None:
+        self.from_state = from_state
+        self.to_state = to_state
+        super().__init__(f"illegal transition {from_state} -> {to_state}")
+
+
+def can_transition(from_state: RecordState | None, to_state: RecordState) -> bool:
+    if from_state is None:
+        return to_state in INITIAL_STATES
+    return to_state in TRANSITIONS[RecordState(from_state)]
+
+
+def check_transition(from_state: RecordState | str | None, to_state: RecordState | str) -> None:
+    src = None if from_state is None else RecordState(from_state)
+    dst = RecordState(to_state)
+    if not can_transition(src, dst):
+        raise IllegalTransition(src, dst)
+
+
+#: Indonesian labels for people (dashboard, CLI tables).
+STATE_LABELS: dict[RecordState, str] = {
+    S.QUEUED: "antre cetak",
+    S.HELD: "ditahan (belum 17 tahun)",
+    S.QUARANTINED: "karantina",
+    S.SUPERSEDED: "digantikan",
+    S.SCHEDULED: "terjadwal",
+    S.PRINTED: "tercetak (menunggu QC)",
+    S.READY: "lolos QC",
+    S.PACKED: "dikemas",
+    S.DISPATCHED: "dikirim",
+    S.RECEIVED: "diterima kecamatan",
+    S.COLLECTED: "diambil pemohon",
+    S.NEEDS_ATTENTION: "perlu perhatian operator",
+    S.CANCELLED: "dibatalkan",
+}

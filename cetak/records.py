@@ -1,0 +1,77 @@
+"""Changing a record's state: always through here, always with its event row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from cetak.lifecycle import RecordState, check_transition
+from cetak.models import Record, RecordEvent, utcnow
+
+_REC = Record.__table__  # type: ignore[attr-defined]
+_EVT = RecordEvent.__table__  # type: ignore[attr-defined]
+
+
+def transition(
+    session: Session,
+    record_ids: Sequence[int],
+    to_state: RecordState,
+    *,
+    actor: str,
+    reason: str | None = None,
+    at: datetime | None = None,
+    extra: dict[str, object] | None = None,
+) -> int:
+    """Move records to ``to_state``, appending one event each; return how many moved.
+
+    Rows are locked (PostgreSQL ``FOR UPDATE``) in primary-key order, so
+    concurrent callers cannot deadlock; an illegal move raises
+    ``IllegalTransition`` and the caller's transaction rolls back whole.
+    ``extra`` sets further columns in the same statement (e.g. ``superseded_by``).
+    """
+    if not record_ids:
+        return 0
+    at = at or utcnow()
+    moved = 0
+    ids = sorted(set(record_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = sa.select(_REC.c.id, _REC.c.state).where(_REC.c.id.in_(chunk)).order_by(_REC.c.id)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        current = session.execute(query).all()
+        for _, state in current:
+            check_transition(state, to_state)
+        values: dict[str, object] = {"state": to_state.value, "updated_at": at, **(extra or {})}
+        session.execute(sa.update(_REC).where(_REC.c.id.in_([r.id for r in current])), values)
+        session.execute(
+            sa.insert(_EVT),
+            [
+                {
+                    "record_id": r.id,
+                    "from_state": r.state,
+                    "to_state": to_state.value,
+                    "at": at,
+                    "actor": actor,
+                    "reason": reason,
+                }
+                for r in current
+            ],
+        )
+        moved += len(current)
+    return moved
+
+
+def release_held(session: Session, *, today: date, actor: str) -> int:
+    """Queue every held record whose 17th birthday has come (``release_on <= today``)."""
+    ids = session.execute(
+        sa.select(_REC.c.id).where(
+            _REC.c.state == RecordState.HELD.value, _REC.c.release_on <= today
+        )
+    ).scalars().all()
+    return transition(
+        session, list(ids), RecordState.QUEUED, actor=actor, reason="berusia 17 tahun"
+    )

@@ -1,0 +1,133 @@
+"""Region codes (kode wilayah, Kemendagri) shipped with the project.
+
+The project states the public facts it needs in its own data files: the 38
+province codes (for the NIK province check) and the kecamatan of the five
+regencies of DOMAIN.md. Any other regency is loaded from a CSV shaped like the
+shipped ``kecamatan.csv`` (``cetak init --kecamatan-file``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+KECAMATAN_COLUMNS = (
+    "kode_kecamatan",
+    "kecamatan",
+    "kode_kabupaten",
+    "kabupaten",
+    "kode_provinsi",
+    "provinsi",
+)
+
+REGENCY_CODE = re.compile(r"^\d{2}\.\d{2}$")
+KECAMATAN_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
+
+# Indonesia's three time zones by province code: WIB (UTC+7), WITA (UTC+8), WIT (UTC+9).
+_WITA = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
+_WIT = {"81", "82", "91", "92", "93", "94", "95", "96"}
+
+
+def timezone_for_province(kode_provinsi: str) -> str:
+    """IANA zone of a province: the regency's own "today" is taken there."""
+    if kode_provinsi in _WIT:
+        return "Asia/Jayapura"
+    if kode_provinsi in _WITA:
+        return "Asia/Makassar"
+    return "Asia/Jakarta"
+
+
+@dataclass(frozen=True, slots=True)
+class Kecamatan:
+    kode: str
+    nama: str
+
+
+@dataclass(frozen=True, slots=True)
+class Regency:
+    kode: str  # "33.10"
+    nama: str  # "Kabupaten Klaten"
+    kode_provinsi: str
+    provinsi: str
+    kecamatan: tuple[Kecamatan, ...]
+
+    @property
+    def timezone(self) -> str:
+        return timezone_for_province(self.kode_provinsi)
+
+
+class RegionDataError(ValueError):
+    """A kecamatan file that cannot be used; ``message`` is for staff."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+@cache
+def provinces() -> dict[str, str]:
+    """Province code -> name."""
+    text = resources.files("cetak.data").joinpath("provinsi.csv").read_text(encoding="utf-8")
+    return {row["kode"]: row["nama"] for row in csv.DictReader(io.StringIO(text))}
+
+
+def parse_kecamatan_csv(text: str) -> dict[str, Regency]:
+    """All regencies in a kecamatan CSV (shape of the shipped file), by regency code."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in KECAMATAN_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise RegionDataError(f"Berkas kecamatan tidak memiliki kolom: {', '.join(missing)}")
+    rows: dict[str, list[dict[str, str]]] = {}
+    for line, row in enumerate(reader, start=2):
+        kode = (row.get("kode_kecamatan") or "").strip()
+        kab = (row.get("kode_kabupaten") or "").strip()
+        if not KECAMATAN_CODE.match(kode) or not REGENCY_CODE.match(kab) or not kode.startswith(
+            kab + "."
+        ):
+            raise RegionDataError(f"Baris {line}: kode kecamatan '{kode}' tidak valid")
+        rows.setdefault(kab, []).append(row)
+    regencies = {}
+    for kab, items in rows.items():
+        first = items[0]
+        regencies[kab] = Regency(
+            kode=kab,
+            nama=first["kabupaten"].strip(),
+            kode_provinsi=first["kode_provinsi"].strip(),
+            provinsi=first["provinsi"].strip(),
+            kecamatan=tuple(
+                Kecamatan(kode=r["kode_kecamatan"].strip(), nama=r["kecamatan"].strip())
+                for r in sorted(items, key=lambda r: r["kode_kecamatan"])
+            ),
+        )
+    return regencies
+
+
+@cache
+def shipped_regencies() -> dict[str, Regency]:
+    text = resources.files("cetak.data").joinpath("kecamatan.csv").read_text(encoding="utf-8")
+    return parse_kecamatan_csv(text)
+
+
+def load_regency(kode: str, kecamatan_file: Path | None = None) -> Regency:
+    """The regency ``kode`` from the shipped data or from ``kecamatan_file``."""
+    if not REGENCY_CODE.match(kode):
+        raise RegionDataError(f"Kode kabupaten '{kode}' tidak valid; contoh: 33.10")
+    if kecamatan_file is not None:
+        try:
+            text = kecamatan_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RegionDataError(f"Berkas kecamatan tidak dapat dibaca: {exc}") from exc
+        found = parse_kecamatan_csv(text)
+    else:
+        found = shipped_regencies()
+    if kode not in found:
+        where = "berkas itu" if kecamatan_file else "data bawaan (33.10, 33.20, 14.09, 64.08, 35.26)"
+        raise RegionDataError(
+            f"Kabupaten {kode} tidak ada di {where}; gunakan --kecamatan-file untuk kabupaten lain"
+        )
+    return found[kode]

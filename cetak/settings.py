@@ -1,0 +1,60 @@
+"""One settings object, read from the environment once and passed into code."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of one Cetak installation.
+
+    ``CETAK_HOME`` holds the SQLite database (by default), the archive of
+    deliveries from central, rejected deliveries, the outbox of ACKs and later
+    the alerts, receipts and reports.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="CETAK_", extra="ignore")
+
+    home: Path = Field(default=Path("var"))
+    database_url: str | None = None
+    sqlite_busy_timeout_ms: int = 30_000
+    insert_chunk_size: int = 2_000
+
+    @cached_property
+    def resolved_home(self) -> Path:
+        return self.home.expanduser().resolve()
+
+    @property
+    def url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.resolved_home / 'cetak.db'}"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.resolved_home / "archive"
+
+    @property
+    def inbox_dir(self) -> Path:
+        """Where deliveries from central are dropped (flash disk copies, downloads)."""
+        return self.resolved_home / "inbox"
+
+    @property
+    def rejected_dir(self) -> Path:
+        return self.resolved_home / "rejected"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.resolved_home / "outbox"
+
+    def ensure_dirs(self) -> None:
+        for d in (self.resolved_home, self.inbox_dir, self.archive_dir, self.rejected_dir, self.outbox_dir):
+            d.mkdir(parents=True, exist_ok=True)
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""The PRR feed from central: checking deliveries, deciding each record's outcome, ACKs."""

@@ -1,0 +1,35 @@
+"""Structured errors of the intake, translated into staff messages at the edge."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RejectCode(StrEnum):
+    """Why a whole batch was rejected (all or nothing, nothing of it stored)."""
+
+    MANIFEST_MISSING = "MANIFEST_MISSING"
+    MANIFEST_INVALID = "MANIFEST_INVALID"
+    WRONG_REGENCY = "WRONG_REGENCY"
+    RECORDS_MISSING = "RECORDS_MISSING"
+    DIGEST_MISMATCH = "DIGEST_MISMATCH"
+    ROW_COUNT_MISMATCH = "ROW_COUNT_MISMATCH"
+    NOT_UTF8 = "NOT_UTF8"
+    MISSING_COLUMN = "MISSING_COLUMN"
+    CSV_UNREADABLE = "CSV_UNREADABLE"
+    ZIP_UNSAFE_PATH = "ZIP_UNSAFE_PATH"
+    ZIP_CORRUPT = "ZIP_CORRUPT"
+    NOT_A_BATCH = "NOT_A_BATCH"
+
+
+class BatchRejected(Exception):
+    """The batch breaks a batch-level rule of the feed spec.
+
+    ``message`` is Bahasa Indonesia for the print room and goes into the ACK's
+    ``reason``; it never holds personal data.
+    """
+
+    def __init__(self, code: RejectCode, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(f"{code}: {message}")

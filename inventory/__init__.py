@@ -1,0 +1,1 @@
+"""Blank-card stock and distribution of printed cards (issues: blank stock, distribution)."""

@@ -1,0 +1,1 @@
+"""Card printers: rendering, drivers and the print scheduler (issue: print production)."""

@@ -1,0 +1,124 @@
+"""Fixtures: a fresh database on SQLite and on a real PostgreSQL, a Cetak home, Prefect."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from pgserver import PgServer, find_bindir  # noqa: E402
+
+from cetak.db import make_engine, migrate  # noqa: E402
+from cetak.installation import ServedRegency, initialise  # noqa: E402
+from cetak.regions import load_regency  # noqa: E402
+from cetak.settings import Settings  # noqa: E402
+
+_db_names = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    bindir = find_bindir()
+    if bindir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed; .ci/run must install it")
+        pytest.skip("PostgreSQL binaries not found (apt-get install postgresql)")
+    server = PgServer(bindir)
+    server.start()
+    # A migrated template: each test gets its own database copied from it.
+    admin = sa.create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql("CREATE DATABASE cetak_template")
+    engine = make_engine(server.url("cetak_template"))
+    migrate(engine)
+    engine.dispose()
+    yield server
+    admin.dispose()
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "cetak.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+def _new_pg_database(server: PgServer) -> str:
+    name = f"t{os.getpid()}_{next(_db_names)}"
+    admin = sa.create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE cetak_template")
+    admin.dispose()
+    return server.url(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, migrated database: every test using it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        shutil.copy(template, tmp_path / "cetak.db")
+        return f"sqlite:///{tmp_path / 'cetak.db'}"
+    return _new_pg_database(request.getfixturevalue("pg_server"))
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A fresh SQLite database only (for tests that are about the embedded default)."""
+    shutil.copy(sqlite_template, tmp_path / "cetak.db")
+    return f"sqlite:///{tmp_path / 'cetak.db'}"
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> str:
+    return _new_pg_database(pg_server)
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[sa.Engine]:
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def home(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """CETAK_HOME and CETAK_DATABASE_URL pointing at this test's own places."""
+    root = tmp_path / "home"
+    monkeypatch.setenv("CETAK_HOME", str(root))
+    monkeypatch.setenv("CETAK_DATABASE_URL", db_url)
+    settings = Settings()
+    settings.ensure_dirs()
+    return settings
+
+
+@pytest.fixture
+def served(engine: sa.Engine) -> ServedRegency:
+    """An installation serving Klaten (33.10)."""
+    installation, _ = initialise(engine, load_regency("33.10"))
+    return installation
+
+
+@pytest.fixture(scope="session")
+def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One Prefect test server for the session; its URL for subprocesses too."""
+    os.environ.setdefault("PREFECT_HOME", str(tmp_path_factory.mktemp("prefect-home")))
+    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield str(PREFECT_API_URL.value())
