@@ -104,11 +104,12 @@ class Record(SQLModel, table=True):
         sa.Index("ix_record_state_kecamatan", "state", "kode_kecamatan"),
         sa.Index("ix_record_nik_state", "nik", "state"),
         sa.Index("ix_record_state_release", "state", "release_on"),
+        sa.UniqueConstraint("batch_id", "row_number", name="uq_record_batch_row"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     prr_id: str | None = Field(default=None, unique=True, max_length=64)
-    batch_id: str = Field(foreign_key="batch.batch_id", index=True, max_length=100)
+    batch_id: str = Field(foreign_key="batch.batch_id", max_length=100)
     row_number: int
     nik: str = Field(max_length=64)
     nama: str = Field(sa_type=sa.Text)

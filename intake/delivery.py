@@ -64,21 +64,50 @@ class FolderDelivery:
         self.path = path
         self.name = path.name
         self._root = os.path.realpath(path)
+        self._files: dict[str, str] | None = None
+
+    def _index(self) -> dict[str, str]:
+        """Relative path -> real path of every regular file inside the batch.
+
+        Built once per delivery (a batch has a photo per record). Links are
+        followed only to a regular file that stays inside the batch folder.
+        """
+        files: dict[str, str] = {}
+        root = self._root
+        for dirpath, _dirs, names in os.walk(root):
+            rel_dir = os.path.relpath(dirpath, root)
+            for name in names:
+                full = os.path.join(dirpath, name)
+                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+                if os.path.islink(full):
+                    full = os.path.realpath(full)
+                    if os.path.commonpath([root, full]) != root:
+                        continue
+                try:
+                    if stat.S_ISREG(os.stat(full).st_mode):
+                        files[rel] = full
+                except OSError:
+                    continue
+        return files
 
     def _resolve(self, rel: str) -> str | None:
         norm = safe_relpath(rel)
         if norm is None:
             return None
+        if "/" not in norm and self._files is None:
+            return self._resolve_one(norm)  # manifest.json, records.csv: no need to index
+        if self._files is None:
+            self._files = self._index()
+        return self._files.get(norm)
+
+    def _resolve_one(self, norm: str) -> str | None:
         full = os.path.realpath(os.path.join(self._root, norm))
-        # Links are followed, but only to a target that stays inside the batch folder.
         if os.path.commonpath([self._root, full]) != self._root:
             return None
         try:
-            if not stat.S_ISREG(os.stat(full).st_mode):
-                return None
+            return full if stat.S_ISREG(os.stat(full).st_mode) else None
         except OSError:
             return None
-        return full
 
     def open(self, rel: str) -> IO[bytes] | None:
         full = self._resolve(rel)

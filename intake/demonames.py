@@ -1,4 +1,5 @@
-"""Word lists for the synthetic PRR feed (``intake.demofeed``).
+"""Who lives where, for the synthetic PRR feed (``intake.demofeed``): word lists and the
+small amount of regional knowledge built on them (``Place``, ``person_name``).
 
 Every person generated from these lists is fictional: names are drawn and combined at
 random. The lists follow naming habits by region and generation: one-word names are
@@ -7,6 +8,11 @@ common among older Javanese, Madurese and Malay residents, while people born sin
 """
 
 from __future__ import annotations
+
+import random
+from itertools import accumulate
+
+from cetak.regions import Regency, shipped_regencies
 
 # --- names by ethnic profile ------------------------------------------------------------
 # single_*: one-word names (mostly older generations); old_* + last_*: two-word names of
@@ -445,11 +451,186 @@ PROVINCE_PROFILE = {
     **dict.fromkeys(("71", "72", "73", "74", "75", "76"), "bugis"),
 }
 
-# Foreign residents (WNA) with a permanent stay permit: rare in a regency feed.
-WNA_FIRST_M = ("DAVID", "MICHAEL", "HIROSHI", "KENJI", "WEI", "RAJESH", "PIETER", "THOMAS",
-               "JUN HO", "CARLOS")
-WNA_FIRST_F = ("ANNA", "YUKI", "MEI LING", "SARAH", "EMMA", "PRIYA", "SOFIA", "HANNA")
-WNA_LAST = ("TANAKA", "NAKAMURA", "CHEN", "WANG", "KUMAR", "MULLER", "JANSSEN", "BROWN",
-            "LEE", "KIM", "CRUZ", "SANTOS")
-WNA_TOWNS = ("TOKYO", "OSAKA", "SEOUL", "MANILA", "KUALA LUMPUR", "SINGAPURA", "TAIPEI",
-             "MUMBAI", "AMSTERDAM", "SYDNEY", "MELBOURNE", "BERLIN")
+# Foreign residents (WNA) with a permanent stay permit, rare in a regency feed: by origin,
+# male and female given names, family names, birthplaces.
+WNA = (
+    (("HIROSHI", "KENJI", "TAKESHI"), ("YUKI", "AYAKO", "MEGUMI"),
+     ("TANAKA", "NAKAMURA", "SATO"), ("TOKYO", "OSAKA", "NAGOYA")),
+    (("JUN HO", "MIN SU", "SEONG HO"), ("JI YEON", "SO YEON", "HYE JIN"),
+     ("KIM", "LEE", "PARK"), ("SEOUL", "BUSAN")),
+    (("WEI MING", "JIAN", "HAO"), ("MEI LING", "XIU YING", "LI NA"),
+     ("CHEN", "WANG", "LIN"), ("TAIPEI", "GUANGZHOU", "XIAMEN")),
+    (("JOSE", "MARK ANTHONY", "RAMON"), ("MARIA LUISA", "JOY", "CRISTINA"),
+     ("SANTOS", "CRUZ", "REYES"), ("MANILA", "CEBU", "DAVAO")),
+    (("RAJESH", "ARJUN", "VIKRAM"), ("PRIYA", "ANJALI", "DEEPA"),
+     ("KUMAR", "SHARMA", "NAIR"), ("MUMBAI", "CHENNAI", "KOCHI")),
+    (("PIETER", "JAN", "WILLEM"), ("ANNA", "SOPHIE", "EMMA"),
+     ("DE VRIES", "JANSSEN", "VAN DIJK"), ("AMSTERDAM", "UTRECHT", "ROTTERDAM")),
+    (("MICHAEL", "DAVID", "THOMAS"), ("SARAH", "EMILY", "HANNAH"),
+     ("BROWN", "WILSON", "TAYLOR"), ("SYDNEY", "MELBOURNE", "PERTH")),
+)
+WNA_AGAMA = (("KRISTEN", 30), ("KATOLIK", 25), ("BUDDHA", 20), ("ISLAM", 15), ("HINDU", 10))
+WNA_JOBS = ("KARYAWAN SWASTA", "WIRASWASTA", "DOSEN", "PENSIUNAN", "MENGURUS RUMAH TANGGA")
+
+# Words that mark a Muslim name: a Christian resident's name does not carry them.
+ISLAMIC_WORDS = frozenset((
+    "MUHAMMAD", "MOHAMMAD", "AHMAD", "MOH.", "MUH.", "ACH.", "ABD.", "ABDUL", "SITI", "SITTI",
+    "NUR", "NURUL", "FATIMAH", "AMINAH", "KHASANAH", "MUNAWAROH", "ROHMAH", "KHOIRUNNISA",
+    "HIDAYATULLAH", "AISYAH", "ZAINULLAH", "AZZAHRA", "NURHALIZA",
+))
+
+# --- drawing from the lists --------------------------------------------------------------
+
+Table = tuple[tuple[str, ...], list[float]]  # values and cumulative weights
+
+
+def table(pairs) -> Table:
+    values, weights = zip(*pairs, strict=True)
+    return tuple(values), list(accumulate(weights))
+
+
+def pick(rng: random.Random, weighted: Table) -> str:
+    return rng.choices(weighted[0], cum_weights=weighted[1])[0]
+
+
+_AGAMA_TABLES = {profile: table(pairs) for profile, pairs in AGAMA.items()}
+_CHRISTIAN = ("KRISTEN", "KATOLIK")
+
+
+def religion(rng: random.Random, profile: str) -> str:
+    return pick(rng, _AGAMA_TABLES[profile])
+
+
+def marital_status(rng: random.Random, age: int, female: bool) -> str:
+    if age < 17:  # a married 16-year-old must hold a KTP: queued, not held
+        return "KAWIN" if rng.random() < 0.05 else "BELUM KAWIN"
+    if age < 22:
+        weights = (82, 17, 1, 0) if female else (91, 9, 0, 0)
+    elif age < 30:
+        weights = (40, 56, 3, 1) if female else (50, 47, 2.5, 0.5)
+    elif age < 60:
+        weights = (5, 80, 6, 9) if female else (6, 87, 4, 3)
+    else:
+        weights = (2, 45, 3, 50) if female else (2, 80, 3, 15)
+    return rng.choices(("BELUM KAWIN", "KAWIN", "CERAI HIDUP", "CERAI MATI"), weights)[0]
+
+
+def person_name(rng: random.Random, profile: str, female: bool, year: int, agama: str) -> str:
+    """A fictional name in the habits of ``profile`` for someone born in ``year``."""
+    lists, s = PROFILES[profile], "f" if female else "m"
+    if profile == "dayak" and agama not in _CHRISTIAN:
+        return rng.choice(lists[f"single_{s}"])
+    single, three = (0.65, 0.0) if year < 1965 else (0.25, 0.15) if year < 1990 else (0.03, 0.5)
+    first, last = ("old", "last") if year < 1990 else ("new", "newlast")
+    r = rng.random()
+    if r < single:
+        name = rng.choice(lists[f"single_{s}"])
+    else:
+        words = [rng.choice(lists[f"{first}_{s}"])]
+        if r > 1 - three:
+            second = rng.choice(lists[f"{first}_{s}"])
+            if second != words[0]:
+                words.append(second)
+        words.append(rng.choice(lists[f"{last}_{s}"]))
+        name = " ".join(words)
+    words = name.split()
+    if agama in _CHRISTIAN and profile != "dayak" and (
+        rng.random() < 0.6 or not ISLAMIC_WORDS.isdisjoint(words)
+    ):  # a baptismal name before a local one
+        local = words[-1]
+        while local in ISLAMIC_WORDS:
+            local = rng.choice(lists[f"single_{s}"])
+        name = f"{rng.choice(CHRISTIAN_F if female else CHRISTIAN_M)} {local}"
+    return name
+
+
+_WNA_AGAMA = table(WNA_AGAMA)
+
+
+def foreigner(rng: random.Random, female: bool) -> tuple[str, str, str, str]:
+    """nama, tempat_lahir, agama, pekerjaan of a foreign resident."""
+    males, females, families, towns = rng.choice(WNA)
+    nama = f"{rng.choice(females if female else males)} {rng.choice(families)}"
+    job = rng.choice(WNA_JOBS[:-1] if not female else WNA_JOBS)
+    return nama, rng.choice(towns), pick(rng, _WNA_AGAMA), job
+
+
+class Place:
+    """What the demo feed needs to know about one regency, derived once."""
+
+    def __init__(self, regency: Regency) -> None:
+        cfg = REGENCIES.get(regency.kode) or self._fallback(regency)
+        self.digits = regency.kode.replace(".", "")
+        self.town, self.nearby = cfg["town"], cfg["nearby"]
+        self.profiles = table(cfg["profiles"])
+        self.main = cfg["profiles"][0][0]
+        key = cfg.get("villages") or (self.main if self.main in VILLAGES else "kaltim")
+        self.hamlets, self.javanese = HAMLETS[key], key == "jawa"
+        self.kecamatan = [k.kode for k in regency.kecamatan]
+        self.kec_names = [k.nama.upper() for k in regency.kecamatan]
+        self.urban = {k.kode for k in regency.kecamatan if k.nama in cfg["urban"]}
+        self.villages: dict[str, list[str]] = {}
+        weights = []
+        for kode in self.kecamatan:
+            local = random.Random(f"villages:{kode}")  # the same whatever the seed
+            self.villages[kode] = local.sample(VILLAGES[key], 10)
+            weights.append((2.0 if kode in self.urban else 1.0) * local.uniform(0.6, 1.4))
+        self.kec_table: Table = (tuple(self.kecamatan), list(accumulate(weights)))
+        # Well-shaped kecamatan codes of other regencies (movers' NIKs, UNKNOWN_KECAMATAN).
+        self.foreign = [k.kode for r in shipped_regencies().values() if r.kode != regency.kode
+                        for k in r.kecamatan]
+        if not self.foreign:
+            other = f"{regency.kode_provinsi}.{int(regency.kode[3:]) % 99 + 1:02d}"
+            self.foreign = [f"{other}.{i:02d}" for i in range(1, 11)]
+        extra = cfg.get("jobs", {})
+
+        def jobs(base, boost=True) -> Table:
+            merged = dict(base)
+            for job, weight in extra.items() if boost else ():
+                merged[job] = merged.get(job, 0) + weight
+            return table(merged.items())
+
+        self.jobs_young, self.jobs_old = jobs(JOBS_YOUNG, False), jobs(JOBS_OLD)
+        self.jobs_male, self.jobs_wife = jobs(JOBS_MALE), jobs(JOBS_FEMALE)
+        self.jobs_single_woman = jobs(dict(JOBS_FEMALE, **{"MENGURUS RUMAH TANGGA": 4}).items())
+
+    @staticmethod
+    def _fallback(regency: Regency) -> dict:
+        town = regency.nama.upper().removeprefix("KABUPATEN ").removeprefix("KOTA ")
+        profile = PROVINCE_PROFILE.get(regency.kode_provinsi, "jawa")
+        return {"town": town, "nearby": BIG_CITIES[:6], "profiles": ((profile, 1.0),),
+                "urban": tuple(k.nama for k in regency.kecamatan if k.nama.upper() == town)}
+
+    def birthplace(self, rng: random.Random, profile: str, year: int) -> str:
+        r = rng.random()
+        if profile != self.main and r > (0.7 if year >= 1995 else 0.3):  # born before moving
+            return rng.choice(ORIGIN_TOWNS[profile] if r < 0.9 else BIG_CITIES)
+        if r < 0.08:
+            return rng.choice(self.kec_names)
+        if r < 0.8:
+            return self.town
+        return rng.choice(self.nearby if r < 0.96 else BIG_CITIES)
+
+    def address(self, rng: random.Random, kec: str) -> tuple[str, str, str]:
+        """alamat, rt, rw: streets in town, hamlets in the villages."""
+        if kec in self.urban or rng.random() < 0.12:
+            street = f"JL. {rng.choice(STREETS)} NO. {rng.randint(1, 150)}"
+            return street, str(rng.randint(1, 15)), str(rng.randint(1, 20))
+        hamlet = rng.choice(self.hamlets)
+        alamat = f"DUSUN {hamlet}"
+        if self.javanese:
+            alamat = rng.choice((f"DK. {hamlet}", alamat, hamlet))
+        rt = rng.randint(1, 6) if rng.random() < 0.95 else rng.randint(7, 30)
+        return alamat, str(rt), str(rng.randint(1, 12))
+
+    def job(self, rng: random.Random, age: int, female: bool, status: str) -> str:
+        if age < 17:
+            return "PELAJAR/MAHASISWA" if rng.random() < 0.92 else "BELUM/TIDAK BEKERJA"
+        if age < 25 and status == "BELUM KAWIN":
+            return pick(rng, self.jobs_young)
+        if age >= 60:
+            job = pick(rng, self.jobs_old)
+            return "PETANI/PEKEBUN" if job == "MENGURUS RUMAH TANGGA" and not female else job
+        if not female:
+            return pick(rng, self.jobs_male)
+        return pick(rng, self.jobs_wife if status != "BELUM KAWIN" else self.jobs_single_woman)

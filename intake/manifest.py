@@ -34,8 +34,11 @@ def read_batch_id(data: bytes | None) -> str | None:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
-    if isinstance(doc, dict) and isinstance(doc.get("batch_id"), str):
-        return doc["batch_id"]
+    batch_id = doc.get("batch_id") if isinstance(doc, dict) else None
+    # Only a well-formed id can have been accepted (and only one can be stored or queried:
+    # PostgreSQL text cannot hold NUL); anything else is reported under the delivery's name.
+    if isinstance(batch_id, str) and BATCH_ID.match(batch_id):
+        return batch_id
     return None
 
 

@@ -148,11 +148,21 @@ def _unprintable(char: str) -> bool:
     return unicodedata.category(char)[0] == "C" or char in "\u2028\u2029"
 
 
+# Fast path for the usual all-ASCII value: its only unprintable characters are C0 and DEL.
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _has_unprintable(value: str) -> bool:
+    if value.isascii():
+        return _ASCII_CONTROL.search(value) is not None
+    return any(map(_unprintable, value))
+
+
 def _text(limit: int) -> Callable[[str], str | None]:
     def rule(value: str) -> str | None:
         if len(value) > limit:
             return f"lebih dari {limit} karakter"
-        return _MSG_UNPRINTABLE if any(map(_unprintable, value)) else None
+        return _MSG_UNPRINTABLE if _has_unprintable(value) else None
 
     return rule
 
@@ -161,11 +171,14 @@ def _name_char(char: str) -> bool:
     return char.isalpha() or char in _NAME_PUNCTUATION or unicodedata.category(char)[0] == "M"
 
 
+_ASCII_NAME = re.compile(r"[A-Za-z' .,-]*")
+
+
 def _nama_rule(value: str) -> str | None:
     limit = _TEXT_LIMITS["nama"]
     if len(value) > limit:
         return f"lebih dari {limit} karakter"
-    if not all(map(_name_char, value)):
+    if not (_ASCII_NAME.fullmatch(value) if value.isascii() else all(map(_name_char, value))):
         return "hanya boleh huruf, spasi dan tanda ' . , -"
     if not any(char.isalpha() for char in value):
         return "harus memuat huruf"

@@ -199,11 +199,12 @@ def _record_row(
     batch_id: str, number: int, values: dict[str, str], outcome: Outcome, birth: date | None
 ) -> dict[str, Any]:
     prr_id = values["prr_id"]
-    row: dict[str, Any] = dict(values)
+    # A quarantined row keeps what central sent, but PostgreSQL text cannot hold NUL.
+    row: dict[str, Any] = {k: v.replace("\x00", "\ufffd") for k, v in values.items()}
     row.update(
-        prr_id=prr_id if 0 < len(prr_id) <= MAX_KEY_CHARS else None,
-        nik=_clip(values["nik"]),
-        kode_kecamatan=_clip(values["kode_kecamatan"]),
+        prr_id=row["prr_id"] if 0 < len(prr_id) <= MAX_KEY_CHARS else None,
+        nik=_clip(row["nik"]),
+        kode_kecamatan=_clip(row["kode_kecamatan"]),
         batch_id=batch_id,
         row_number=number,
         birth_date=birth,
@@ -240,20 +241,28 @@ class _Writer:
     def flush(self) -> None:
         if not self.rows:
             return
-        ids = self.session.execute(
-            sa.insert(_REC).returning(_REC.c.id, sort_by_parameter_order=True), self.rows
-        ).scalars().all()
+        # A plain executemany (RETURNING would send row by row on SQLite); the new
+        # ids are read back by (batch, row number), which is unique.
+        self.session.execute(sa.insert(_REC), self.rows)
+        batch_id = self.rows[0]["batch_id"]
+        first, last = self.rows[0]["row_number"], self.rows[-1]["row_number"]
+        ids = dict(
+            self.session.execute(
+                sa.select(_REC.c.row_number, _REC.c.id).where(
+                    _REC.c.batch_id == batch_id, _REC.c.row_number.between(first, last)
+                )
+            ).all()
+        )
         photos = [
-            {"record_id": rid, "content": p[0], "media_type": p[1]}
-            for rid, p in zip(ids, self.photos, strict=True)
+            {"record_id": ids[row["row_number"]], "content": p[0], "media_type": p[1]}
+            for row, p in zip(self.rows, self.photos, strict=True)
             if p is not None
         ]
         if photos:
             self.session.execute(sa.insert(_PHOTO), photos)
-        wanted = {n for n, _, _ in self.supersede}
-        for rid, row in zip(ids, self.rows, strict=True):
-            if row["row_number"] in wanted:
-                self.new_ids[row["row_number"]] = rid
+        for number, _, _ in self.supersede:
+            if first <= number <= last:
+                self.new_ids[number] = ids[number]
         self.rows, self.photos = [], []
 
 
@@ -348,7 +357,9 @@ def store_batch(
 
             prr_ids, niks = _keys_pass(delivery)
             seen_before = _existing(
-                session, _REC.c.prr_id, sorted({p for p in prr_ids if 0 < len(p) <= MAX_KEY_CHARS})
+                session,
+                _REC.c.prr_id,
+                sorted({p for p in prr_ids if 0 < len(p) <= MAX_KEY_CHARS and "\x00" not in p}),
             )
             duplicate = bytearray(len(prr_ids))
             seen: set[str] = set()
@@ -361,7 +372,7 @@ def store_batch(
                     seen.add(prr_id)
                 nik_rows[nik] += 1
             del prr_ids, niks, seen, seen_before
-            lookups = sorted(n for n in nik_rows if len(n) == 16)
+            lookups = sorted(n for n in nik_rows if len(n) == 16 and n.isascii() and n.isdigit())
             waiting, printed = _nik_standing(session, lookups)
 
             counts: Counter[str] = Counter()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 09:59:14.850837
+Create Date: 2026-11-24
 """
 
 from collections.abc import Sequence
@@ -108,10 +108,10 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['batch_id'], ['batch.batch_id'], ),
     sa.ForeignKeyConstraint(['superseded_by'], ['record.id'], ),
     sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('batch_id', 'row_number', name='uq_record_batch_row'),
     sa.UniqueConstraint('prr_id')
     )
     with op.batch_alter_table('record', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_record_batch_id'), ['batch_id'], unique=False)
         batch_op.create_index('ix_record_nik_state', ['nik', 'state'], unique=False)
         batch_op.create_index('ix_record_state_kecamatan', ['state', 'kode_kecamatan'], unique=False)
         batch_op.create_index('ix_record_state_release', ['state', 'release_on'], unique=False)
@@ -153,7 +153,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_record_state_release')
         batch_op.drop_index('ix_record_state_kecamatan')
         batch_op.drop_index('ix_record_nik_state')
-        batch_op.drop_index(batch_op.f('ix_record_batch_id'))
 
     op.drop_table('record')
     with op.batch_alter_table('kecamatan', schema=None) as batch_op:

@@ -1,0 +1,74 @@
+"""`make bench`: run the benchmarks and append their figures to bench/RESULTS.md."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+
+def machine() -> str:
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (
+        f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores, {mem}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def main() -> None:
+    import ingest_bench
+
+    records = int(os.environ.get("BENCH_RECORDS", "200000"))
+    work = Path(os.environ.get("BENCH_WORK", HERE / "out"))
+    print(f"ingest: generating and ingesting {records:,} records ...", flush=True)
+    r = ingest_bench.run(records, work / "ingest")
+    q = sum(r["ack"]["quarantined"].values())
+    lines = [
+        f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}",
+        "",
+        f"### Ingest of one {r['records']:,}-record batch (SQLite)",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| floor: bare `sqlite3` `executemany` of the same rows | {r['floor_s']:.2f} s "
+        f"({r['floor_rps']:,.0f} rows/s) |",
+        f"| Cetak validated ingest (digest, parse, rules, photos, records, events, ACK) "
+        f"| {r['ingest_s']:.2f} s ({r['ingest_rps']:,.0f} records/s) |",
+        f"| ratio to floor (goal ≤ 3×) | {r['ratio']:.2f}× |",
+        f"| peak memory of the ingest process (goal < 400 MB) | {r['peak_mb']:.0f} MB |",
+        f"| outcome | queued {r['ack']['queued']:,}, held {r['ack']['held']:,}, "
+        f"quarantined {q:,}, duplicate {r['ack']['duplicate']:,} |",
+        f"| (generating the batch with photos) | {r['generate_s']:.1f} s |",
+        "",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    results = HERE / "RESULTS.md"
+    if not results.exists():
+        results.write_text("# Benchmark results\n\nNewest first; written by `make bench`.\n\n")
+    head, _, rest = results.read_text().partition("\n\n## ")
+    body = f"{head}\n\n{text}\n" + (f"## {rest}" if rest else "")
+    results.write_text(body)
+
+
+if __name__ == "__main__":
+    main()
