@@ -71,7 +71,10 @@ def run(records: int, work: Path) -> dict:
     work.mkdir(parents=True)
     t0 = time.perf_counter()
     (batch,) = generate_feed(
-        regency=load_regency("33.10"), records=records, out=work / "feed", seed=2026,
+        regency=load_regency("33.10"),
+        records=records,
+        out=work / "feed",
+        seed=2026,
         batch_size=records,
     )
     generated = time.perf_counter() - t0
@@ -79,8 +82,12 @@ def run(records: int, work: Path) -> dict:
     env = dict(os.environ, CETAK_HOME=str(work / "home"))
     env.pop("CETAK_DATABASE_URL", None)
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(batch.path)], env=env, capture_output=True, text=True,
-        check=True, cwd=ROOT,
+        [sys.executable, "-c", CHILD, str(batch.path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     child = json.loads(proc.stdout.strip().splitlines()[-1])
     return {

@@ -4,13 +4,13 @@ State identifiers are a contract: other code and outside tools rely on them.
 
 ::
 
-    (new) ─► queued ─► scheduled ─► printed ─► ready ─► packed ─► dispatched ─► received ─► collected
-      │        ▲  ▲        │            │                                 │            │
-      │        │  └────────┴────────────┴──── card spoiled / lost: back to queued ──────┘
-      ├─► held ┘ (17th birthday)          scheduled/printed ─► needs_attention (3 failures)
-      ├─► quarantined
-      queued/held ─► superseded (a PERUBAHAN_DATA record replaced it)
-      anything not yet collected ─► cancelled
+    (new) -> queued -> scheduled -> printed -> ready -> packed -> dispatched
+          -> received -> collected
+    (new) -> held -> queued (17th birthday);  (new) -> quarantined
+    queued/held -> superseded (a PERUBAHAN_DATA record replaced it)
+    scheduled/printed/ready/.../received -> queued (card spoiled or lost: reprint)
+    queued/scheduled/printed -> needs_attention (failed three times)
+    anything not yet collected -> cancelled
 
 Spoiled blanks and reprints belong to cards and stock, not to the record's
 state: a record whose card is spoiled goes back to ``queued``.

@@ -67,11 +67,15 @@ def transition(
 
 def release_held(session: Session, *, today: date, actor: str) -> int:
     """Queue every held record whose 17th birthday has come (``release_on <= today``)."""
-    ids = session.execute(
-        sa.select(_REC.c.id).where(
-            _REC.c.state == RecordState.HELD.value, _REC.c.release_on <= today
+    ids = (
+        session.execute(
+            sa.select(_REC.c.id).where(
+                _REC.c.state == RecordState.HELD.value, _REC.c.release_on <= today
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     return transition(
         session, list(ids), RecordState.QUEUED, actor=actor, reason="berusia 17 tahun"
     )

@@ -86,8 +86,10 @@ def parse_kecamatan_csv(text: str) -> dict[str, Regency]:
     for line, row in enumerate(reader, start=2):
         kode = (row.get("kode_kecamatan") or "").strip()
         kab = (row.get("kode_kabupaten") or "").strip()
-        if not KECAMATAN_CODE.match(kode) or not REGENCY_CODE.match(kab) or not kode.startswith(
-            kab + "."
+        if (
+            not KECAMATAN_CODE.match(kode)
+            or not REGENCY_CODE.match(kab)
+            or not kode.startswith(kab + ".")
         ):
             raise RegionDataError(f"Baris {line}: kode kecamatan '{kode}' tidak valid")
         rows.setdefault(kab, []).append(row)
@@ -126,7 +128,9 @@ def load_regency(kode: str, kecamatan_file: Path | None = None) -> Regency:
     else:
         found = shipped_regencies()
     if kode not in found:
-        where = "berkas itu" if kecamatan_file else "data bawaan (33.10, 33.20, 14.09, 64.08, 35.26)"
+        where = (
+            "berkas itu" if kecamatan_file else "data bawaan (33.10, 33.20, 14.09, 64.08, 35.26)"
+        )
         raise RegionDataError(
             f"Kabupaten {kode} tidak ada di {where}; gunakan --kecamatan-file untuk kabupaten lain"
         )

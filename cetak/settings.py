@@ -52,7 +52,13 @@ class Settings(BaseSettings):
         return self.resolved_home / "outbox"
 
     def ensure_dirs(self) -> None:
-        for d in (self.resolved_home, self.inbox_dir, self.archive_dir, self.rejected_dir, self.outbox_dir):
+        for d in (
+            self.resolved_home,
+            self.inbox_dir,
+            self.archive_dir,
+            self.rejected_dir,
+            self.outbox_dir,
+        ):
             d.mkdir(parents=True, exist_ok=True)
 
 

@@ -64,50 +64,40 @@ class FolderDelivery:
         self.path = path
         self.name = path.name
         self._root = os.path.realpath(path)
-        self._files: dict[str, str] | None = None
+        self._dirs: dict[str, bool] = {}
 
-    def _index(self) -> dict[str, str]:
-        """Relative path -> real path of every regular file inside the batch.
+    def _inside(self, full: str) -> bool:
+        return os.path.commonpath([self._root, os.path.realpath(full)]) == self._root
 
-        Built once per delivery (a batch has a photo per record). Links are
-        followed only to a regular file that stays inside the batch folder.
-        """
-        files: dict[str, str] = {}
-        root = self._root
-        for dirpath, _dirs, names in os.walk(root):
-            rel_dir = os.path.relpath(dirpath, root)
-            for name in names:
-                full = os.path.join(dirpath, name)
-                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-                if os.path.islink(full):
-                    full = os.path.realpath(full)
-                    if os.path.commonpath([root, full]) != root:
-                        continue
-                try:
-                    if stat.S_ISREG(os.stat(full).st_mode):
-                        files[rel] = full
-                except OSError:
-                    continue
-        return files
+    def _dir_inside(self, rel_dir: str) -> bool:
+        """Whether a folder of the batch really lies inside it (checked once per folder)."""
+        if rel_dir not in self._dirs:
+            self._dirs[rel_dir] = self._inside(os.path.join(self._root, rel_dir))
+        return self._dirs[rel_dir]
 
     def _resolve(self, rel: str) -> str | None:
+        """The real path of a regular file inside the batch, or None.
+
+        A batch has a photo per record, so the cost per file is one ``lstat``:
+        the folder is checked once, and only a link is followed, to a regular
+        file that stays inside the batch folder.
+        """
         norm = safe_relpath(rel)
         if norm is None:
             return None
-        if "/" not in norm and self._files is None:
-            return self._resolve_one(norm)  # manifest.json, records.csv: no need to index
-        if self._files is None:
-            self._files = self._index()
-        return self._files.get(norm)
-
-    def _resolve_one(self, norm: str) -> str | None:
-        full = os.path.realpath(os.path.join(self._root, norm))
-        if os.path.commonpath([self._root, full]) != self._root:
+        rel_dir, _, _ = norm.rpartition("/")
+        if rel_dir and not self._dir_inside(rel_dir):
             return None
+        full = os.path.join(self._root, norm)
         try:
-            return full if stat.S_ISREG(os.stat(full).st_mode) else None
+            mode = os.lstat(full).st_mode
+            if stat.S_ISLNK(mode):
+                if not self._inside(full):
+                    return None
+                mode = os.stat(full).st_mode
         except OSError:
             return None
+        return full if stat.S_ISREG(mode) else None
 
     def open(self, rel: str) -> IO[bytes] | None:
         full = self._resolve(rel)
@@ -158,7 +148,8 @@ class ZipDelivery:
         names = {safe_relpath(i.filename) for i in infos if not i.is_dir()}
         prefix = ""
         if "manifest.json" not in names:
-            tops = {n.split("/", 1)[0] for n in names if n}
+            # Archive tools add their own folders beside the batch (macOS: __MACOSX).
+            tops = {n.split("/", 1)[0] for n in names if n} - {"__MACOSX"}
             if len(tops) == 1:
                 top = next(iter(tops))
                 if f"{top}/manifest.json" in names:

@@ -23,8 +23,11 @@ def portrait_index(*, red: bool, female: bool, variant: int) -> int:
 
 
 def _draw(rng: random.Random, red: bool, female: bool) -> bytes:
-    bg = ((rng.randint(185, 215), rng.randint(20, 45), rng.randint(30, 50)) if red
-          else (rng.randint(20, 45), rng.randint(70, 110), rng.randint(160, 200)))
+    bg = (
+        (rng.randint(185, 215), rng.randint(20, 45), rng.randint(30, 50))
+        if red
+        else (rng.randint(20, 45), rng.randint(70, 110), rng.randint(160, 200))
+    )
     shade = rng.uniform(0.62, 1.0)
     skin = (int(232 * shade), int(184 * shade), int(142 * shade))
     hair = (rng.randint(15, 45),) * 3
@@ -38,12 +41,13 @@ def _draw(rng: random.Random, red: bool, female: bool) -> bytes:
     if veiled:  # jilbab around the face, falling over the shoulders
         veil = rng.choice(_VEIL)
         draw.ellipse((cx - rx - 9, cy - ry - 10, cx + rx + 9, cy + ry + 22), fill=veil)
-        draw.polygon(((cx - rx - 9, cy + 4), (cx + rx + 9, cy + 4), (cx + 42, 160),
-                      (cx - 42, 160)), fill=veil)
+        draw.polygon(
+            ((cx - rx - 9, cy + 4), (cx + rx + 9, cy + 4), (cx + 42, 160), (cx - 42, 160)),
+            fill=veil,
+        )
         rx, ry = rx - 3, ry - 5
     elif female:  # long hair behind the head
-        draw.rounded_rectangle((cx - rx - 6, cy - ry - 4, cx + rx + 6, cy + ry + 30), 18,
-                               fill=hair)
+        draw.rounded_rectangle((cx - rx - 6, cy - ry - 4, cx + rx + 6, cy + ry + 30), 18, fill=hair)
     draw.ellipse((cx - rx, cy - ry, cx + rx, cy + ry), fill=skin)
     if not veiled:
         draw.chord((cx - rx - 1, cy - ry - 3, cx + rx + 1, cy + ry // 2), 180, 360, fill=hair)

@@ -37,7 +37,7 @@ def read_batch_id(data: bytes | None) -> str | None:
     batch_id = doc.get("batch_id") if isinstance(doc, dict) else None
     # Only a well-formed id can have been accepted (and only one can be stored or queried:
     # PostgreSQL text cannot hold NUL); anything else is reported under the delivery's name.
-    if isinstance(batch_id, str) and BATCH_ID.match(batch_id):
+    if isinstance(batch_id, str) and BATCH_ID.fullmatch(batch_id):
         return batch_id
     return None
 
@@ -55,7 +55,7 @@ def parse_manifest(data: bytes | None) -> Manifest:
     if not isinstance(doc, dict):
         raise _invalid("isinya harus sebuah objek JSON")
     batch_id = doc.get("batch_id")
-    if not isinstance(batch_id, str) or not BATCH_ID.match(batch_id):
+    if not isinstance(batch_id, str) or not BATCH_ID.fullmatch(batch_id):
         raise _invalid("batch_id tidak ada atau berisi karakter yang tidak diizinkan")
     kode = doc.get("kode_wilayah")
     if not isinstance(kode, str):
@@ -65,7 +65,7 @@ def parse_manifest(data: bytes | None) -> Manifest:
         raise _invalid("jumlah_record harus bilangan bulat tidak negatif")
     digests = doc.get("sha256")
     digest = digests.get("records.csv") if isinstance(digests, dict) else None
-    if not isinstance(digest, str) or not HEX64.match(digest):
+    if not isinstance(digest, str) or not HEX64.fullmatch(digest):
         raise _invalid("sha256 untuk records.csv tidak ada atau bukan 64 digit heksadesimal")
     dibuat = doc.get("dibuat")
     return Manifest(

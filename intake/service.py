@@ -131,7 +131,9 @@ def check_delivery(*, engine: Engine, path: Path, served: ServedRegency) -> Chec
             check_regency(manifest, served.kode_wilayah)
             stream = delivery.open("records.csv")
             if stream is None:
-                raise BatchRejected(RejectCode.RECORDS_MISSING, "records.csv tidak ada di dalam batch")
+                raise BatchRejected(
+                    RejectCode.RECORDS_MISSING, "records.csv tidak ada di dalam batch"
+                )
             with stream:
                 found = scan(stream, manifest.sha256_records)
             if found.rows != manifest.jumlah_record:
@@ -181,14 +183,41 @@ def _nik_standing(session: Session, niks: list[str]) -> tuple[set[str], set[str]
     return waiting, printed
 
 
-def _keys_pass(delivery: Any) -> tuple[list[str], list[str]]:
-    prr_ids: list[str] = []
-    niks: list[str] = []
+def _storable_id(prr_id: str) -> bool:
+    return 0 < len(prr_id) <= MAX_KEY_CHARS and "\x00" not in prr_id
+
+
+def _duplicates(session: Session, delivery: Any, rows: int) -> tuple[bytearray, Counter[str]]:
+    """(duplicate flag per row, non-duplicate rows per NIK), streaming the CSV once.
+
+    A row is a duplicate when its ``prr_id`` was ingested in an earlier batch or
+    appeared earlier in this one. Earlier batches are asked a chunk of rows at a
+    time, so memory holds only this batch's ids and NIKs, not its rows.
+    """
+    duplicate = bytearray(rows)
+    seen: set[str] = set()
+    nik_rows: Counter[str] = Counter()
+
+    def settle(chunk: list[tuple[int, str, str]]) -> None:
+        ids = sorted({p for _, p, _ in chunk if _storable_id(p)})
+        before = _existing(session, _REC.c.prr_id, ids) if ids else set()
+        for index, prr_id, nik in chunk:
+            if prr_id and (prr_id in seen or prr_id in before):
+                duplicate[index] = 1
+                continue
+            if prr_id:
+                seen.add(prr_id)
+            nik_rows[nik] += 1
+
+    chunk: list[tuple[int, str, str]] = []
     with delivery.open("records.csv") as stream:
-        for _, row in iter_rows(stream):
-            prr_ids.append(row["prr_id"] or "")
-            niks.append(row["nik"] or "")
-    return prr_ids, niks
+        for number, row in iter_rows(stream):
+            chunk.append((number - 1, row["prr_id"] or "", row["nik"] or ""))
+            if len(chunk) >= QUERY_CHUNK:
+                settle(chunk)
+                chunk = []
+    settle(chunk)
+    return duplicate, nik_rows
 
 
 def _clip(value: str) -> str:
@@ -291,13 +320,17 @@ def _supersede(session: Session, writer: _Writer, batch_id: str, actor: str) -> 
     count = 0
     for number, nik, prr_id in writer.supersede:
         new_id = writer.new_ids[number]
-        old = session.execute(
-            sa.select(_REC.c.id).where(
-                _REC.c.nik == nik,
-                _REC.c.state.in_([s.value for s in WAITING_STATES]),
-                _REC.c.batch_id != batch_id,
+        old = (
+            session.execute(
+                sa.select(_REC.c.id).where(
+                    _REC.c.nik == nik,
+                    _REC.c.state.in_([s.value for s in WAITING_STATES]),
+                    _REC.c.batch_id != batch_id,
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         count += transition(
             session,
             list(old),
@@ -355,23 +388,7 @@ def store_batch(
             session.add(batch)
             session.flush()
 
-            prr_ids, niks = _keys_pass(delivery)
-            seen_before = _existing(
-                session,
-                _REC.c.prr_id,
-                sorted({p for p in prr_ids if 0 < len(p) <= MAX_KEY_CHARS and "\x00" not in p}),
-            )
-            duplicate = bytearray(len(prr_ids))
-            seen: set[str] = set()
-            nik_rows: Counter[str] = Counter()
-            for i, (prr_id, nik) in enumerate(zip(prr_ids, niks, strict=True)):
-                if prr_id and (prr_id in seen or prr_id in seen_before):
-                    duplicate[i] = 1
-                    continue
-                if prr_id:
-                    seen.add(prr_id)
-                nik_rows[nik] += 1
-            del prr_ids, niks, seen, seen_before
+            duplicate, nik_rows = _duplicates(session, delivery, checked.rows)
             lookups = sorted(n for n in nik_rows if len(n) == 16 and n.isascii() and n.isdigit())
             waiting, printed = _nik_standing(session, lookups)
 
@@ -400,8 +417,9 @@ def store_batch(
                     )
                     counts[outcome.reason.value if outcome.reason else outcome.state] += 1
                     keep = photo if outcome.state != "quarantined" else None
-                    row = _record_row(manifest.batch_id, number, check.values, outcome,
-                                      check.birth_date)
+                    row = _record_row(
+                        manifest.batch_id, number, check.values, outcome, check.birth_date
+                    )
                     writer.add(row, keep, outcome.supersedes)
                     if number % chunk == 0:
                         progress.report(manifest.batch_id, number, total)
@@ -519,8 +537,13 @@ def ingest_one(
     archive_dir, rejected_dir, outbox = home_dirs
     checked = check_delivery(engine=engine, path=path, served=served)
     result = settle(
-        engine=engine, checked=checked, served=served, archive_dir=archive_dir,
-        rejected_dir=rejected_dir, today=today, actor=actor,
+        engine=engine,
+        checked=checked,
+        served=served,
+        archive_dir=archive_dir,
+        rejected_dir=rejected_dir,
+        today=today,
+        actor=actor,
     )
     write_ack(result.ack, outbox)
     file_delivery(checked.path, result.file_to)
@@ -545,6 +568,10 @@ def settle(
             engine=engine, checked=checked, served=served, rejected_dir=rejected_dir
         )
     return store_batch(
-        engine=engine, checked=checked, served=served, archive_dir=archive_dir,
-        today=today, actor=actor,
+        engine=engine,
+        checked=checked,
+        served=served,
+        archive_dir=archive_dir,
+        today=today,
+        actor=actor,
     )

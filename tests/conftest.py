@@ -14,12 +14,12 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from pgserver import PgServer, find_bindir  # noqa: E402
-
 from cetak.db import make_engine, migrate  # noqa: E402
 from cetak.installation import ServedRegency, initialise  # noqa: E402
 from cetak.regions import load_regency  # noqa: E402
 from cetak.settings import Settings  # noqa: E402
+
+from pgserver import PgServer, find_bindir  # noqa: E402
 
 _db_names = itertools.count(1)
 

@@ -118,6 +118,8 @@ class BatchSpec:
         if photos is None:
             photos = {row["foto"]: jpeg_bytes() for row in self.rows if row.get("foto")}
         for rel, data in photos.items():
+            if rel.startswith("/") or ".." in Path(rel).parts:
+                continue  # a test of a path leading outside: write nothing there
             target = folder / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

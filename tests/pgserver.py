@@ -48,16 +48,33 @@ class PgServer:
 
     def start(self) -> None:
         self._run(
-            str(self.bindir / "initdb"), "-D", str(self.data), "-U", self.user,
-            "-A", "trust", "--no-sync", "-E", "UTF8", "--locale", "C.UTF-8",
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            self.user,
+            "-A",
+            "trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale",
+            "C.UTF-8",
         )
         opts = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
         )
         self._run(
-            str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", opts,
-            "-l", str(self.root / "log"), "-w", "start",
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            opts,
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "start",
         )
 
     def stop(self) -> None:

@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from factory import BatchSpec, make_row
 
 from cetak.lifecycle import RecordState
+
+from factory import BatchSpec, make_row
 
 pytestmark = pytest.mark.slow
 
@@ -19,7 +20,10 @@ pytestmark = pytest.mark.slow
 def run_cli(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
     proc = subprocess.run(
         [sys.executable, "-m", "cetak", *args],
-        env=env, capture_output=True, text=True, timeout=180,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     if check and proc.returncode != 0:
         raise AssertionError(f"cetak {args} failed ({proc.returncode}):\n{proc.stderr}")
@@ -86,8 +90,15 @@ def test_ingest_json_is_one_ack_per_batch_in_order_and_records_json_has_the_cont
     ]
     assert [a["status"] for a in acks] == ["ACCEPTED", "ACCEPTED", "REJECTED"]
     assert list(acks[0]) == [
-        "batch_id", "status", "reason", "queued", "held", "duplicate", "superseded",
-        "quarantined", "processed_at",
+        "batch_id",
+        "status",
+        "reason",
+        "queued",
+        "held",
+        "duplicate",
+        "superseded",
+        "quarantined",
+        "processed_at",
     ]
 
     records = json.loads(run_cli("records", "--json", env=cli_env).stdout)
@@ -148,8 +159,18 @@ def test_read_only_commands_never_import_prefect(cli_env, args):
 
 def test_the_demo_feed_command_writes_batches(cli_env, tmp_path):
     out = tmp_path / "feed"
-    run_cli("demo-feed", "--regency", "33.10", "--records", "30", "--out", str(out),
-            "--batch-size", "10", env=cli_env)
+    run_cli(
+        "demo-feed",
+        "--regency",
+        "33.10",
+        "--records",
+        "30",
+        "--out",
+        str(out),
+        "--batch-size",
+        "10",
+        env=cli_env,
+    )
     batches = sorted(p.name for p in out.iterdir())
     assert len(batches) == 3 and all(b.startswith("PRR-3310-") for b in batches)
     assert all((out / b / "manifest.json").exists() for b in batches)

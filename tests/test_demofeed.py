@@ -140,8 +140,14 @@ def observed_defects(batches: list[DemoBatch], kecamatan: set[str]) -> list[Coun
 
 
 def feed(out: Path, **kwargs) -> list[DemoBatch]:
-    args = {"regency": KLATEN, "records": 600, "batch_size": 150, "seed": 7,
-            "defect_rate": 0.25, "today": TODAY} | kwargs
+    args = {
+        "regency": KLATEN,
+        "records": 600,
+        "batch_size": 150,
+        "seed": 7,
+        "defect_rate": 0.25,
+        "today": TODAY,
+    } | kwargs
     return generate_feed(out=out, **args)
 
 
@@ -214,7 +220,9 @@ def test_batch_ids_follow_the_naming_with_a_sequence_per_day(tmp_path):
 def test_few_batches_fall_on_consecutive_days_from_start(tmp_path):
     batches = feed(tmp_path, records=30, batch_size=10, start=date(2026, 10, 1), photos=False)
     assert [b.batch_id for b in batches] == [
-        "PRR-3310-20261001-0001", "PRR-3310-20261002-0001", "PRR-3310-20261003-0001",
+        "PRR-3310-20261001-0001",
+        "PRR-3310-20261002-0001",
+        "PRR-3310-20261003-0001",
     ]
 
 
@@ -297,8 +305,7 @@ def test_every_shipped_regency_gives_valid_rows_in_its_own_zone(tmp_path, kode):
 
 
 def test_every_nik_agrees_with_birth_date_and_sex_except_the_intended_mismatches(defective):
-    for batch, found in zip(defective, observed_defects(defective, KLATEN_KECAMATAN),
-                            strict=True):
+    for batch, found in zip(defective, observed_defects(defective, KLATEN_KECAMATAN), strict=True):
         for kind in ("NIK_BIRTHDATE_MISMATCH", "NIK_GENDER_MISMATCH"):
             assert found[kind] == batch.defects.get(kind, 0), (batch.batch_id, kind)
 
@@ -311,8 +318,13 @@ def test_each_defect_row_has_one_defect_and_the_counts_are_exact(defective):
     for found in observed:
         total.update(found)
     assert set(total) == {
-        "NIK_BIRTHDATE_MISMATCH", "NIK_GENDER_MISMATCH", "INVALID_FIELD", "UNKNOWN_KECAMATAN",
-        "MISSING_PHOTO", "DUPLICATE_NIK_IN_BATCH", "SUPERSEDES",
+        "NIK_BIRTHDATE_MISMATCH",
+        "NIK_GENDER_MISMATCH",
+        "INVALID_FIELD",
+        "UNKNOWN_KECAMATAN",
+        "MISSING_PHOTO",
+        "DUPLICATE_NIK_IN_BATCH",
+        "SUPERSEDES",
     }
     assert 0.15 < sum(total.values()) / sum(b.records for b in defective) < 0.4
 

@@ -6,10 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
-from factory import BatchSpec, make_row
 
 from cetak.models import Record, RecordEvent, RecordPhoto
 from intake.service import ingest_one
+
+from factory import BatchSpec, make_row
 
 TODAY = date(2026, 11, 24)
 

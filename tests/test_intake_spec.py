@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from factory import BatchSpec, jpeg_bytes, make_row, png_bytes
 from sqlmodel import Session, select
 
 from cetak.db import write_session
@@ -29,6 +28,8 @@ from intake import service
 from intake.nik import encode_nik
 from intake.rules import FEED_COLUMNS
 from intake.service import ack_filename, ingest_one
+
+from factory import BatchSpec, jpeg_bytes, make_row, png_bytes
 
 TODAY = date(2026, 11, 24)
 BATCH = "PRR-3310-20261122-0001"
@@ -204,8 +205,14 @@ def set_printed(engine, prr_ids: list[str]) -> None:
         )
 
 
-def nik_with(nik: str, *, day: str | None = None, month: str | None = None,
-             seq: str | None = None, province: str | None = None) -> str:
+def nik_with(
+    nik: str,
+    *,
+    day: str | None = None,
+    month: str | None = None,
+    seq: str | None = None,
+    province: str | None = None,
+) -> str:
     """A NIK with some of its parts replaced (digits 7-8 day, 9-10 month, 13-16 sequence)."""
     parts = [nik[0:2], nik[2:6], nik[6:8], nik[8:10], nik[10:12], nik[12:16]]
     if province is not None:
@@ -256,12 +263,8 @@ def test_a_digest_mismatch_from_a_truncated_copy_rejects_the_whole_batch_and_sto
     assert_rejected(ack, engine, home, path, "sha256", "records.csv")
 
 
-def test_a_row_count_different_from_jumlah_record_rejects_the_batch(
-    engine, served, home, tmp_path
-):
-    path = write_batch(
-        tmp_path, [make_row(), make_row()], manifest_overrides={"jumlah_record": 3}
-    )
+def test_a_row_count_different_from_jumlah_record_rejects_the_batch(engine, served, home, tmp_path):
+    path = write_batch(tmp_path, [make_row(), make_row()], manifest_overrides={"jumlah_record": 3})
     ack = ingest(engine, served, home, path)
     assert_rejected(ack, engine, home, path, "jumlah_record", "2", "3")
 
@@ -275,9 +278,7 @@ def test_a_records_csv_that_is_not_utf8_rejects_the_batch(engine, served, home, 
     assert_rejected(ack, engine, home, path, "UTF-8")
 
 
-def test_a_records_csv_lacking_a_required_column_rejects_the_batch(
-    engine, served, home, tmp_path
-):
+def test_a_records_csv_lacking_a_required_column_rejects_the_batch(engine, served, home, tmp_path):
     columns = tuple(c for c in FEED_COLUMNS if c != "golongan_darah")
     path = write_batch(tmp_path, [make_row(), make_row()], columns=columns)
     ack = ingest(engine, served, home, path)
@@ -344,10 +345,16 @@ def test_a_rejected_batch_delivered_again_corrected_under_the_same_batch_id_is_a
 def test_a_zipped_batch_is_accepted_with_its_photos_read_from_inside_the_zip(
     engine, served, home, tmp_path, with_folder
 ):
-    rows = [make_row(), make_row(foto="foto/b.png"),
-            make_row(birth=date(2012, 3, 1), status_perkawinan="BELUM KAWIN")]
-    photos = {rows[0]["foto"]: jpeg_bytes(), "foto/b.png": png_bytes(),
-              rows[2]["foto"]: jpeg_bytes((1, 2, 3))}
+    rows = [
+        make_row(),
+        make_row(foto="foto/b.png"),
+        make_row(birth=date(2012, 3, 1), status_perkawinan="BELUM KAWIN"),
+    ]
+    photos = {
+        rows[0]["foto"]: jpeg_bytes(),
+        "foto/b.png": png_bytes(),
+        rows[2]["foto"]: jpeg_bytes((1, 2, 3)),
+    }
     folder = BatchSpec(batch_id=BATCH, rows=rows, photos=photos).write(
         tmp_path / "staging", "nama-folder-lain"
     )
@@ -384,7 +391,8 @@ def test_a_photo_missing_from_a_zipped_batch_quarantines_only_its_row(
 
 
 @pytest.mark.parametrize(
-    ("bom", "crlf"), [(True, True), (True, False), (False, True), (False, False)],
+    ("bom", "crlf"),
+    [(True, True), (True, False), (False, True), (False, False)],
     ids=["bom-crlf", "bom-lf", "crlf", "lf"],
 )
 def test_a_byte_order_mark_and_crlf_or_lf_line_endings_are_accepted(
@@ -413,8 +421,11 @@ def test_quoted_fields_with_commas_quotes_and_newlines_are_read_as_one_field(
 ):
     columns = FEED_COLUMNS + ("catatan",)
     rows = [
-        make_row(alamat="JL. MERDEKA, NO. 5, RT 3", nama="O'NEIL, JR.",
-                 catatan='baris satu\r\nbaris "dua", tiga'),
+        make_row(
+            alamat="JL. MERDEKA, NO. 5, RT 3",
+            nama="O'NEIL, JR.",
+            catatan='baris satu\r\nbaris "dua", tiga',
+        ),
         make_row(alamat="DUSUN KRAJAN\nRT 3", catatan="a\nb"),
         make_row(),
     ]
@@ -437,13 +448,23 @@ def test_valid_rows_are_queued_with_their_photos_and_one_initial_event_each(
     engine, served, home, tmp_path
 ):
     rows = [make_row(), make_row(female=True), make_row(foto="foto/p.png")]
-    photos = {rows[0]["foto"]: jpeg_bytes(), rows[1]["foto"]: jpeg_bytes((9, 9, 9)),
-              "foto/p.png": png_bytes()}
+    photos = {
+        rows[0]["foto"]: jpeg_bytes(),
+        rows[1]["foto"]: jpeg_bytes((9, 9, 9)),
+        "foto/p.png": png_bytes(),
+    }
     path = write_batch(tmp_path, rows, photos=photos)
     ack = ingest(engine, served, home, path)
     assert ack == {
-        "batch_id": BATCH, "status": "ACCEPTED", "reason": None, "queued": 3, "held": 0,
-        "duplicate": 0, "superseded": 0, "quarantined": {}, "processed_at": ack["processed_at"],
+        "batch_id": BATCH,
+        "status": "ACCEPTED",
+        "reason": None,
+        "queued": 3,
+        "held": 0,
+        "duplicate": 0,
+        "superseded": 0,
+        "quarantined": {},
+        "processed_at": ack["processed_at"],
     }
     assert {s for s, _ in outcomes(engine).values()} == {"queued"}
     recs = records(engine)
@@ -467,8 +488,7 @@ def test_an_unmarried_minor_is_held_until_the_17th_birthday_and_a_married_one_is
         make_row(prr_id="MINOR", birth=date(2010, 1, 10), status_perkawinan="BELUM KAWIN"),
         make_row(prr_id="MINOR-KAWIN", birth=date(2010, 1, 11), status_perkawinan="KAWIN"),
         make_row(prr_id="ESOK-17", birth=date(2009, 11, 25), status_perkawinan="BELUM KAWIN"),
-        make_row(prr_id="HARI-INI-17", birth=date(2009, 11, 24),
-                 status_perkawinan="BELUM KAWIN"),
+        make_row(prr_id="HARI-INI-17", birth=date(2009, 11, 24), status_perkawinan="BELUM KAWIN"),
         make_row(prr_id="KABISAT", birth=date(2012, 2, 29), status_perkawinan="BELUM KAWIN"),
         make_row(prr_id="CERAI", birth=date(2011, 6, 1), status_perkawinan="CERAI HIDUP"),
     ]
@@ -505,7 +525,10 @@ def test_release_held_queues_records_whose_17th_birthday_has_come_and_leaves_you
     moved = [e for e in events(engine) if e.from_state is not None]
     assert len(moved) == 1
     assert (moved[0].record_id, moved[0].from_state, moved[0].to_state, moved[0].actor) == (
-        recs["ESOK"].id, "held", "queued", "uji"
+        recs["ESOK"].id,
+        "held",
+        "queued",
+        "uji",
     )
     with write_session(engine) as session:
         assert release_held(session, today=date(2029, 2, 28), actor="uji") == 1
@@ -569,10 +592,16 @@ def test_nik_calendar_checks_accept_real_dates_including_29_february_and_women_p
 def test_nik_region_digits_are_not_compared_with_kode_kecamatan(engine, served, home, tmp_path):
     birth = date(1988, 8, 8)
     rows = [
-        make_row(prr_id="PINDAH-JAKARTA", birth=birth,
-                 nik=encode_nik("317101", birth, female=False, sequence=12)),
-        make_row(prr_id="PINDAH-PAPUA", birth=birth,
-                 nik=encode_nik("960101", birth, female=False, sequence=13)),
+        make_row(
+            prr_id="PINDAH-JAKARTA",
+            birth=birth,
+            nik=encode_nik("317101", birth, female=False, sequence=12),
+        ),
+        make_row(
+            prr_id="PINDAH-PAPUA",
+            birth=birth,
+            nik=encode_nik("960101", birth, female=False, sequence=13),
+        ),
     ]
     path = write_batch(tmp_path, rows)
     ack = ingest(engine, served, home, path)
@@ -692,8 +721,12 @@ def test_valid_variants_of_every_column_are_queued(engine, served, home, tmp_pat
         {"status_perkawinan": "CERAI MATI"},
         {"prr_id": "a" * 40},
         {"prr_id": "-"},
-        {"alamat": "A" * 100, "kel_desa": "D" * 40, "pekerjaan": "P" * 40,
-         "tempat_lahir": "T" * 40},
+        {
+            "alamat": "A" * 100,
+            "kel_desa": "D" * 40,
+            "pekerjaan": "P" * 40,
+            "tempat_lahir": "T" * 40,
+        },
         {"foto": "foto\\windows.jpg"},
     ]
     rows = [make_row(**v) for v in variants]
@@ -769,9 +802,7 @@ def test_a_photo_that_is_not_a_readable_image_inside_the_folder_is_missing_photo
     assert outside.read_bytes() == jpeg_bytes()
 
 
-def test_the_same_nik_in_two_rows_of_a_batch_quarantines_both_rows(
-    engine, served, home, tmp_path
-):
+def test_the_same_nik_in_two_rows_of_a_batch_quarantines_both_rows(engine, served, home, tmp_path):
     a = make_row(prr_id="A-1")
     rows = [
         a,
@@ -835,9 +866,7 @@ def test_a_baru_row_for_a_printed_nik_is_quarantined_but_replacements_are_queued
     assert {r.state for p, r in records(engine).items() if p.startswith("LAMA")} == {"printed"}
 
 
-def test_a_quarantined_record_does_not_make_its_nik_wait(
-    engine, served, home, tmp_path
-):
+def test_a_quarantined_record_does_not_make_its_nik_wait(engine, served, home, tmp_path):
     first = make_row(prr_id="LAMA", foto="foto/tidak-ada.jpg")
     ingest(engine, served, home, write_batch(tmp_path, [first], photos={}))
     assert outcomes(engine)["LAMA"] == ("quarantined", "MISSING_PHOTO")
@@ -854,7 +883,8 @@ def test_a_card_printed_at_any_later_stage_counts_as_printed(engine, served, hom
         for row in first:
             state = row["prr_id"].removeprefix("LAMA-")
             conn.execute(
-                sa.update(_REC).where(_REC.c.prr_id == row["prr_id"])
+                sa.update(_REC)
+                .where(_REC.c.prr_id == row["prr_id"])
                 .values(state=state, printed_at=datetime.now(UTC))
             )
     rows = [dict(r, prr_id=r["prr_id"].replace("LAMA", "BARU")) for r in first]
@@ -1011,25 +1041,49 @@ def test_the_first_reason_in_the_spec_table_order_is_reported(engine, served, ho
     missing = "foto/tidak-ada.jpg"
     cases = {
         # BAD_NIK_FORMAT before everything else.
-        "R1": ("BAD_NIK_FORMAT", dict(nik=nik[:15], tanggal_lahir="1991-01-01",
-                                      jenis_kelamin="L", kode_kecamatan="33.11.01",
-                                      agama="x", foto=missing)),
+        "R1": (
+            "BAD_NIK_FORMAT",
+            dict(
+                nik=nik[:15],
+                tanggal_lahir="1991-01-01",
+                jenis_kelamin="L",
+                kode_kecamatan="33.11.01",
+                agama="x",
+                foto=missing,
+            ),
+        ),
         # NIK_BIRTHDATE_MISMATCH before the sex, other columns, kecamatan and photo.
-        "R2": ("NIK_BIRTHDATE_MISMATCH", dict(nik=nik, tanggal_lahir="1991-05-17",
-                                              jenis_kelamin="PEREMPUAN", golongan_darah="C",
-                                              kode_kecamatan="33.11.01", foto=missing)),
+        "R2": (
+            "NIK_BIRTHDATE_MISMATCH",
+            dict(
+                nik=nik,
+                tanggal_lahir="1991-05-17",
+                jenis_kelamin="PEREMPUAN",
+                golongan_darah="C",
+                kode_kecamatan="33.11.01",
+                foto=missing,
+            ),
+        ),
         # NIK_GENDER_MISMATCH before other columns, kecamatan and photo.
-        "R3": ("NIK_GENDER_MISMATCH", dict(nik=female_nik, jenis_kelamin="LAKI-LAKI",
-                                           agama="islam", kode_kecamatan="33.11.01",
-                                           foto=missing)),
+        "R3": (
+            "NIK_GENDER_MISMATCH",
+            dict(
+                nik=female_nik,
+                jenis_kelamin="LAKI-LAKI",
+                agama="islam",
+                kode_kecamatan="33.11.01",
+                foto=missing,
+            ),
+        ),
         # An invalid tanggal_lahir: the date comparison is skipped, the column reported.
-        "R4": ("INVALID_FIELD", dict(nik=nik, tanggal_lahir="1991-13-45",
-                                     kode_kecamatan="33.11.01", foto=missing)),
+        "R4": (
+            "INVALID_FIELD",
+            dict(nik=nik, tanggal_lahir="1991-13-45", kode_kecamatan="33.11.01", foto=missing),
+        ),
         # An invalid jenis_kelamin: the sex comparison is skipped, the column reported.
         "R5": ("INVALID_FIELD", dict(nik=female_nik, jenis_kelamin="L", foto=missing)),
         # INVALID_FIELD before UNKNOWN_KECAMATAN and MISSING_PHOTO.
-        "R6": ("INVALID_FIELD", dict(nik=nik, rt="1234", kode_kecamatan="33.11.01",
-                                     foto=missing)),
+        "R6": ("INVALID_FIELD", dict(nik=nik, rt="1234", kode_kecamatan="33.11.01", foto=missing)),
         # UNKNOWN_KECAMATAN before MISSING_PHOTO.
         "R7": ("UNKNOWN_KECAMATAN", dict(nik=nik, kode_kecamatan="33.11.01", foto=missing)),
     }
@@ -1043,8 +1097,9 @@ def test_the_first_reason_in_the_spec_table_order_is_reported(engine, served, ho
     shared = make_row(prr_id="R8-A", foto="foto/r8.jpg")
     rows += [dict(shared, foto=missing), dict(shared, prr_id="R8-B")]
     # A minor with a quarantine reason is quarantined, not held.
-    rows.append(make_row(prr_id="R9", birth=date(2012, 1, 1), status_perkawinan="BELUM KAWIN",
-                         foto=missing))
+    rows.append(
+        make_row(prr_id="R9", birth=date(2012, 1, 1), status_perkawinan="BELUM KAWIN", foto=missing)
+    )
     path = write_batch(tmp_path, rows, photos={"foto/r8.jpg": jpeg_bytes()})
     ack = ingest(engine, served, home, path)
     got = outcomes(engine)
@@ -1093,8 +1148,13 @@ def test_later_reasons_follow_the_table_order_across_batches(engine, served, hom
 def test_a_duplicate_prr_id_wins_over_every_other_reason(engine, served, home, tmp_path):
     rows = [
         make_row(prr_id="SATU"),
-        make_row(prr_id="SATU", nik="x", tanggal_lahir="?", kode_kecamatan="99.99.99",
-                 foto=str(tmp_path / "passwd.jpg")),
+        make_row(
+            prr_id="SATU",
+            nik="x",
+            tanggal_lahir="?",
+            kode_kecamatan="99.99.99",
+            foto=str(tmp_path / "passwd.jpg"),
+        ),
     ]
     ack = ingest(engine, served, home, write_batch(tmp_path, rows))
     assert (ack["queued"], ack["duplicate"], ack["quarantined"]) == (1, 1, {})
@@ -1122,9 +1182,7 @@ def test_rows_with_nul_characters_are_quarantined_without_blocking_the_batch(
     assert count(engine, Record) == 5
 
 
-def test_a_manifest_batch_id_with_a_nul_character_rejects_the_batch(
-    engine, served, home, tmp_path
-):
+def test_a_manifest_batch_id_with_a_nul_character_rejects_the_batch(engine, served, home, tmp_path):
     path = write_batch(tmp_path, [make_row()], manifest_overrides={"batch_id": "PRR\x00-1"})
     ack = ingest(engine, served, home, path)
     assert_rejected(ack, engine, home, path, "batch_id")
@@ -1145,8 +1203,11 @@ class _Tomorrow(datetime):
 def test_an_accepted_batch_delivered_again_gets_its_original_ack_and_changes_nothing(
     engine, served, home, tmp_path, monkeypatch, as_zip
 ):
-    rows = [make_row(), make_row(birth=date(2012, 1, 1), status_perkawinan="BELUM KAWIN"),
-            make_row(agama="x")]
+    rows = [
+        make_row(),
+        make_row(birth=date(2012, 1, 1), status_perkawinan="BELUM KAWIN"),
+        make_row(agama="x"),
+    ]
     first_path = write_batch(tmp_path, rows)
     first = ingest(engine, served, home, first_path)
     assert first["status"] == "ACCEPTED"
@@ -1180,8 +1241,13 @@ def test_a_broken_copy_of_an_accepted_batch_is_recognised_before_any_other_check
     rows = [make_row(), make_row()]
     first = ingest(engine, served, home, write_batch(tmp_path, rows))
     before = snapshot(engine)
-    copy = write_batch(tmp_path, rows, folder="terpotong", kode_wilayah="33.11",
-                       manifest_overrides={"jumlah_record": 7})
+    copy = write_batch(
+        tmp_path,
+        rows,
+        folder="terpotong",
+        kode_wilayah="33.11",
+        manifest_overrides={"jumlah_record": 7},
+    )
     (copy / "records.csv").write_bytes((copy / "records.csv").read_bytes()[:50])
     second = ingest(engine, served, home, copy)
     assert second == first
@@ -1195,8 +1261,11 @@ def test_a_broken_copy_of_an_accepted_batch_is_recognised_before_any_other_check
 def test_the_ack_file_equals_the_returned_ack_with_keys_in_spec_order_and_regency_offset(
     engine, served, home, tmp_path
 ):
-    rows = [make_row(), make_row(nik="1"), make_row(birth=date(2012, 1, 1),
-                                                    status_perkawinan="BELUM KAWIN")]
+    rows = [
+        make_row(),
+        make_row(nik="1"),
+        make_row(birth=date(2012, 1, 1), status_perkawinan="BELUM KAWIN"),
+    ]
     started = datetime.now(UTC).replace(microsecond=0)
     ack = ingest(engine, served, home, write_batch(tmp_path, rows))
     raw = (home.outbox_dir / f"ACK-{BATCH}.json").read_text("utf-8")

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from factory import BatchSpec, make_row
 from prefect import Flow
+
+from factory import BatchSpec, make_row
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +43,7 @@ def test_the_ingest_flow_takes_the_inbox_when_no_path_is_given(home, served, pre
 @pytest.mark.slow
 def test_the_ingest_flow_records_one_task_run_per_batch_step(home, served, prefect_api):
     from prefect.client.orchestration import get_client
+
     from workflows.ingest import ingest
 
     BatchSpec(rows=[make_row()]).write(home.inbox_dir)
@@ -63,5 +65,8 @@ def test_the_ingest_flow_records_one_task_run_per_batch_step(home, served, prefe
             return sorted(r.name.rsplit("-", 1)[0] for r in runs)
 
     assert asyncio.run(task_names()) == [
-        "file-delivery", "read-and-check-batch", "store-records", "write-ack"
+        "file-delivery",
+        "read-and-check-batch",
+        "store-records",
+        "write-ack",
     ]

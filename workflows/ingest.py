@@ -93,8 +93,13 @@ def ingest(paths: list[str] | None = None) -> list[dict[str, Any]]:
         # Counts only: no NIK or name ever reaches the log.
         logger.info(
             "batch %s: %s, queued=%s held=%s duplicate=%s superseded=%s quarantined=%s",
-            ack["batch_id"], ack["status"], ack["queued"], ack["held"], ack["duplicate"],
-            ack["superseded"], sum(ack["quarantined"].values()),
+            ack["batch_id"],
+            ack["status"],
+            ack["queued"],
+            ack["held"],
+            ack["duplicate"],
+            ack["superseded"],
+            sum(ack["quarantined"].values()),
         )
         acks.append(ack)
     return acks

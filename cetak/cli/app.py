@@ -59,7 +59,9 @@ def init(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Folder batch, .zip batch, atau folder inbox")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Folder batch, .zip batch, atau folder inbox")
+    ],
     json_out: JsonOpt = False,
 ) -> None:
     """Terima batch PRR dari pusat dan tulis ACK ke outbox."""
@@ -88,8 +90,13 @@ def _print_acks(acks: list[dict]) -> None:
         status = "DITERIMA" if ack["status"] == "ACCEPTED" else "[red]DITOLAK[/]"
         quarantined = sum(ack["quarantined"].values())
         table.add_row(
-            ack["batch_id"], status, str(ack["queued"]), str(ack["held"]),
-            str(ack["duplicate"]), str(ack["superseded"]), str(quarantined),
+            ack["batch_id"],
+            status,
+            str(ack["queued"]),
+            str(ack["held"]),
+            str(ack["duplicate"]),
+            str(ack["superseded"]),
+            str(quarantined),
         )
     out.print(table)
     for ack in acks:
@@ -114,7 +121,9 @@ def records(
     from intake.nik import mask_nik
 
     if state is not None and state not in {s.value for s in RecordState}:
-        fail(f"status '{state}' tidak dikenal; pilihan: {', '.join(s.value for s in RecordState)}", 2)
+        fail(
+            f"status '{state}' tidak dikenal; pilihan: {', '.join(s.value for s in RecordState)}", 2
+        )
     with context() as (_, engine, _served), Session(engine) as session:
         rows = iter_records(session, state=state, kecamatan=kecamatan, batch_id=batch, limit=limit)
         if json_out:
@@ -127,8 +136,13 @@ def records(
         for r in rows:
             n += 1
             table.add_row(
-                r["prr_id"] or "-", mask_nik(r["nik"]), r["nama"], r["kode_kecamatan"],
-                STATE_LABELS[RecordState(r["state"])], r["reason"] or "", r["batch_id"],
+                r["prr_id"] or "-",
+                mask_nik(r["nik"]),
+                r["nama"],
+                r["kode_kecamatan"],
+                STATE_LABELS[RecordState(r["state"])],
+                r["reason"] or "",
+                r["batch_id"],
             )
         out.print(table)
         out.print(f"{n} record.")
