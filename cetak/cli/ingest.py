@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -10,7 +11,18 @@ from cetak.cli.common import err, fail
 from intake import progress
 
 
+def quiet_prefect_defaults() -> None:
+    """Defaults for flows started from the CLI (an operator's own settings win).
+
+    Prefect's temporary local server logs a traceback when it is stopped while it
+    still records events; staff should not read that as a failure of the run.
+    """
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
 def run_ingest(paths: list[str], *, show_progress: bool) -> list[dict[str, Any]]:
+    quiet_prefect_defaults()
     from workflows.ingest import ingest
 
     bar = Progress(
