@@ -71,6 +71,9 @@ def initialise(engine: Engine, regency: Regency) -> tuple[ServedRegency, bool]:
             current.kode_provinsi = regency.kode_provinsi
             current.provinsi = regency.provinsi
             current.timezone = regency.timezone
+        from inventory.sites import ensure_default_site
+
+        ensure_default_site(session, regency.nama)
         existing = {k.kode: k for k in session.exec(select(Kecamatan)).all()}
         wanted = {k.kode: k.nama for k in regency.kecamatan}
         if set(existing) != set(wanted) or any(existing[c].nama != n for c, n in wanted.items()):

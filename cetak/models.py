@@ -160,3 +160,16 @@ class RecordEvent(SQLModel, table=True):
     at: datetime = _ts(default_factory=utcnow, index=True)
     actor: str = Field(max_length=100)
     reason: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class Alert(SQLModel, table=True):
+    """An alert raised once (unique key) and delivered by a notifier after commit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=200)
+    kind: str = Field(max_length=40, index=True)
+    level: str = Field(max_length=10)
+    message: str = Field(sa_type=sa.Text)
+    data_json: str = Field(default="{}", sa_type=sa.Text)
+    created_at: datetime = _ts(default_factory=utcnow, index=True)
+    delivered_at: datetime | None = _ts(default=None)

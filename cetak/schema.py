@@ -1,3 +1,4 @@
 """Imports every module that defines tables, so the metadata is complete."""
 
 from cetak import models  # noqa: F401
+from inventory import models as inventory_models  # noqa: F401

@@ -24,6 +24,22 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 30_000
     insert_chunk_size: int = 2_000
 
+    # Blank stock (issue: blank-card stock). Days are calendar days.
+    lead_time_days: float = 7.0
+    review_period_days: float = 7.0
+    service_level: float = 0.95
+    usage_window_days: int = 28
+    reorder_box: int = 100
+    stocktake_flag_threshold: int = 10
+    alert_webhook_url: str | None = None
+
+    # Names printed on official documents (berita acara, letters to central).
+    office_address: str | None = None
+    kepala_dinas: str = "........................"
+    kepala_dinas_nip: str | None = None
+    kepala_seksi: str = "........................"
+    kepala_seksi_nip: str | None = None
+
     @cached_property
     def resolved_home(self) -> Path:
         return self.home.expanduser().resolve()
@@ -46,6 +62,15 @@ class Settings(BaseSettings):
     @property
     def rejected_dir(self) -> Path:
         return self.resolved_home / "rejected"
+
+    @property
+    def alerts_dir(self) -> Path:
+        return self.resolved_home / "alerts"
+
+    @property
+    def documents_dir(self) -> Path:
+        """PDFs: berita acara, monthly reports, letters to central."""
+        return self.resolved_home / "documents"
 
     @property
     def outbox_dir(self) -> Path:

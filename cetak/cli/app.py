@@ -22,6 +22,12 @@ app = typer.Typer(
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
 
+from cetak.cli.reorder import reorder_app  # noqa: E402
+from cetak.cli.stock import stock_app  # noqa: E402
+
+app.add_typer(stock_app, name="stock")
+app.add_typer(reorder_app, name="reorder")
+
 
 @app.command()
 def init(
@@ -151,12 +157,14 @@ def records(
 @app.command()
 def status(json_out: JsonOpt = False) -> None:
     """Ringkasan: jumlah record per status."""
+    from cetak.cli.stock import stock_summary
     from cetak.queries import state_counts
 
-    with context() as (_, engine, served), Session(engine) as session:
+    with context() as (settings, engine, served), Session(engine) as session:
         counts = state_counts(session)
+        stock = stock_summary(session, settings, served)
     if json_out:
-        print_json({"kode_wilayah": served.kode_wilayah, "records": counts})
+        print_json({"kode_wilayah": served.kode_wilayah, "records": counts, "stock": stock})
         return
     table = Table(title=f"Status record PRR — {served.kabupaten} ({served.kode_wilayah})")
     table.add_column("Status")

@@ -1,0 +1,393 @@
+"""``cetak stock ...`` and ``cetak reorder ...``: blank stock for the print room."""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlmodel import Session
+
+from cetak.cli.common import context, fail, out, print_json
+from cetak.db import write_session
+from inventory.errors import StockError
+
+stock_app = typer.Typer(
+    help="Stok blangko KTP-el: terima, opname, pindah, musnahkan, laporan.", no_args_is_help=True
+)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
+SiteOpt = Annotated[
+    str | None, typer.Option("--site", help="Kode lokasi stok (bawaan: Disdukcapil)")
+]
+
+
+def actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _num(n: float | int) -> str:
+    return f"{n:,.0f}".replace(",", ".")
+
+
+@contextmanager
+def _stock_errors() -> Iterator[None]:
+    try:
+        yield
+    except StockError as exc:
+        fail(exc.message)
+
+
+def _after_commit(settings: Any, engine: Any, served: Any) -> list[str]:
+    """Documents and alerts justified by what was just committed."""
+    from cetak.notify import deliver_pending, notifier_from_settings
+    from inventory.paperwork import produce_pending
+
+    settings.ensure_dirs()
+    written = [str(p) for p in produce_pending(engine, settings, served)]
+    deliver_pending(engine, notifier_from_settings(settings.alerts_dir, settings.alert_webhook_url))
+    return written
+
+
+def _parse_day(value: str | None, served: Any) -> date:
+    if value is None:
+        return served.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"tanggal '{value}' tidak valid; gunakan format TTTT-BB-HH", 2)
+
+
+@stock_app.command("receive")
+def receive(
+    lot: Annotated[str, typer.Option("--lot", help="Kode lot kiriman pusat")],
+    quantity: Annotated[int, typer.Option("--quantity", help="Jumlah blangko")],
+    serial_start: Annotated[str | None, typer.Option("--serial-start")] = None,
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="Nomor surat pengantar")
+    ] = None,
+    site: SiteOpt = None,
+    on: Annotated[str | None, typer.Option("--date", help="Tanggal terima (TTTT-BB-HH)")] = None,
+    request: Annotated[
+        str | None, typer.Option("--request", help="Permintaan yang dipenuhi")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Terima satu lot blangko dari pusat (satu kode lot hanya sekali)."""
+    from inventory import ledger, reorder
+
+    with context() as (settings, engine, served), _stock_errors():
+        received_on = _parse_day(on, served)
+        with write_session(engine) as session:
+            closed = reorder.close_on_receipt(session, request)
+            row = ledger.receive_stock(
+                session,
+                lot=lot,
+                quantity=quantity,
+                actor=actor(),
+                site=site,
+                received_on=received_on,
+                reference=reference,
+                serial_start=serial_start,
+                request_id=closed.id if closed else None,
+            )
+            result = {
+                "lot": row.code,
+                "quantity": row.quantity,
+                "site": row.site_code,
+                "closed_request": closed.number if closed else None,
+            }
+    if json_out:
+        print_json(result)
+        return
+    out.print(f"Lot {result['lot']} diterima: {_num(quantity)} blangko di {result['site']}.")
+    if result["closed_request"]:
+        out.print(f"Permintaan {result['closed_request']} ditutup (sudah diterima).")
+
+
+def stock_summary(session: Session, settings: Any, served: Any) -> dict[str, Any]:
+    """The ``"stock"`` object of ``cetak status --json`` (read only)."""
+    from inventory import queries, reorder
+
+    facts, pos = reorder.position(session, settings=settings, served=served, today=served.today())
+    request = reorder.open_request(session)
+    _, awaiting = queries.totals(session)
+    return {
+        "on_hand": facts.on_hand,
+        "days_of_cover": None if pos.days_of_cover is None else round(pos.days_of_cover, 1),
+        "reorder_point": pos.reorder_point,
+        "open_request": None
+        if request is None
+        else {
+            "number": request.number,
+            "state": request.state,
+            "quantity": request.quantity,
+        },
+        "awaiting_destruction": awaiting,
+        "in_transit": facts.in_transit,
+        "daily_consumption": round(facts.daily_consumption, 1),
+        "prr_backlog": facts.prr_backlog,
+        "reorder_due": pos.reorder_due,
+        "escalate": pos.escalate,
+    }
+
+
+@stock_app.command("status")
+def status(json_out: JsonOpt = False) -> None:
+    """Stok per lokasi dan lot, hari cakupan, titik pesan ulang."""
+    from inventory import queries
+
+    with context() as (settings, engine, served), Session(engine) as session:
+        summary = stock_summary(session, settings, served)
+        summary["lots"] = queries.stock_by_lot(session)
+    if json_out:
+        print_json(summary)
+        return
+    table = Table(title=f"Stok blangko — {served.kabupaten}")
+    for col in ("Lokasi", "Lot", "Diterima", "Jumlah", "Di tangan", "Rusak (menunggu musnah)"):
+        table.add_column(col, justify="right" if col not in ("Lokasi", "Lot") else "left")
+    for r in summary["lots"]:
+        table.add_row(
+            r["site"],
+            r["lot"],
+            r["received_on"],
+            _num(r["received"]),
+            _num(r["on_hand"]),
+            _num(r["awaiting_destruction"]),
+        )
+    out.print(table)
+    cover = summary["days_of_cover"]
+    out.print(
+        f"Di tangan {_num(summary['on_hand'])}; pemakaian rata-rata "
+        f"{summary['daily_consumption']}/hari; cukup untuk "
+        f"{'-' if cover is None else f'{cover} hari'}; titik pesan ulang "
+        f"{_num(summary['reorder_point'])}; antrean PRR {_num(summary['prr_backlog'])}."
+    )
+    if summary["open_request"]:
+        r = summary["open_request"]
+        out.print(
+            f"Permintaan terbuka: {r['number']} ({r['state']}, {_num(r['quantity'])} keping)."
+        )
+
+
+@stock_app.command("count")
+def count(
+    counted: Annotated[int, typer.Option("--counted", help="Jumlah hasil hitung fisik")],
+    reason: Annotated[str, typer.Option("--reason", help="Keterangan opname")],
+    site: SiteOpt = None,
+    lot: Annotated[str | None, typer.Option("--lot")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Stok opname: selisih hitung fisik dibukukan sebagai penyesuaian."""
+    from inventory import operations
+
+    if counted < 0:
+        fail("jumlah hitung tidak boleh negatif", 2)
+    with context() as (settings, engine, _served), _stock_errors():
+        with write_session(engine) as session:
+            result = operations.count_stock(
+                session,
+                counted=counted,
+                reason=reason,
+                actor=actor(),
+                site=site,
+                lot=lot,
+                threshold=settings.stocktake_flag_threshold,
+            )
+            c = result.count
+            data = {
+                "expected": c.expected,
+                "counted": c.counted,
+                "difference": c.difference,
+                "flagged": c.flagged,
+                "adjustments": result.adjustments,
+            }
+    if json_out:
+        print_json(data)
+        return
+    out.print(
+        f"Opname: buku {_num(data['expected'])}, fisik {_num(counted)}, "
+        f"selisih {data['difference']:+d}."
+    )
+    if data["flagged"]:
+        out.print("[bold red]Selisih melebihi batas: perlu diperiksa Kepala Seksi.[/]")
+
+
+@stock_app.command("destroy")
+def destroy(
+    witness: Annotated[list[str], typer.Option("--witness", help="Nama saksi (minimal dua)")],
+    officer: Annotated[list[str] | None, typer.Option("--officer", help="Petugas pemusnah")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="Tempat pemusnahan")] = None,
+    on: Annotated[str | None, typer.Option("--date")] = None,
+) -> None:
+    """Musnahkan semua blangko rusak yang menunggu, dengan berita acara (PDF)."""
+    from inventory import operations
+
+    with context() as (settings, engine, served), _stock_errors():
+        held_on = _parse_day(on, served)
+        with write_session(engine) as session:
+            seq = uuid.uuid4().hex[:6].upper()
+            number = f"BAP-{served.kode_wilayah.replace('.', '')}-{held_on:%Y%m%d}-{seq}"
+            report = operations.destroy_spoiled(
+                session,
+                number=number,
+                held_on=held_on,
+                place=place or f"Halaman kantor Disdukcapil {served.kabupaten}",
+                officers=officer or [settings.kepala_seksi],
+                witnesses=witness,
+                actor=actor(),
+            )
+            number, quantity = report.number, report.quantity
+        written = _after_commit(settings, engine, served)
+    out.print(f"{_num(quantity)} blangko rusak dimusnahkan; berita acara {number}.")
+    for path in written:
+        out.print(f"  dokumen: {path}")
+
+
+@stock_app.command("transfer")
+def transfer(
+    to: Annotated[str, typer.Option("--to", help="Lokasi tujuan")],
+    quantity: Annotated[int, typer.Option("--quantity")],
+    source: Annotated[str | None, typer.Option("--from", help="Lokasi asal")] = None,
+    lot: Annotated[str | None, typer.Option("--lot")] = None,
+    reference: Annotated[str | None, typer.Option("--reference", help="Nomor serah terima")] = None,
+) -> None:
+    """Pindahkan blangko antarlokasi (mis. ke kecamatan yang mencetak)."""
+    from inventory import ledger
+
+    with context() as (_s, engine, _served), _stock_errors(), write_session(engine) as session:
+        key = f"transfer:{reference or uuid.uuid4().hex}"
+        moved = ledger.transfer(
+            session,
+            to_site=to,
+            quantity=quantity,
+            actor=actor(),
+            key=key,
+            from_site=source,
+            lot=lot,
+        )
+        parts = [(m.lot_code, m.delta_on_hand) for m in moved if m.delta_on_hand > 0]
+    out.print(
+        f"{_num(quantity)} blangko dipindahkan ke {to}: "
+        + ", ".join(f"lot {lot_} {n}" for lot_, n in parts)
+    )
+
+
+@stock_app.command("spoil")
+def spoil(
+    cause: Annotated[
+        str, typer.Option("--cause", help="GAGAL_CETAK|GAGAL_ENCODE|RUSAK_FISIK|PERUBAHAN_DATA")
+    ],
+    reason: Annotated[str, typer.Option("--reason")],
+    quantity: Annotated[int, typer.Option("--quantity")] = 1,
+    site: SiteOpt = None,
+    lot: Annotated[str | None, typer.Option("--lot")] = None,
+) -> None:
+    """Catat blangko rusak di rak (bukan kartu tercetak): menunggu pemusnahan."""
+    from inventory import ledger
+
+    if quantity < 1:
+        fail("jumlah harus lebih dari nol", 2)
+    with context() as (_s, engine, _served), _stock_errors(), write_session(engine) as session:
+        batch = uuid.uuid4().hex
+        for i in range(quantity):
+            ledger.spoil_blank(
+                session,
+                cause=cause,
+                actor=actor(),
+                site=site,
+                lot=lot,
+                key=f"shelf:{batch}:{i}",
+                note=reason,
+            )
+    out.print(f"{quantity} blangko rusak ({cause}) dicatat; menunggu pemusnahan.")
+
+
+@stock_app.command("return")
+def return_(
+    lot: Annotated[str, typer.Option("--lot")],
+    quantity: Annotated[int, typer.Option("--quantity")],
+    reference: Annotated[str, typer.Option("--reference", help="Nomor surat pengembalian")],
+    site: SiteOpt = None,
+) -> None:
+    """Kembalikan blangko ke pusat."""
+    from inventory import ledger
+
+    with context() as (_s, engine, _served), _stock_errors(), write_session(engine) as session:
+        ledger.return_stock(
+            session,
+            lot=lot,
+            quantity=quantity,
+            actor=actor(),
+            key=f"return:{reference}:{lot}",
+            site=site,
+            reference=reference,
+        )
+    out.print(f"{_num(quantity)} blangko lot {lot} dikembalikan ke pusat ({reference}).")
+
+
+@stock_app.command("report")
+def report(
+    month: Annotated[
+        str | None, typer.Option("--month", help="Bulan TTTT-BB (bawaan: bulan ini)")
+    ] = None,
+) -> None:
+    """Laporan bulanan penggunaan blangko (PDF) untuk dilaporkan ke atas."""
+    from inventory import queries
+    from inventory.paperwork import monthly_report
+
+    with context() as (settings, engine, served):
+        try:
+            first = date.fromisoformat(f"{month}-01") if month else served.today().replace(day=1)
+        except ValueError:
+            fail(f"bulan '{month}' tidak valid; gunakan TTTT-BB", 2)
+        with Session(engine) as session:
+            _, awaiting = queries.totals(session)
+        settings.ensure_dirs()
+        path = monthly_report(engine, settings, served, first, awaiting)
+    out.print(f"Laporan bulanan ditulis: {path}")
+
+
+@stock_app.command("sites")
+def sites(json_out: JsonOpt = False) -> None:
+    """Daftar lokasi stok."""
+    from inventory.sites import list_sites
+
+    with context() as (_s, engine, _served), Session(engine) as session:
+        rows = [
+            {
+                "code": s.code,
+                "name": s.name,
+                "kode_kecamatan": s.kode_kecamatan,
+                "default": s.is_default,
+            }
+            for s in list_sites(session)
+        ]
+    if json_out:
+        print_json(rows)
+        return
+    for r in rows:
+        out.print(f"{r['code']}: {r['name']}{' (bawaan)' if r['default'] else ''}")
+
+
+@stock_app.command("site-add")
+def site_add(
+    code: Annotated[str, typer.Argument(help="Kode lokasi, mis. KEC-WEDI")],
+    name: Annotated[str, typer.Option("--name")],
+    kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Kode kecamatan")] = None,
+) -> None:
+    """Tambah lokasi stok (kantor kecamatan yang mencetak)."""
+    from inventory.sites import add_site
+
+    with context() as (_s, engine, served), _stock_errors():
+        if kecamatan and kecamatan not in served.kecamatan:
+            fail(f"kecamatan {kecamatan} bukan kecamatan {served.kabupaten}", 2)
+        with write_session(engine) as session:
+            site = add_site(session, code=code, name=name, kode_kecamatan=kecamatan)
+            code = site.code
+    out.print(f"Lokasi stok {code} ditambahkan.")

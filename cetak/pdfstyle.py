@@ -1,0 +1,575 @@
+"""Shared look of Cetak's official PDF documents (berita acara, laporan, surat, manifests).
+
+Everything here is reportlab glue for documents in Bahasa Indonesia: the embedded Vera
+fonts, the A4 page with the kop surat (letterhead) on the first page and a footer with the
+document number and "Halaman n dari m" on every page, paragraph styles, signature blocks,
+and Indonesian formatting of dates and numbers (``24 November 2026``, ``4.000``,
+``empat ribu``).
+
+Documents are built in memory and returned as bytes, with reportlab's ``invariant`` mode
+on, so the same input always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from xml.sax.saxutils import escape
+
+import reportlab
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+__all__ = [
+    "BULAN",
+    "FONT",
+    "FONT_BOLD",
+    "HARI",
+    "LANDSCAPE",
+    "PORTRAIT",
+    "RED",
+    "STYLES",
+    "Letterhead",
+    "PageLayout",
+    "Signatory",
+    "Styles",
+    "angka",
+    "build_pdf",
+    "data_table_style",
+    "desimal",
+    "esc",
+    "fit_widths",
+    "hari",
+    "register_fonts",
+    "signature_table",
+    "tanggal",
+    "terbilang",
+    "title_block",
+]
+
+# --- fonts -------------------------------------------------------------------------------
+
+FONT = "Vera"
+FONT_BOLD = "Vera-Bold"
+FONT_ITALIC = "Vera-Italic"
+FONT_BOLD_ITALIC = "Vera-BoldItalic"
+
+_FONT_FILES = {
+    FONT: "Vera.ttf",
+    FONT_BOLD: "VeraBd.ttf",
+    FONT_ITALIC: "VeraIt.ttf",
+    FONT_BOLD_ITALIC: "VeraBI.ttf",
+}
+
+
+@functools.cache
+def register_fonts() -> None:
+    """Register Bitstream Vera (shipped inside reportlab) once per process.
+
+    TrueType fonts are embedded (subset) in every PDF, so documents look the same on any
+    viewer, unlike the 14 standard PDF fonts, which each viewer substitutes.
+    """
+    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for name, filename in _FONT_FILES.items():
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, os.path.join(folder, filename)))
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
+    )
+
+
+# --- Indonesian formatting ---------------------------------------------------------------
+
+BULAN = (
+    "",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+_BULAN_PENDEK = tuple(name[:3] for name in BULAN)  # Jan, Feb, ..., Agu, ..., Des
+HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")  # date.weekday() order
+
+
+def tanggal(d: date, *, short: bool = False) -> str:
+    """``24 November 2026`` (``24 Nov 2026`` with ``short``)."""
+    months = _BULAN_PENDEK if short else BULAN
+    return f"{d.day} {months[d.month]} {d.year}"
+
+
+def hari(d: date) -> str:
+    """The Indonesian weekday name: ``Selasa`` for 24 November 2026."""
+    return HARI[d.weekday()]
+
+
+def angka(n: int) -> str:
+    """An integer with dots between thousands: ``4.000``, ``-1.250``."""
+    return f"{n:,}".replace(",", ".")
+
+
+def desimal(x: float, places: int = 1) -> str:
+    """A decimal number the Indonesian way: ``1.234,5``; ``400`` rather than ``400,0``."""
+    text = f"{x:,.{places}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    if places and text.endswith("," + "0" * places):
+        text = text[: -(places + 1)]
+    return text
+
+
+_SATUAN = (
+    "nol",
+    "satu",
+    "dua",
+    "tiga",
+    "empat",
+    "lima",
+    "enam",
+    "tujuh",
+    "delapan",
+    "sembilan",
+    "sepuluh",
+    "sebelas",
+)
+_SKALA = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "ribu"))
+
+
+def terbilang(n: int) -> str:
+    """Indonesian number words: 125 -> ``seratus dua puluh lima``, 4000 -> ``empat ribu``.
+
+    As written in official documents: ``se-`` for one hundred and one thousand (``seratus``,
+    ``seribu``) but ``satu juta`` for a million. Below 10**15.
+    """
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError("terbilang takes an int")
+    if n < 0:
+        return "minus " + terbilang(-n)
+    if n >= 10**15:
+        raise ValueError("terbilang supports numbers below 10**15")
+    return _words(n)
+
+
+def _words(n: int) -> str:
+    if n < 12:
+        return _SATUAN[n]
+    if n < 20:
+        return f"{_SATUAN[n - 10]} belas"
+    if n < 100:
+        return _join(f"{_SATUAN[n // 10]} puluh", n % 10)
+    if n < 1000:
+        head = "seratus" if n < 200 else f"{_SATUAN[n // 100]} ratus"
+        return _join(head, n % 100)
+    if n < 2000:
+        return _join("seribu", n - 1000)
+    for scale, name in _SKALA:
+        if n >= scale:
+            return _join(f"{_words(n // scale)} {name}", n % scale)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _join(head: str, rest: int) -> str:
+    return head if rest == 0 else f"{head} {_words(rest)}"
+
+
+def esc(text: object) -> str:
+    """Text for a Paragraph: caller data never becomes markup."""
+    return escape(str(text))
+
+
+# --- styles ------------------------------------------------------------------------------
+
+RED = colors.HexColor("#C00000")
+_GREY = colors.HexColor("#555555")
+_HEADER_FILL = colors.HexColor("#E4E4E4")
+
+
+@dataclass(frozen=True)
+class Styles:
+    """Paragraph styles of Cetak's documents (Vera, 10 pt body, 8 pt in tables)."""
+
+    body: ParagraphStyle
+    body_left: ParagraphStyle
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    heading: ParagraphStyle
+    small: ParagraphStyle
+    cell: ParagraphStyle
+    cell_center: ParagraphStyle
+    cell_right: ParagraphStyle
+    cell_head: ParagraphStyle
+    right: ParagraphStyle
+    signature: ParagraphStyle
+
+
+def _make_styles() -> Styles:
+    register_fonts()  # Paragraph() resolves bold/italic fonts as soon as it is created
+    base = ParagraphStyle("cetak-body", fontName=FONT, fontSize=10, leading=14.5)
+    body = ParagraphStyle("cetak-justify", parent=base, alignment=TA_JUSTIFY, spaceAfter=6)
+    cell = ParagraphStyle("cetak-cell", parent=base, fontSize=8, leading=10)
+    return Styles(
+        body=body,
+        body_left=ParagraphStyle("cetak-left", parent=body, alignment=TA_LEFT),
+        title=ParagraphStyle(
+            "cetak-title",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=12.5,
+            leading=16,
+            alignment=TA_CENTER,
+        ),
+        subtitle=ParagraphStyle("cetak-subtitle", parent=base, alignment=TA_CENTER, spaceAfter=10),
+        heading=ParagraphStyle(
+            "cetak-heading", parent=base, fontName=FONT_BOLD, spaceBefore=6, spaceAfter=4
+        ),
+        small=ParagraphStyle("cetak-small", parent=base, fontSize=8, leading=10.5),
+        cell=cell,
+        cell_center=ParagraphStyle("cetak-cell-c", parent=cell, alignment=TA_CENTER),
+        cell_right=ParagraphStyle("cetak-cell-r", parent=cell, alignment=TA_RIGHT),
+        cell_head=ParagraphStyle(
+            "cetak-cell-h", parent=cell, fontName=FONT_BOLD, alignment=TA_CENTER
+        ),
+        right=ParagraphStyle("cetak-right", parent=base, alignment=TA_RIGHT),
+        signature=ParagraphStyle(
+            "cetak-signature", parent=base, fontSize=9.5, leading=12.5, alignment=TA_CENTER
+        ),
+    )
+
+
+STYLES = _make_styles()
+
+
+def data_table_style(*, header_rows: int = 1, total_row: bool = False) -> list[tuple[Any, ...]]:
+    """Table commands for a gridded data table: grey header rows, optional bold totals row."""
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), 8),
+        ("LEADING", (0, 0), (-1, -1), 10),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), _HEADER_FILL),
+        ("FONTNAME", (0, 0), (-1, header_rows - 1), FONT_BOLD),
+    ]
+    if total_row:
+        commands += [
+            ("BACKGROUND", (0, -1), (-1, -1), _HEADER_FILL),
+            ("FONTNAME", (0, -1), (-1, -1), FONT_BOLD),
+        ]
+    return commands
+
+
+def fit_widths(
+    columns: Sequence[Iterable[str]],
+    total: float,
+    *,
+    headers: Sequence[str] | None = None,
+    size: float = 8,
+    padding: float = 6,
+) -> list[float]:
+    """Column widths for a data table ``total`` points wide, from the texts in each column.
+
+    A column gets the width of its longest text (in bold, to be safe for a totals row) or
+    of the longest single word of its header, whichever is wider. Spare width is shared out
+    in proportion; when the texts do not fit, the widest columns are capped to one width
+    and wrap (their cells should be Paragraphs).
+    """
+    natural = []
+    for i, texts in enumerate(columns):
+        body = max((stringWidth(t, FONT_BOLD, size) for t in texts), default=0.0)
+        words = headers[i].split() if headers else []
+        head = max((stringWidth(w, FONT_BOLD, size) for w in words), default=0.0)
+        natural.append(max(body, head) + padding)
+    spare = total - sum(natural)
+    if spare >= 0:
+        return [w + spare * w / sum(natural) for w in natural]
+    remaining, count = total, len(natural)
+    cap = total / count
+    for i, w in enumerate(sorted(natural)):
+        if w * (count - i) >= remaining:
+            cap = remaining / (count - i)
+            break
+        remaining -= w
+    return [min(w, cap) for w in natural]
+
+
+# --- signatures --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Signatory:
+    """One signature box: an optional caption (``Mengetahui,``), the role, space to sign,
+    the name underlined and the NIP (``NIP. -`` for a signer who has none)."""
+
+    name: str
+    role: str
+    nip: str | None = None
+    caption: str = ""
+
+
+def signature_table(
+    signatories: Sequence[Signatory],
+    *,
+    width: float,
+    columns: int = 3,
+    sign_space: float = 20 * mm,
+    styles: Styles = STYLES,
+) -> Table:
+    """Signature boxes side by side, ``columns`` to a row, as one table that never splits."""
+    if not signatories:
+        raise ValueError("no signatories")
+    box_width = width / max(1, columns)
+    columns = max(1, min(columns, len(signatories)))
+    boxes = [_signature_box(s, sign_space, styles) for s in signatories]
+    rows = [boxes[i : i + columns] for i in range(0, len(boxes), columns)]
+    rows[-1] = rows[-1] + [""] * (columns - len(rows[-1]))
+    table = Table(rows, colWidths=[box_width] * columns, hAlign="CENTER")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+                ("NOSPLIT", (0, 0), (-1, -1)),
+            ]
+        )
+    )
+    return table
+
+
+def _signature_box(s: Signatory, sign_space: float, styles: Styles) -> list[Flowable]:
+    lines: list[Flowable] = []
+    if s.caption:
+        lines.append(Paragraph(esc(s.caption), styles.signature))
+    lines.append(Paragraph(esc(s.role), styles.signature))
+    lines.append(Spacer(1, sign_space))
+    lines.append(Paragraph(f"<b><u>{esc(s.name)}</u></b>", styles.signature))
+    lines.append(Paragraph(f"NIP. {esc(s.nip) if s.nip else '-'}", styles.signature))
+    return lines
+
+
+# --- page --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PageLayout:
+    """An A4 page: size and margins in points; ``width`` is what a table may use."""
+
+    pagesize: tuple[float, float]
+    left: float = 25 * mm
+    right: float = 20 * mm
+    top: float = 15 * mm
+    bottom: float = 20 * mm
+
+    @property
+    def width(self) -> float:
+        return self.pagesize[0] - self.left - self.right
+
+
+PORTRAIT = PageLayout(A4)
+LANDSCAPE = PageLayout(landscape(A4), left=15 * mm, right=15 * mm, top=12 * mm, bottom=17 * mm)
+
+_KOP_HEIGHT = 31 * mm  # letterhead block on the first page, rule included
+_RUNNING_HEIGHT = 9 * mm  # small header on later pages
+
+
+@dataclass(frozen=True, slots=True)
+class Letterhead:
+    """The kop surat: ``PEMERINTAH KABUPATEN KLATEN`` / the office / its address."""
+
+    pemerintah: str  # "Kabupaten Klaten" (or "Kota Surakarta")
+    alamat: str
+    instansi: str = "Dinas Kependudukan dan Pencatatan Sipil"
+
+    @property
+    def government_line(self) -> str:
+        name = self.pemerintah.strip()
+        if not name.lower().startswith(("kabupaten ", "kota ")):
+            name = f"Kabupaten {name}"
+        return f"PEMERINTAH {name.upper()}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    letterhead: Letterhead
+    number: str
+    running_title: str
+    layout: PageLayout
+
+    def draw_first(self, canv: Canvas, _doc: object) -> None:
+        lay, kop = self.layout, self.letterhead
+        x = lay.left + lay.width / 2
+        top = lay.pagesize[1] - lay.top
+        canv.saveState()
+        canv.setFont(FONT_BOLD, 13)
+        canv.drawCentredString(x, top - 13, kop.government_line)
+        canv.setFont(FONT_BOLD, 15)
+        canv.drawCentredString(x, top - 31, kop.instansi.upper())
+        canv.setFont(FONT, 9)
+        canv.drawCentredString(x, top - 46, kop.alamat)
+        rule = top - 56
+        canv.setLineWidth(2.2)
+        canv.line(lay.left, rule, lay.left + lay.width, rule)
+        canv.setLineWidth(0.6)
+        canv.line(lay.left, rule - 3, lay.left + lay.width, rule - 3)
+        canv.restoreState()
+
+    def draw_later(self, canv: Canvas, _doc: object) -> None:
+        lay = self.layout
+        y = lay.pagesize[1] - lay.top - 8
+        canv.saveState()
+        canv.setFont(FONT, 7.5)
+        canv.setFillColor(_GREY)
+        office = f"{self.letterhead.instansi} {self.letterhead.pemerintah}"
+        canv.drawString(lay.left, y, office)
+        canv.drawRightString(lay.left + lay.width, y, self.running_title)
+        canv.setStrokeColor(_GREY)
+        canv.setLineWidth(0.4)
+        canv.line(lay.left, y - 4, lay.left + lay.width, y - 4)
+        canv.restoreState()
+
+    def draw_footer(self, canv: Canvas, page: int, pages: int) -> None:
+        lay = self.layout
+        y = lay.bottom - 10 * mm
+        canv.saveState()
+        canv.setStrokeColor(_GREY)
+        canv.setLineWidth(0.4)
+        canv.line(lay.left, y + 9, lay.left + lay.width, y + 9)
+        canv.setFont(FONT, 7.5)
+        canv.setFillColor(_GREY)
+        canv.drawString(lay.left, y, f"Nomor: {self.number}")
+        canv.drawRightString(lay.left + lay.width, y, f"Halaman {page} dari {pages}")
+        canv.restoreState()
+
+
+def _numbered_canvas(page: _Page) -> Callable[..., Canvas]:
+    """A canvas maker that holds every page back until the end, to print "dari m"."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._held_pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._held_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held_pages)
+            for number, state in enumerate(self._held_pages, start=1):
+                self.__dict__.update(state)
+                page.draw_footer(self, number, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def build_pdf(
+    story: Sequence[Flowable],
+    *,
+    letterhead: Letterhead,
+    number: str,
+    title: str,
+    layout: PageLayout = PORTRAIT,
+    running_title: str | None = None,
+    subject: str = "",
+) -> bytes:
+    """Lay ``story`` out on A4 pages and return the PDF bytes.
+
+    The first page carries the kop surat; later pages a one-line running header. Every
+    page has a footer with ``number`` and ``Halaman n dari m``. Output is deterministic.
+    """
+    register_fonts()
+    page = _Page(letterhead, number, running_title or title, layout)
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=layout.pagesize,
+        leftMargin=layout.left,
+        rightMargin=layout.right,
+        topMargin=layout.top,
+        bottomMargin=layout.bottom,
+        title=title,
+        author=f"{letterhead.instansi} {letterhead.pemerintah}",
+        subject=subject or title,
+        creator="cetak",
+        producer="cetak (ReportLab)",
+        invariant=True,
+        initialFontName=FONT,
+        lang="id-ID",
+    )
+    height = layout.pagesize[1] - layout.top - layout.bottom
+    first = Frame(
+        layout.left,
+        layout.bottom,
+        layout.width,
+        height - _KOP_HEIGHT,
+        id="first",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    later = Frame(
+        layout.left,
+        layout.bottom,
+        layout.width,
+        height - _RUNNING_HEIGHT,
+        id="later",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    doc.addPageTemplates(
+        [
+            PageTemplate("first", frames=[first], onPage=page.draw_first),
+            PageTemplate("later", frames=[later], onPage=page.draw_later),
+        ]
+    )
+    doc.build([NextPageTemplate("later"), *story], canvasmaker=_numbered_canvas(page))
+    return buffer.getvalue()
+
+
+def title_block(title: str, number: str, *more: str, styles: Styles = STYLES) -> list[Flowable]:
+    """The centred, bold document title (and ``more`` title lines), ``Nomor: ...`` below."""
+    return [
+        *(Paragraph(esc(line), styles.title) for line in (title, *more)),
+        Paragraph(f"Nomor: {esc(number)}", styles.subtitle),
+    ]

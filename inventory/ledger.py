@@ -1,0 +1,486 @@
+"""The blank ledger service: every change of stock is a movement posted here.
+
+Each function works inside the caller's transaction (``session``) and commits
+nothing: the CLI, the flows and the dashboard wrap it in ``write_session``. A
+movement is posted once per idempotency key: posting the same key again returns
+the first movement and changes nothing, so a retried task never posts twice.
+Balances are a cache updated in the same transaction; the database refuses a
+negative balance, and on PostgreSQL the balance rows are locked in primary-key
+order before they change, so concurrent workers queue instead of overselling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from cetak.models import utcnow
+from inventory.errors import (
+    InsufficientStock,
+    InvalidQuantity,
+    InvalidSerial,
+    LotAlreadyReceived,
+    SerialOverlap,
+    UnknownCause,
+    UnknownLot,
+    UnknownSite,
+)
+from inventory.models import Balance, Lot, Movement, Site
+from inventory.rules import Cause, Kind, allocate_fifo, serial_range
+
+_MOV = Movement.__table__  # type: ignore[attr-defined]
+_BAL = Balance.__table__  # type: ignore[attr-defined]
+
+DEFAULT_SITE = "DISDUKCAPIL"
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A movement and whether this call created it (False: the key was posted before)."""
+
+    movement: Movement
+    created: bool
+
+
+def _is_pg(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _insert_ignore(session: Session, table: sa.Table, values: dict[str, Any]) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING; the number of rows inserted (0 or 1)."""
+    dialect = postgresql if _is_pg(session) else sqlite
+    stmt = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    return session.execute(stmt).rowcount or 0
+
+
+def _existing(session: Session, key: str) -> Movement | None:
+    return (
+        session.exec(  # type: ignore[call-overload]
+            sa.select(Movement).where(Movement.idempotency_key == key)
+        )
+        .scalars()
+        .first()
+    )
+
+
+def resolve_site(session: Session, site: str | None) -> str:
+    if site is None:
+        default = (
+            session.exec(  # type: ignore[call-overload]
+                sa.select(Site.code).where(Site.is_default.is_(True))  # type: ignore[attr-defined]
+            )
+            .scalars()
+            .first()
+        )
+        if default is None:
+            raise UnknownSite(DEFAULT_SITE)
+        return default
+    if session.get(Site, site) is None:
+        raise UnknownSite(site)
+    return site
+
+
+def post(
+    session: Session,
+    *,
+    key: str,
+    kind: Kind,
+    site: str,
+    lot: str,
+    delta_on_hand: int,
+    delta_spoiled: int = 0,
+    actor: str,
+    at: datetime | None = None,
+    **fields: Any,
+) -> Posted:
+    """Append one movement and apply it to the balance cache, once per ``key``."""
+    found = _existing(session, key)
+    if found is not None:
+        return Posted(found, False)
+    at = at or utcnow()
+    lot_row = session.get(Lot, lot)
+    if lot_row is None:
+        raise UnknownLot(lot)
+    _insert_ignore(
+        session,
+        _BAL,
+        {
+            "site_code": site,
+            "lot_code": lot,
+            "lot_received_on": lot_row.received_on,
+            "on_hand": 0,
+            "awaiting_destruction": 0,
+            "updated_at": at,
+        },
+    )
+    # Lock the balance first and check it: nothing is written for a refused movement.
+    on_hand, awaiting = _lock_balance(session, site, lot)
+    if on_hand + delta_on_hand < 0:
+        raise InsufficientStock(site, -delta_on_hand, on_hand, lot)
+    if awaiting + delta_spoiled < 0:
+        raise InsufficientStock(site, -delta_spoiled, awaiting, lot)
+    values = {
+        "idempotency_key": key,
+        "kind": kind.value,
+        "site_code": site,
+        "lot_code": lot,
+        "delta_on_hand": delta_on_hand,
+        "delta_spoiled": delta_spoiled,
+        "actor": actor,
+        "at": at,
+        **fields,
+    }
+    if not _insert_ignore(session, _MOV, values):
+        # A concurrent worker posted the same key and committed first.
+        found = _existing(session, key)
+        assert found is not None
+        return Posted(found, False)
+    session.execute(
+        sa.update(_BAL)
+        .where(_BAL.c.site_code == site, _BAL.c.lot_code == lot)
+        .values(
+            on_hand=_BAL.c.on_hand + delta_on_hand,
+            awaiting_destruction=_BAL.c.awaiting_destruction + delta_spoiled,
+            updated_at=at,
+        )
+    )
+    movement = _existing(session, key)
+    assert movement is not None
+    return Posted(movement, True)
+
+
+def _lock_balance(session: Session, site: str, lot: str) -> tuple[int, int]:
+    query = sa.select(_BAL.c.on_hand, _BAL.c.awaiting_destruction).where(
+        _BAL.c.site_code == site, _BAL.c.lot_code == lot
+    )
+    if _is_pg(session):
+        query = query.with_for_update()
+    on_hand, awaiting = session.execute(query).one()
+    return on_hand, awaiting
+
+
+def fifo_lots(session: Session, site: str, *, lock: bool = False) -> list[tuple[str, int]]:
+    """(lot, on hand) at a site, oldest delivery first, lots with stock only."""
+    query = (
+        sa.select(_BAL.c.lot_code, _BAL.c.on_hand)
+        .where(_BAL.c.site_code == site, _BAL.c.on_hand > 0)
+        .order_by(_BAL.c.lot_received_on, _BAL.c.lot_code)
+    )
+    if lock and _is_pg(session):
+        query = query.with_for_update()
+    return [(lot, n) for lot, n in session.execute(query)]
+
+
+def _check_quantity(quantity: int) -> None:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        raise InvalidQuantity(quantity)
+
+
+# --- receiving ----------------------------------------------------------------------------
+
+
+def receive_stock(
+    session: Session,
+    *,
+    lot: str,
+    quantity: int,
+    actor: str,
+    site: str | None = None,
+    received_on: date,
+    reference: str | None = None,
+    serial_start: str | None = None,
+    request_id: int | None = None,
+    at: datetime | None = None,
+) -> Lot:
+    """Receive one lot from central. A lot code is received once; serial ranges never overlap."""
+    _check_quantity(quantity)
+    site_code = resolve_site(session, site)
+    lot = lot.strip()
+    if not lot:
+        raise UnknownLot(lot)
+    if session.get(Lot, lot) is not None:
+        raise LotAlreadyReceived(lot)
+    serials = None
+    if serial_start:
+        serials = serial_range(serial_start, quantity)
+        if serials is None:
+            raise InvalidSerial(serial_start)
+        _check_serial_overlap(session, lot, serials)
+    row = Lot(
+        code=lot,
+        site_code=site_code,
+        received_on=received_on,
+        quantity=quantity,
+        reference=reference,
+        serial_prefix=serials.prefix if serials else None,
+        serial_first=serials.first if serials else None,
+        serial_last=serials.last if serials else None,
+        serial_width=serials.width if serials else None,
+        request_id=request_id,
+        actor=actor,
+        received_at=at or utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    post(
+        session,
+        key=f"receive:{lot}",
+        kind=Kind.RECEIVED,
+        site=site_code,
+        lot=lot,
+        delta_on_hand=quantity,
+        actor=actor,
+        at=at,
+        note=reference,
+    )
+    return row
+
+
+def _check_serial_overlap(session: Session, lot: str, serials: Any) -> None:
+    others = (
+        session.exec(  # type: ignore[call-overload]
+            sa.select(Lot).where(
+                Lot.serial_prefix == serials.prefix,
+                Lot.serial_first <= serials.last,  # type: ignore[operator]
+                Lot.serial_last >= serials.first,  # type: ignore[operator]
+            )
+        )
+        .scalars()
+        .first()
+    )
+    if others is not None:
+        raise SerialOverlap(lot, others.code)
+
+
+# --- consumption and spoilage ------------------------------------------------------------
+
+
+def consume_blank(
+    session: Session,
+    *,
+    card_ref: str,
+    actor: str,
+    site: str | None = None,
+    record_id: int | None = None,
+    at: datetime | None = None,
+) -> Movement:
+    """Take one blank for one card, first lot in first out, once per ``card_ref``.
+
+    Raises ``InsufficientStock`` when the site holds no blank.
+    """
+    found = _existing(session, f"consume:{card_ref}")
+    if found is not None:
+        return found
+    site_code = resolve_site(session, site)
+    for lot, _ in fifo_lots(session, site_code, lock=True):
+        try:
+            return post(
+                session,
+                key=f"consume:{card_ref}",
+                kind=Kind.CONSUMED,
+                site=site_code,
+                lot=lot,
+                delta_on_hand=-1,
+                actor=actor,
+                at=at,
+                card_ref=card_ref,
+                record_id=record_id,
+            ).movement
+        except InsufficientStock:
+            continue  # emptied by another worker between the listing and the lock
+    raise InsufficientStock(site_code, 1, 0)
+
+
+def spoil_blank(
+    session: Session,
+    *,
+    cause: Cause | str,
+    actor: str,
+    card_ref: str | None = None,
+    site: str | None = None,
+    lot: str | None = None,
+    key: str | None = None,
+    note: str | None = None,
+    record_id: int | None = None,
+    at: datetime | None = None,
+) -> Movement:
+    """Record a spoiled blank with its cause; it then waits for destruction.
+
+    For a card (``card_ref`` given and its blank consumed): the consumption is
+    reversed and the same blank posted as spoiled, so a blank is counted once,
+    as a good card or as a spoiled one. Without a consumption (a blank damaged
+    on the shelf): one blank leaves the site's stock, from ``lot`` or FIFO.
+    """
+    try:
+        cause = Cause(cause)
+    except ValueError as exc:
+        raise UnknownCause(str(cause), tuple(c.value for c in Cause)) from exc
+    spoil_key = key or (f"spoil:{card_ref}" if card_ref else None)
+    if spoil_key is None:
+        raise ValueError("a blank spoiled on the shelf needs an idempotency key")
+    found = _existing(session, spoil_key)
+    if found is not None:
+        return found
+    consumed = _existing(session, f"consume:{card_ref}") if card_ref else None
+    if consumed is not None:
+        post(
+            session,
+            key=f"unconsume:{card_ref}",
+            kind=Kind.CONSUMED,
+            site=consumed.site_code,
+            lot=consumed.lot_code,
+            delta_on_hand=+1,
+            actor=actor,
+            at=at,
+            card_ref=card_ref,
+            record_id=consumed.record_id,
+            reverses_id=consumed.id,
+            note=f"kartu rusak: {cause.value}",
+        )
+        site_code, lot_code = consumed.site_code, consumed.lot_code
+        record_id = record_id or consumed.record_id
+    else:
+        site_code = resolve_site(session, site)
+        if lot is None:
+            lots = fifo_lots(session, site_code, lock=True)
+            if not lots:
+                raise InsufficientStock(site_code, 1, 0)
+            lot_code = lots[0][0]
+        else:
+            if session.get(Lot, lot) is None:
+                raise UnknownLot(lot, site_code)
+            lot_code = lot
+    return post(
+        session,
+        key=spoil_key,
+        kind=Kind.SPOILED,
+        site=site_code,
+        lot=lot_code,
+        delta_on_hand=-1,
+        delta_spoiled=+1,
+        actor=actor,
+        at=at,
+        cause=cause.value,
+        card_ref=card_ref,
+        record_id=record_id,
+        note=note,
+    ).movement
+
+
+# --- moving stock between sites and back to central ---------------------------------------
+
+
+def transfer(
+    session: Session,
+    *,
+    to_site: str,
+    quantity: int,
+    actor: str,
+    key: str,
+    from_site: str | None = None,
+    lot: str | None = None,
+    at: datetime | None = None,
+) -> list[Movement]:
+    """Move blanks between sites (FIFO unless a lot is named): TRANSFER_OUT + TRANSFER_IN."""
+    _check_quantity(quantity)
+    source = resolve_site(session, from_site)
+    target = resolve_site(session, to_site)
+    parts = _take(session, source, quantity, lot)
+    moved: list[Movement] = []
+    for lot_code, n in parts:
+        out = post(
+            session,
+            key=f"{key}:out:{lot_code}",
+            kind=Kind.TRANSFER_OUT,
+            site=source,
+            lot=lot_code,
+            delta_on_hand=-n,
+            actor=actor,
+            at=at,
+            transfer_ref=key,
+            note=f"ke {target}",
+        )
+        came = post(
+            session,
+            key=f"{key}:in:{lot_code}",
+            kind=Kind.TRANSFER_IN,
+            site=target,
+            lot=lot_code,
+            delta_on_hand=+n,
+            actor=actor,
+            at=at,
+            transfer_ref=key,
+            note=f"dari {source}",
+        )
+        moved += [out.movement, came.movement]
+    return moved
+
+
+def return_stock(
+    session: Session,
+    *,
+    lot: str,
+    quantity: int,
+    actor: str,
+    key: str,
+    site: str | None = None,
+    reference: str | None = None,
+    at: datetime | None = None,
+) -> Movement:
+    """Return blanks of a lot to central (RETURNED)."""
+    _check_quantity(quantity)
+    site_code = resolve_site(session, site)
+    ((lot_code, n),) = _take(session, site_code, quantity, lot)
+    return post(
+        session,
+        key=key,
+        kind=Kind.RETURNED,
+        site=site_code,
+        lot=lot_code,
+        delta_on_hand=-n,
+        actor=actor,
+        at=at,
+        note=reference,
+    ).movement
+
+
+def _take(session: Session, site: str, quantity: int, lot: str | None) -> list[tuple[str, int]]:
+    lots = fifo_lots(session, site, lock=True)
+    if lot is not None:
+        if session.get(Lot, lot) is None:
+            raise UnknownLot(lot, site)
+        lots = [(code, n) for code, n in lots if code == lot]
+    parts = allocate_fifo(lots, quantity)
+    if not parts:
+        raise InsufficientStock(site, quantity, sum(n for _, n in lots), lot)
+    return parts
+
+
+def reverse(
+    session: Session, *, movement_id: int, actor: str, reason: str, at: datetime | None = None
+) -> Movement:
+    """Correct a movement by posting its opposite (never by editing it)."""
+    original = session.get(Movement, movement_id)
+    if original is None:
+        raise LookupError(movement_id)
+    return post(
+        session,
+        key=f"reverse:{movement_id}",
+        kind=Kind(original.kind),
+        site=original.site_code,
+        lot=original.lot_code,
+        delta_on_hand=-original.delta_on_hand,
+        delta_spoiled=-original.delta_spoiled,
+        actor=actor,
+        at=at,
+        cause=original.cause,
+        card_ref=original.card_ref,
+        record_id=original.record_id,
+        reverses_id=original.id,
+        note=reason,
+    ).movement

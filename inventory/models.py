@@ -1,0 +1,143 @@
+"""Tables of blank-card stock: sites, lots, the ledger, its balance cache, and the
+documents and requests that come out of it.
+
+The ledger (``Movement``) is append-only: every change of stock is one row with a
+kind, an actor, a time and a unique idempotency key; a correction is a reversing
+row. ``Balance`` is a cache of the ledger per site and lot, updated in the same
+transaction as the movement, and the database refuses to let it go below zero.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from cetak.models import UTCDateTime, utcnow
+
+
+def _ts(**kw: object) -> object:
+    return Field(sa_type=UTCDateTime, **kw)  # type: ignore[arg-type]
+
+
+class Site(SQLModel, table=True):
+    """A place that holds blanks: the Disdukcapil print room, or a kecamatan that prints."""
+
+    code: str = Field(primary_key=True, max_length=40)
+    name: str
+    kode_kecamatan: str | None = Field(default=None, max_length=8)
+    is_default: bool = False
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class Lot(SQLModel, table=True):
+    """One delivery of blanks from central, received once."""
+
+    __table_args__ = (sa.CheckConstraint("quantity > 0", name="ck_lot_quantity_positive"),)
+
+    code: str = Field(primary_key=True, max_length=60)
+    site_code: str = Field(foreign_key="site.code", max_length=40)
+    received_on: date
+    quantity: int
+    reference: str | None = None  # the letter it came with
+    serial_prefix: str | None = Field(default=None, max_length=20)
+    serial_first: int | None = Field(default=None, sa_type=sa.BigInteger)
+    serial_last: int | None = Field(default=None, sa_type=sa.BigInteger)
+    serial_width: int | None = None
+    request_id: int | None = Field(default=None, foreign_key="reorderrequest.id")
+    actor: str = Field(max_length=100)
+    received_at: datetime = _ts(default_factory=utcnow)
+
+
+class Movement(SQLModel, table=True):
+    """One row of the blank ledger. Never updated, never deleted."""
+
+    __table_args__ = (
+        sa.Index("ix_movement_kind_at", "kind", "at"),
+        sa.Index("ix_movement_site_lot", "site_code", "lot_code"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(unique=True, max_length=200)
+    kind: str = Field(max_length=20)
+    site_code: str = Field(foreign_key="site.code", max_length=40)
+    lot_code: str = Field(foreign_key="lot.code", max_length=60)
+    delta_on_hand: int
+    delta_spoiled: int = 0
+    cause: str | None = Field(default=None, max_length=20)
+    card_ref: str | None = Field(default=None, index=True, max_length=100)
+    record_id: int | None = Field(default=None, foreign_key="record.id", index=True)
+    destruction_id: int | None = Field(default=None, foreign_key="destructionreport.id")
+    destroys_id: int | None = Field(default=None, foreign_key="movement.id", index=True)
+    reverses_id: int | None = Field(default=None, foreign_key="movement.id", index=True)
+    transfer_ref: str | None = Field(default=None, max_length=100)
+    stock_count_id: int | None = Field(default=None, foreign_key="stockcount.id")
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    actor: str = Field(max_length=100)
+    at: datetime = _ts(default_factory=utcnow)
+
+
+class Balance(SQLModel, table=True):
+    """Cache of the ledger per site and lot (same transaction as each movement)."""
+
+    __table_args__ = (
+        sa.CheckConstraint("on_hand >= 0", name="ck_balance_on_hand_not_negative"),
+        sa.CheckConstraint("awaiting_destruction >= 0", name="ck_balance_awaiting_not_negative"),
+        sa.Index("ix_balance_fifo", "site_code", "lot_received_on", "lot_code"),
+    )
+
+    site_code: str = Field(primary_key=True, foreign_key="site.code", max_length=40)
+    lot_code: str = Field(primary_key=True, foreign_key="lot.code", max_length=60)
+    lot_received_on: date
+    on_hand: int = 0
+    awaiting_destruction: int = 0
+    updated_at: datetime = _ts(default_factory=utcnow)
+
+
+class StockCount(SQLModel, table=True):
+    """A stock-take (stock opname): what was counted against what the books said."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_code: str = Field(foreign_key="site.code", max_length=40)
+    lot_code: str | None = Field(default=None, foreign_key="lot.code", max_length=60)
+    expected: int
+    counted: int
+    difference: int
+    reason: str = Field(sa_type=sa.Text)
+    flagged: bool = False
+    actor: str = Field(max_length=100)
+    at: datetime = _ts(default_factory=utcnow)
+
+
+class DestructionReport(SQLModel, table=True):
+    """Berita acara pemusnahan: spoiled blanks burnt before witnesses."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, max_length=60)
+    held_on: date
+    place: str
+    officers_json: str = Field(sa_type=sa.Text)
+    witnesses_json: str = Field(sa_type=sa.Text)
+    quantity: int
+    pdf_path: str | None = None
+    actor: str = Field(max_length=100)
+    at: datetime = _ts(default_factory=utcnow)
+
+
+class ReorderRequest(SQLModel, table=True):
+    """A request for blanks to central: DRAFT -> SENT -> CONFIRMED -> RECEIVED, or CANCELLED."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, max_length=60)
+    state: str = Field(max_length=12, index=True)
+    quantity: int
+    confirmed_quantity: int | None = None
+    snapshot_json: str = Field(sa_type=sa.Text)
+    letter_path: str | None = None
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    actor: str = Field(max_length=100)
+    created_at: datetime = _ts(default_factory=utcnow)
+    sent_at: datetime | None = _ts(default=None)
+    confirmed_at: datetime | None = _ts(default=None)
+    closed_at: datetime | None = _ts(default=None)

@@ -1,0 +1,262 @@
+"""Official documents of the stock: produced after the commit that justifies them.
+
+A destruction report or a reorder request is committed first; its PDF is
+written afterwards and its path recorded. A crash in between leaves the row
+without a path, and the next run writes the same (deterministic) PDF: the
+document appears once, never twice, and never for a change that rolled back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from cetak.db import write_session
+from cetak.installation import ServedRegency
+from cetak.models import Record
+from cetak.settings import Settings
+from intake.nik import mask_nik
+from inventory.documents import (
+    DestructionReport as DestructionDoc,
+)
+from inventory.documents import (
+    LotMonth,
+    MonthlyReport,
+    Office,
+    Person,
+    ReorderLetter,
+    SpoiledCard,
+    render_destruction_report,
+    render_monthly_report,
+    render_reorder_letter,
+)
+from inventory.models import DestructionReport, Lot, Movement, ReorderRequest
+from inventory.queries import _utc_bounds
+from inventory.rules import Kind
+
+_MOV = Movement.__table__  # type: ignore[attr-defined]
+
+
+def office(served: ServedRegency, settings: Settings) -> Office:
+    kota = served.kabupaten.removeprefix("Kabupaten ").removeprefix("Kota ")
+    return Office(
+        kabupaten=served.kabupaten,
+        provinsi=served.provinsi,
+        kode_wilayah=served.kode_wilayah,
+        alamat=settings.office_address or f"Dinas Kependudukan dan Pencatatan Sipil, {kota}",
+        kota=kota,
+    )
+
+
+def write_pdf(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".doc-", suffix=".tmp")
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    return path
+
+
+def _destruction_doc(
+    session: Session, report: DestructionReport, served: ServedRegency, settings: Settings
+) -> DestructionDoc:
+    destroyed = list(
+        session.exec(  # type: ignore[call-overload]
+            sa.select(Movement).where(Movement.destruction_id == report.id).order_by(Movement.id)
+        ).scalars()
+    )
+    spoiled_ids = [m.destroys_id for m in destroyed]
+    spoiled = {
+        m.id: m
+        for m in session.exec(  # type: ignore[call-overload]
+            sa.select(Movement).where(Movement.id.in_(spoiled_ids))  # type: ignore[union-attr]
+        ).scalars()
+    }
+    record_ids = [m.record_id for m in destroyed if m.record_id]
+    niks = dict(
+        session.execute(sa.select(Record.id, Record.nik).where(Record.id.in_(record_ids))).all()  # type: ignore[union-attr]
+    )
+    cards = tuple(
+        SpoiledCard(
+            lot=m.lot_code,
+            serial=None,
+            card_ref=m.card_ref,
+            nik_masked=mask_nik(niks[m.record_id]) if m.record_id in niks else None,
+            cause=m.cause or "RUSAK_FISIK",
+            spoiled_on=served.now(spoiled[m.destroys_id].at).date(),
+        )
+        for m in destroyed
+    )
+    return DestructionDoc(
+        number=report.number,
+        office=office(served, settings),
+        held_on=report.held_on,
+        place=report.place,
+        cards=cards,
+        officers=tuple(Person(name=n, role="Petugas") for n in json.loads(report.officers_json)),
+        witnesses=tuple(Person(name=n, role="Saksi") for n in json.loads(report.witnesses_json)),
+    )
+
+
+def _letter_doc(
+    request: ReorderRequest, served: ServedRegency, settings: Settings
+) -> ReorderLetter:
+    snap = json.loads(request.snapshot_json)
+    facts, pos = snap["facts"], snap["position"]
+    roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+    dated = date.fromisoformat(snap["today"])
+    seq = request.number.rsplit("-", 1)[-1]
+    return ReorderLetter(
+        number=f"470/SPB-{seq}/{roman[dated.month - 1]}/{dated.year}",
+        office=office(served, settings),
+        dated=dated,
+        quantity=request.quantity,
+        prr_backlog=facts["prr_backlog"],
+        on_hand=facts["on_hand"],
+        daily_consumption=facts["daily_consumption"],
+        days_of_cover=pos["days_of_cover"],
+        lead_time_days=facts["lead_time_days"],
+        signer=Person(
+            name=settings.kepala_dinas, role="Kepala Dinas", nip=settings.kepala_dinas_nip
+        ),
+    )
+
+
+def produce_pending(engine: Engine, settings: Settings, served: ServedRegency) -> list[Path]:
+    """Write every document whose row is committed but whose PDF is not recorded yet."""
+    written: list[Path] = []
+    with Session(engine) as session:
+        reports = session.exec(
+            select(DestructionReport).where(DestructionReport.pdf_path.is_(None))  # type: ignore[union-attr]
+        ).all()
+        jobs = [
+            (
+                DestructionReport,
+                r.id,
+                settings.documents_dir / "berita-acara" / f"{r.number}.pdf",
+                render_destruction_report(_destruction_doc(session, r, served, settings)),
+            )
+            for r in reports
+        ]
+        requests = session.exec(
+            select(ReorderRequest).where(
+                ReorderRequest.letter_path.is_(None),  # type: ignore[union-attr]
+                ReorderRequest.state != "CANCELLED",
+            )
+        ).all()
+        jobs += [
+            (
+                ReorderRequest,
+                r.id,
+                settings.documents_dir / "surat" / f"{r.number}.pdf",
+                render_reorder_letter(_letter_doc(r, served, settings)),
+            )
+            for r in requests
+        ]
+    for model, row_id, path, data in jobs:
+        write_pdf(path, data)
+        column = "pdf_path" if model is DestructionReport else "letter_path"
+        with write_session(engine) as session:
+            session.execute(
+                sa.update(model).where(model.id == row_id).values({column: str(path)})  # type: ignore[attr-defined]
+            )
+        written.append(path)
+    return written
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    first = month.replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    return first, nxt - timedelta(days=1)
+
+
+def monthly_lots(session: Session, served: ServedRegency, month: date) -> list[LotMonth]:
+    """Per lot: opening balance, the month's movements by kind and cause, closing balance."""
+    first, last = month_bounds(month)
+    start, end = _utc_bounds(served.timezone, first, last)
+    opening = dict(
+        session.execute(
+            sa.select(_MOV.c.lot_code, sa.func.sum(_MOV.c.delta_on_hand))
+            .where(_MOV.c.at < start)
+            .group_by(_MOV.c.lot_code)
+        ).all()
+    )
+    month_rows = session.execute(
+        sa.select(
+            _MOV.c.lot_code,
+            _MOV.c.kind,
+            _MOV.c.cause,
+            sa.func.sum(_MOV.c.delta_on_hand),
+            sa.func.sum(_MOV.c.delta_spoiled),
+        )
+        .where(_MOV.c.at >= start, _MOV.c.at < end)
+        .group_by(_MOV.c.lot_code, _MOV.c.kind, _MOV.c.cause)
+    ).all()
+    lots = sorted({code for code in opening} | {r[0] for r in month_rows})
+    received_on = dict(session.execute(sa.select(Lot.code, Lot.received_on)).all())  # type: ignore[call-overload]
+    lots.sort(key=lambda c: (received_on.get(c, first), c))
+    out = []
+    for code in lots:
+        by: dict[str, int] = {}
+        spoiled: dict[str, int] = {}
+        destroyed = 0
+        for lot_code, kind, cause, delta, spoil in month_rows:
+            if lot_code != code:
+                continue
+            by[kind] = by.get(kind, 0) + int(delta or 0)
+            if kind == Kind.SPOILED:
+                spoiled[cause or "RUSAK_FISIK"] = spoiled.get(cause or "RUSAK_FISIK", 0) + int(
+                    spoil or 0
+                )
+            if kind == Kind.DESTROYED:
+                destroyed += -int(spoil or 0)
+        open_n = int(opening.get(code, 0) or 0)
+        out.append(
+            LotMonth(
+                lot=code,
+                opening=open_n,
+                received=by.get(Kind.RECEIVED, 0),
+                printed=-by.get(Kind.CONSUMED, 0),
+                spoiled=spoiled,
+                destroyed=destroyed,
+                transferred_in=by.get(Kind.TRANSFER_IN, 0),
+                transferred_out=-by.get(Kind.TRANSFER_OUT, 0),
+                adjusted=by.get(Kind.ADJUSTMENT, 0),
+                returned=-by.get(Kind.RETURNED, 0),
+                closing=open_n + sum(by.values()),
+            )
+        )
+    return out
+
+
+def monthly_report(
+    engine: Engine, settings: Settings, served: ServedRegency, month: date, awaiting: int
+) -> Path:
+    with Session(engine) as session:
+        lots = monthly_lots(session, served, month)
+    first, _ = month_bounds(month)
+    number = f"LBB-{served.kode_wilayah.replace('.', '')}-{first:%Y-%m}"
+    doc = MonthlyReport(
+        number=number,
+        office=office(served, settings),
+        month=first,
+        lots=tuple(lots),
+        awaiting_destruction=awaiting,
+        prepared_by=Person(
+            name=settings.kepala_seksi, role="Kepala Seksi", nip=settings.kepala_seksi_nip
+        ),
+        approved_by=Person(
+            name=settings.kepala_dinas, role="Kepala Dinas", nip=settings.kepala_dinas_nip
+        ),
+    )
+    path = settings.documents_dir / "laporan-bulanan" / f"{number}.pdf"
+    return write_pdf(path, render_monthly_report(doc))

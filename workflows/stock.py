@@ -1,0 +1,101 @@
+"""Scheduled stock flows: the daily reorder check and the nightly reconciliation.
+
+Each runs its decision as one task (one transaction), then produces the
+documents and delivers the alerts that the committed decision justifies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from cetak.db import engine_from_settings, write_session
+from cetak.installation import load_installation
+from cetak.notify import deliver_pending, notifier_from_settings
+from cetak.settings import Settings, get_settings
+from inventory import paperwork, reorder
+from inventory import reconcile as reconciliation
+
+_IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
+
+
+@task(name="decide-reorder", cache_policy=NO_CACHE, **_IO_RETRY)
+def decide_reorder(settings: Settings) -> dict[str, Any]:
+    engine = engine_from_settings(settings)
+    served = load_installation(engine)
+    with write_session(engine) as session:
+        result = reorder.check(
+            session, settings=settings, served=served, today=served.today(), actor="flow:reorder"
+        )
+        request = result.request
+        return {
+            "facts": asdict(result.facts),
+            "position": asdict(result.position),
+            "request": None
+            if request is None
+            else {
+                "number": request.number,
+                "state": request.state,
+                "quantity": request.quantity,
+            },
+            "created": result.created,
+            "alerts": result.alerts,
+        }
+
+
+@task(name="produce-documents", cache_policy=NO_CACHE, **_IO_RETRY)
+def produce_documents(settings: Settings) -> list[str]:
+    engine = engine_from_settings(settings)
+    served = load_installation(engine)
+    return [str(p) for p in paperwork.produce_pending(engine, settings, served)]
+
+
+@task(name="deliver-alerts", cache_policy=NO_CACHE, **_IO_RETRY)
+def deliver_alerts(settings: Settings) -> int:
+    engine = engine_from_settings(settings)
+    notifier = notifier_from_settings(settings.alerts_dir, settings.alert_webhook_url)
+    return deliver_pending(engine, notifier)
+
+
+@flow(name="reorder_check")
+def reorder_check() -> dict[str, Any]:
+    """Compute the stock position; request blanks from central when it is time."""
+    settings = get_settings()
+    settings.ensure_dirs()
+    outcome = decide_reorder(settings)
+    outcome["documents"] = produce_documents(settings)
+    outcome["delivered"] = deliver_alerts(settings)
+    pos = outcome["position"]
+    get_run_logger().info(
+        "stock: on hand %s, reorder point %s, due=%s, escalate=%s, request=%s",
+        outcome["facts"]["on_hand"],
+        pos["reorder_point"],
+        pos["reorder_due"],
+        pos["escalate"],
+        outcome["request"]["number"] if outcome["request"] else None,
+    )
+    return outcome
+
+
+@task(name="check-ledger", cache_policy=NO_CACHE, **_IO_RETRY)
+def check_ledger(settings: Settings) -> list[dict[str, Any]]:
+    engine = engine_from_settings(settings)
+    served = load_installation(engine)
+    with write_session(engine) as session:
+        problems = reconciliation.reconcile(session, today=served.today())
+    return [asdict(p) for p in problems]
+
+
+@flow(name="reconcile")
+def reconcile() -> dict[str, Any]:
+    """Every site and lot: the ledger balances and the cache agrees; alert on a lot that does not."""
+    settings = get_settings()
+    settings.ensure_dirs()
+    problems = check_ledger(settings)
+    delivered = deliver_alerts(settings)
+    if problems:
+        get_run_logger().error("reconciliation found %d problem(s)", len(problems))
+    return {"problems": problems, "delivered": delivered}
