@@ -34,17 +34,14 @@ def machine() -> str:
     )
 
 
-def main() -> None:
+def ingest_section(work: Path) -> list[str]:
     import ingest_bench
 
     records = int(os.environ.get("BENCH_RECORDS", "200000"))
-    work = Path(os.environ.get("BENCH_WORK", HERE / "out"))
     print(f"ingest: generating and ingesting {records:,} records ...", flush=True)
     r = ingest_bench.run(records, work / "ingest")
     q = sum(r["ack"]["quarantined"].values())
-    lines = [
-        f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}",
-        "",
+    return [
         f"### Ingest of one {r['records']:,}-record batch (SQLite)",
         "",
         "| measure | value |",
@@ -60,6 +57,47 @@ def main() -> None:
         f"| (generating the batch with photos) | {r['generate_s']:.1f} s |",
         "",
     ]
+
+
+def stock_section(work: Path) -> list[str]:
+    import stock_bench
+
+    print("stock: 1,000,000 movements, reads and consumption throughput ...", flush=True)
+    r = stock_bench.run(work / "stock")
+    lines = [
+        "### Blank ledger",
+        "",
+        "| database | balance read @1k | @1M | reorder position @1k | @1M |",
+        "|---|---|---|---|---|",
+    ]
+    for name, key in (("SQLite", "sqlite_reads"), ("PostgreSQL", "pg_reads")):
+        if key in r:
+            x = r[key]
+            lines.append(
+                f"| {name} ({x['movements_large']:,} movements) | {x['balance_ms_1k']:.2f} ms "
+                f"| {x['balance_ms_1m']:.2f} ms | {x['position_ms_1k']:.2f} ms "
+                f"| {x['position_ms_1m']:.2f} ms |"
+            )
+    lines += [
+        "",
+        "| `consume_blank`, one transaction each | 1 process | 4 processes |",
+        "|---|---|---|",
+        f"| SQLite (WAL, synchronous=NORMAL) | {r['sqlite_1']:,.0f}/s | {r['sqlite_4']:,.0f}/s |",
+    ]
+    if "pg_1" in r:
+        lines.append(f"| PostgreSQL (local, fsync on) | {r['pg_1']:,.0f}/s | {r['pg_4']:,.0f}/s |")
+    return [*lines, ""]
+
+
+SECTIONS = {"ingest": ingest_section, "stock": stock_section}
+
+
+def main() -> None:
+    work = Path(os.environ.get("BENCH_WORK", HERE / "out"))
+    wanted = os.environ.get("BENCH_ONLY", ",".join(SECTIONS)).split(",")
+    lines = [f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}", ""]
+    for name in wanted:
+        lines += SECTIONS[name.strip()](work)
     text = "\n".join(lines)
     print(text)
     results = HERE / "RESULTS.md"

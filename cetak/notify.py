@@ -56,8 +56,9 @@ def raise_alert(
             created_at=at or utcnow(),
         )
         .on_conflict_do_nothing()
+        .returning(_ALERT.c.id)  # rowcount is -1 on PostgreSQL here: count returned rows
     )
-    return bool(session.execute(stmt).rowcount)
+    return session.execute(stmt).first() is not None
 
 
 class Notifier(Protocol):

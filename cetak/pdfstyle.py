@@ -298,23 +298,24 @@ def fit_widths(
     headers: Sequence[str] | None = None,
     size: float = 8,
     padding: float = 6,
+    bold: bool = True,
 ) -> list[float]:
     """Column widths for a data table ``total`` points wide, from the texts in each column.
 
-    A column gets the width of its longest text (in bold, to be safe for a totals row) or
+    A column gets the width of its longest text (measured in bold for a totals row) or
     of the longest single word of its header, whichever is wider. Spare width is shared out
-    in proportion; when the texts do not fit, the widest columns are capped to one width
+    equally; when the texts do not fit, the widest columns are capped to one width
     and wrap (their cells should be Paragraphs).
     """
     natural = []
     for i, texts in enumerate(columns):
-        body = max((stringWidth(t, FONT_BOLD, size) for t in texts), default=0.0)
+        body = max((stringWidth(t, FONT_BOLD if bold else FONT, size) for t in texts), default=0.0)
         words = headers[i].split() if headers else []
         head = max((stringWidth(w, FONT_BOLD, size) for w in words), default=0.0)
         natural.append(max(body, head) + padding)
     spare = total - sum(natural)
     if spare >= 0:
-        return [w + spare * w / sum(natural) for w in natural]
+        return [w + spare / len(natural) for w in natural]
     remaining, count = total, len(natural)
     cap = total / count
     for i, w in enumerate(sorted(natural)):
@@ -330,8 +331,9 @@ def fit_widths(
 
 @dataclass(frozen=True, slots=True)
 class Signatory:
-    """One signature box: an optional caption (``Mengetahui,``), the role, space to sign,
-    the name underlined and the NIP (``NIP. -`` for a signer who has none)."""
+    """One signature box: an optional caption (``Mengetahui,``; may hold several lines, as
+    ``"Klaten, 30 November 2026\\nDisiapkan oleh,"``), the role, space to sign, the name
+    underlined and the NIP (``NIP. -`` for a signer who has none)."""
 
     name: str
     role: str
@@ -347,12 +349,15 @@ def signature_table(
     sign_space: float = 20 * mm,
     styles: Styles = STYLES,
 ) -> Table:
-    """Signature boxes side by side, ``columns`` to a row, as one table that never splits."""
+    """Signature boxes side by side, at most ``columns`` to a row, sharing ``width``.
+
+    One table that never splits; the names line up because every box is bottom-aligned.
+    """
     if not signatories:
         raise ValueError("no signatories")
-    box_width = width / max(1, columns)
     columns = max(1, min(columns, len(signatories)))
-    boxes = [_signature_box(s, sign_space, styles) for s in signatories]
+    box_width = width / columns
+    boxes: list[Any] = [_signature_box(s, sign_space, styles) for s in signatories]
     rows = [boxes[i : i + columns] for i in range(0, len(boxes), columns)]
     rows[-1] = rows[-1] + [""] * (columns - len(rows[-1]))
     table = Table(rows, colWidths=[box_width] * columns, hAlign="CENTER")
@@ -365,6 +370,7 @@ def signature_table(
                 ("RIGHTPADDING", (0, 0), (-1, -1), 4),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 0),
                 ("NOSPLIT", (0, 0), (-1, -1)),
             ]
         )
@@ -374,8 +380,7 @@ def signature_table(
 
 def _signature_box(s: Signatory, sign_space: float, styles: Styles) -> list[Flowable]:
     lines: list[Flowable] = []
-    if s.caption:
-        lines.append(Paragraph(esc(s.caption), styles.signature))
+    lines += [Paragraph(esc(line), styles.signature) for line in s.caption.splitlines()]
     lines.append(Paragraph(esc(s.role), styles.signature))
     lines.append(Spacer(1, sign_space))
     lines.append(Paragraph(f"<b><u>{esc(s.name)}</u></b>", styles.signature))

@@ -61,3 +61,14 @@ def iter_records(
         if item["release_on"] is not None:
             item["release_on"] = item["release_on"].isoformat()
         yield item
+
+
+def card_counts(session: Session) -> dict[str, int]:
+    """Cards per state (printed awaiting QC, passed, spoiled ...) and printed today."""
+    from printers.models import Card
+
+    card = Card.__table__  # type: ignore[attr-defined]
+    counts = dict(
+        session.execute(sa.select(card.c.state, sa.func.count()).group_by(card.c.state)).all()
+    )
+    return {state: int(n) for state, n in counts.items()}

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     stocktake_flag_threshold: int = 10
     alert_webhook_url: str | None = None
 
+    # Print production.
+    qc_auto_pass: bool = False  # demo only: every printed card passes QC at once
+    print_poll_timeout_s: float = 300.0
+    print_lease_s: float = 120.0  # a silent worker's job may be taken over after this
+
     # Names printed on official documents (berita acara, letters to central).
     office_address: str | None = None
     kepala_dinas: str = "........................"

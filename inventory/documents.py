@@ -14,6 +14,7 @@ caller decides where the bytes go. NIKs arrive masked; a full NIK is refused.
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -22,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from cetak.pdfstyle import (
@@ -266,10 +268,10 @@ def render_destruction_report(doc: DestructionReport) -> bytes:
         _p("dengan disaksikan oleh:"),
         _people_table(doc.witnesses),
         _p(
-            f"telah melakukan pemusnahan dengan cara {esc(doc.method)} terhadap blangko KTP-el "
-            f"rusak milik {esc(doc.office.dinas)} sebanyak <b>{angka(count)}</b> (terbilang: "
-            f"{terbilang(count)}) keping blangko KTP-el rusak, dengan rincian menurut sebab "
-            "kerusakan sebagai berikut:"
+            f"telah melakukan pemusnahan dengan cara {esc(doc.method)} sebanyak "
+            f"<b>{angka(count)}</b> (terbilang: {terbilang(count)}) keping blangko KTP-el rusak "
+            f"milik {esc(doc.office.dinas)}, dengan rincian menurut sebab kerusakan sebagai "
+            "berikut:"
         ),
         _cause_summary(doc.cards),
         Spacer(1, 8),
@@ -352,7 +354,8 @@ def _card_list(cards: tuple[SpoiledCard, ...]) -> Table:
         ]
         for i, card in enumerate(cards, start=1)
     ]
-    widths = fit_widths(list(zip(*texts, strict=True)), PORTRAIT.width, headers=_CARD_HEADERS)
+    columns = list(zip(*texts, strict=True))
+    widths = fit_widths(columns, PORTRAIT.width, headers=_CARD_HEADERS, bold=False)
     rows: list[list[Any]] = [[_p(esc(h), _S.cell_head) for h in _CARD_HEADERS]]
     rows += [[row[0], *(_p(esc(t), _S.cell) for t in row[1:-1]), row[-1]] for row in texts]
     commands = data_table_style() + [
@@ -377,6 +380,7 @@ def _destruction_closing(doc: DestructionReport) -> list[Flowable]:
         Spacer(1, 6),
         _p("<b>Yang melakukan pemusnahan,</b>", _S.body_left),
         signature_table(officers, width=width, columns=3),
+        Spacer(1, 12),
         _p("<b>Saksi-saksi,</b>", _S.body_left),
         signature_table(witnesses, width=width, columns=3),
     ]
@@ -406,20 +410,20 @@ def render_monthly_report(doc: MonthlyReport) -> bytes:
         _lot_table(doc.lots, causes) if doc.lots else _p("Tidak ada lot blangko pada bulan ini."),
         Spacer(1, 6),
         *_balance_checks(doc.lots),
-        Spacer(1, 6),
         KeepTogether(
             [
                 *_report_notes(doc),
-                Spacer(1, 6),
-                _p(f"{esc(office.kota)}, {tanggal(last_day)}", _S.right),
+                Spacer(1, 4),
                 signature_table(
                     [
                         doc.approved_by.signatory("Mengetahui,"),
-                        doc.prepared_by.signatory("Disiapkan oleh,"),
+                        doc.prepared_by.signatory(
+                            f"{office.kota}, {tanggal(last_day)}\nDisiapkan oleh,"
+                        ),
                     ],
                     width=LANDSCAPE.width,
                     columns=2,
-                    sign_space=16 * mm,
+                    sign_space=15 * mm,
                 ),
             ]
         ),
@@ -470,7 +474,8 @@ def _lot_table(lots: tuple[LotMonth, ...], causes: list[str]) -> Table:
     rows: list[list[Any]] = [
         [_p(esc(h), _S.cell_head) if h else "" for h in top],
         [_p(esc(h), _S.cell_head) if h else "" for h in sub],
-        *([_p(esc(row[0]), _S.cell), *row[1:]] for row in texts),
+        *([_p(esc(row[0]), _S.cell), *row[1:]] for row in texts[:-1]),
+        [_p(f"<b>{esc(texts[-1][0])}</b>", _S.cell), *texts[-1][1:]],
     ]
     commands = data_table_style(header_rows=2, total_row=True)
     commands += [("SPAN", (c, 0), (c, 1)) for c, h in enumerate(sub) if not h]
@@ -519,6 +524,8 @@ def _sum_lots(lots: tuple[LotMonth, ...], causes: list[str]) -> LotMonth:
 
 def _balance_checks(lots: tuple[LotMonth, ...]) -> list[Flowable]:
     """One line per lot: the arithmetic written out, then ``sesuai`` or a red TIDAK SESUAI."""
+    if not lots:
+        return []
     flows: list[Flowable] = [
         _p("Pemeriksaan keseimbangan stok per lot", _S.heading),
         _p(
@@ -596,7 +603,7 @@ def _letter_head(doc: ReorderLetter) -> Table:
     ]
     left = _grid(
         [[name, ":", _p(value, _S.body_left)] for name, value in fields],
-        [20 * mm, 4 * mm, 52 * mm],
+        [19 * mm, 4 * mm, 62 * mm],
         [
             ("FONTNAME", (0, 0), (-1, -1), FONT),
             ("FONTSIZE", (0, 0), (-1, -1), 10),
@@ -633,35 +640,34 @@ def _letter_head(doc: ReorderLetter) -> Table:
 
 def _letter_body(doc: ReorderLetter) -> list[Flowable]:
     office = doc.office
-    cover = (
-        f"{desimal(doc.days_of_cover)} hari"
-        if doc.days_of_cover is not None
-        else "belum dapat dihitung"
-    )
+    days = doc.days_of_cover
+    days = days if days is not None and math.isfinite(days) else None
+    cover = "belum dapat dihitung" if days is None else f"{desimal(days)} hari"
     facts = [
-        ("Print ready record (PRR) yang menunggu pencetakan", f"{angka(doc.prr_backlog)} keping"),
+        ("PRR (print ready record) yang menunggu pencetakan", f"{angka(doc.prr_backlog)} PRR"),
         ("Persediaan blangko KTP-el", f"{angka(doc.on_hand)} keping"),
         ("Rata-rata pemakaian blangko per hari", f"{desimal(doc.daily_consumption)} keping"),
         ("Persediaan diperkirakan cukup untuk", cover),
         ("Perkiraan waktu pengiriman blangko", f"{desimal(doc.lead_time_days)} hari"),
     ]
+    label_width = 4 * mm + max(stringWidth(label, FONT, 10) for label, _ in facts)
     rows = [[f"{i}.", label, ":", value] for i, (label, value) in enumerate(facts, start=1)]
     facts_table = _grid(
         rows,
-        [10 * mm, 88 * mm, 4 * mm, 45 * mm],
+        [8 * mm, label_width, 4 * mm, PORTRAIT.width - 12 * mm - label_width],
         [
-            ("FONTNAME", (0, 0), (-1, -1), FONT),
             ("FONTSIZE", (0, 0), (-1, -1), 10),
             ("FONTNAME", (3, 0), (3, -1), FONT_BOLD),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ],
         hAlign="LEFT",
     )
     facts_table.spaceAfter = 8
     urgent = ""
-    if doc.days_of_cover is not None and doc.days_of_cover < doc.lead_time_days:
+    if days is not None and days < doc.lead_time_days:
         urgent = (
             " Dengan keadaan tersebut, persediaan blangko diperkirakan habis sebelum tambahan "
             "blangko dapat diterima, sehingga pelayanan pencetakan KTP-el akan terhenti."

@@ -55,7 +55,9 @@ def _insert_ignore(session: Session, table: sa.Table, values: dict[str, Any]) ->
     """INSERT ... ON CONFLICT DO NOTHING; the number of rows inserted (0 or 1)."""
     dialect = postgresql if _is_pg(session) else sqlite
     stmt = dialect.insert(table).values(**values).on_conflict_do_nothing()
-    return session.execute(stmt).rowcount or 0
+    # Count the rows RETURNING gives back: rowcount is -1 on PostgreSQL when SQLAlchemy adds
+    # RETURNING for a generated key (Movement.id), which would read as "inserted".
+    return len(session.execute(stmt.returning(*table.primary_key.columns)).all())
 
 
 def _existing(session: Session, key: str) -> Movement | None:

@@ -118,7 +118,8 @@ def check(
     request = open_request(session)
     created = False
     alerts: list[str] = []
-    if pos.reorder_due and request is None:
+    # Due with nothing to order (no stock, no demand: 0 <= 0) is no reason to write to central.
+    if pos.reorder_due and pos.order_quantity > 0 and request is None:
         request = ReorderRequest(
             number=_next_number(session, served, today),
             state="DRAFT",

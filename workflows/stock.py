@@ -91,7 +91,7 @@ def check_ledger(settings: Settings) -> list[dict[str, Any]]:
 
 @flow(name="reconcile")
 def reconcile() -> dict[str, Any]:
-    """Every site and lot: the ledger balances and the cache agrees; alert on a lot that does not."""
+    """Every site and lot: the ledger balances and the cache agrees; alert on any lot off."""
     settings = get_settings()
     settings.ensure_dirs()
     problems = check_ledger(settings)

@@ -22,10 +22,14 @@ app = typer.Typer(
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
 
+from cetak.cli.printing import print_command, printers_app, qc_app  # noqa: E402
 from cetak.cli.reorder import reorder_app  # noqa: E402
 from cetak.cli.stock import stock_app  # noqa: E402
 
 app.add_typer(stock_app, name="stock")
+app.add_typer(printers_app, name="printers")
+app.add_typer(qc_app, name="qc")
+app.command("print")(print_command)
 app.add_typer(reorder_app, name="reorder")
 
 
@@ -157,14 +161,25 @@ def records(
 @app.command()
 def status(json_out: JsonOpt = False) -> None:
     """Ringkasan: jumlah record per status."""
+    from cetak.cli.printing import printers_summary
     from cetak.cli.stock import stock_summary
-    from cetak.queries import state_counts
+    from cetak.queries import card_counts, state_counts
 
     with context() as (settings, engine, served), Session(engine) as session:
         counts = state_counts(session)
         stock = stock_summary(session, settings, served)
+        printers = printers_summary(session, served.today())
+        cards = card_counts(session)
     if json_out:
-        print_json({"kode_wilayah": served.kode_wilayah, "records": counts, "stock": stock})
+        print_json(
+            {
+                "kode_wilayah": served.kode_wilayah,
+                "records": counts,
+                "stock": stock,
+                "printers": printers,
+                "cards": cards,
+            }
+        )
         return
     table = Table(title=f"Status record PRR — {served.kabupaten} ({served.kode_wilayah})")
     table.add_column("Status")

@@ -1,0 +1,1 @@
+"""Card printer drivers behind one small interface (``printers.drivers.base``)."""

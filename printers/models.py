@@ -1,0 +1,99 @@
+"""Tables of print production: printers, print jobs (one scheduled batch each) and cards.
+
+A record is the permission to print; a card is one attempt to print it on one
+blank. A record whose card is spoiled goes back to the queue and its next
+attempt is a new card, so every blank consumed belongs to exactly one card.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from cetak.models import UTCDateTime, utcnow
+
+
+def _ts(**kw: object) -> object:
+    return Field(sa_type=UTCDateTime, **kw)  # type: ignore[arg-type]
+
+
+class Printer(SQLModel, table=True):
+    name: str = Field(primary_key=True, max_length=60)
+    driver: str = Field(max_length=20)  # simulated | ipp | spool
+    uri: str | None = None
+    site_code: str = Field(foreign_key="site.code", max_length=40)
+    daily_limit: int = 300
+    rest_after: int = 100
+    rest_minutes: int = 30
+    state: str = Field(default="online", max_length=20)
+    state_reason: str | None = None
+    counter_day: date | None = None
+    printed_today: int = 0
+    spoiled_today: int = 0
+    since_rest: int = 0
+    rest_until: datetime | None = _ts(default=None)
+    ribbon_left: int | None = None
+    ribbon_percent: int | None = None
+    failures: int = 0  # consecutive failures to reach it, for back-off
+    retry_at: datetime | None = _ts(default=None)
+    created_at: datetime = _ts(default_factory=utcnow)
+    updated_at: datetime = _ts(default_factory=utcnow)
+
+
+class PrintJob(SQLModel, table=True):
+    """One batch of cards of one kecamatan on one printer; run as one task."""
+
+    __table_args__ = (sa.Index("ix_printjob_printer_state", "printer_name", "state"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_ref: str = Field(unique=True, max_length=60)
+    printer_name: str = Field(foreign_key="printer.name", max_length=60)
+    kode_kecamatan: str = Field(max_length=8)
+    state: str = Field(default="planned", max_length=12)  # planned|running|done|stopped
+    planned: int = 0
+    printed: int = 0
+    spoiled: int = 0
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    worker: str | None = Field(default=None, max_length=100)
+    lease_until: datetime | None = _ts(default=None)  # a running job's claim expires
+    created_at: datetime = _ts(default_factory=utcnow)
+    started_at: datetime | None = _ts(default=None)
+    finished_at: datetime | None = _ts(default=None)
+
+
+class PrintJobItem(SQLModel, table=True):
+    job_id: int = Field(foreign_key="printjob.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    record_id: int = Field(foreign_key="record.id", index=True)
+
+
+class Card(SQLModel, table=True):
+    """One printed (or spoiled) card: record, blank, printer, batch, time."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("record_id", "attempt", name="uq_card_record_attempt"),
+        sa.Index("ix_card_state", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_ref: str = Field(unique=True, max_length=60)
+    record_id: int = Field(foreign_key="record.id", index=True)
+    attempt: int
+    job_id: int | None = Field(default=None, foreign_key="printjob.id", index=True)
+    printer_name: str | None = Field(default=None, foreign_key="printer.name", max_length=60)
+    driver_job_id: str | None = Field(default=None, max_length=100)
+    lot_code: str | None = Field(default=None, max_length=60)
+    serial: str | None = Field(default=None, max_length=60)
+    chip_id: str | None = Field(default=None, max_length=100)
+    # taken -> submitted -> printed -> passed | spoiled   (distribution extends it)
+    state: str = Field(default="taken", max_length=20)
+    fault: str | None = Field(default=None, max_length=20)
+    spoil_cause: str | None = Field(default=None, max_length=20)
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime = _ts(default_factory=utcnow)
+    submitted_at: datetime | None = _ts(default=None)
+    printed_at: datetime | None = _ts(default=None)
+    qc_at: datetime | None = _ts(default=None)
+    qc_by: str | None = Field(default=None, max_length=100)

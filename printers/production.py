@@ -1,0 +1,473 @@
+"""Printing a job's cards, exactly once each.
+
+For every record of a claimed job::
+
+    render ─► [txn] card + consume_blank ─► find(card_ref) or submit ─► [txn] submitted
+           ─► poll until finished ─► [txn] printed (record printed)  |  spoiled (back to queue)
+
+The card reference is the idempotency key of the blank and the job name at the
+printer. A worker killed anywhere resumes the same card: the blank is not taken
+again (same key) and the printer is asked for the job by name before anything
+is submitted, so no record is printed twice and no blank consumed twice.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from cetak.db import write_session
+from cetak.installation import ServedRegency
+from cetak.lifecycle import RecordState
+from cetak.models import Record, RecordPhoto, utcnow
+from cetak.records import transition
+from inventory import ledger
+from inventory.errors import InsufficientStock
+from inventory.rules import Cause
+from printers.drivers.base import CardPrinterDriver, Fault, JobResult, JobState, PrinterFault
+from printers.models import Card, Printer, PrintJob, PrintJobItem
+from printers.registry import make_driver, record_fault, record_printed
+from printers.render import CardData, CardLayoutError, render_card
+
+MAX_ATTEMPTS = 3
+LEASE = timedelta(minutes=2)
+#: Faults after which the printer must not take the next card.
+STOPPING = {Fault.JAM, Fault.OVERHEAT, Fault.RIBBON_OUT, Fault.OFFLINE}
+FAULT_LABELS = {
+    Fault.JAM: "kartu macet",
+    Fault.RIBBON_OUT: "pita habis",
+    Fault.OVERHEAT: "printer terlalu panas",
+    Fault.OFFLINE: "printer tidak menjawab",
+    Fault.ENCODE_FAILED: "chip gagal ditulis",
+    Fault.BAD_DATA: "data cetak ditolak printer",
+    Fault.UNKNOWN: "kesalahan printer",
+}
+
+
+class _InFlight(Exception):
+    def __init__(self, fault: PrinterFault) -> None:
+        self.fault = fault
+
+
+@dataclass
+class JobOutcome:
+    job_id: int
+    printer: str
+    printed: int = 0
+    spoiled: int = 0
+    released: int = 0
+    needs_attention: int = 0
+    stopped: str | None = None  # None, "printer" or "stock"
+    reason: str | None = None
+    cards: list[str] = field(default_factory=list)
+
+
+def claim(
+    engine: Engine,
+    job_id: int,
+    *,
+    worker: str,
+    now: datetime | None = None,
+    lease: timedelta = LEASE,
+) -> bool:
+    """Take a job to run: at most one running job per printer (the printer row is locked)."""
+    now = now or utcnow()
+    with write_session(engine) as session:
+        job = session.get(PrintJob, job_id)
+        if job is None or job.state not in ("planned", "running"):
+            return False
+        lock = select(Printer).where(Printer.name == job.printer_name)
+        if session.get_bind().dialect.name == "postgresql":
+            lock = lock.with_for_update()
+        session.exec(lock).one()
+        if job.state == "running" and job.lease_until and job.lease_until > now:
+            return False  # another worker holds it
+        busy = session.exec(
+            select(PrintJob.id).where(
+                PrintJob.printer_name == job.printer_name,
+                PrintJob.state == "running",
+                PrintJob.id != job_id,
+                PrintJob.lease_until > now,  # type: ignore[operator]
+            )
+        ).first()
+        if busy is not None:
+            return False
+        job.state, job.worker, job.lease_until = "running", worker, now + lease
+        job.started_at = job.started_at or now
+        session.add(job)
+    return True
+
+
+def card_data(session: Session, record: Record, served: ServedRegency, today: datetime) -> CardData:
+    photo = session.get(RecordPhoto, record.id)
+    kota = served.kabupaten.removeprefix("Kabupaten ").removeprefix("Kota ")
+    return CardData(
+        provinsi=served.provinsi.upper(),
+        kabupaten=served.kabupaten.upper(),
+        nik=record.nik,
+        nama=record.nama,
+        tempat_lahir=record.tempat_lahir,
+        tanggal_lahir=record.birth_date,  # type: ignore[arg-type]
+        jenis_kelamin=record.jenis_kelamin,
+        golongan_darah=record.golongan_darah,
+        alamat=record.alamat,
+        rt=record.rt,
+        rw=record.rw,
+        kel_desa=record.kel_desa,
+        kecamatan=served.kecamatan.get(record.kode_kecamatan, record.kode_kecamatan).upper(),
+        agama=record.agama,
+        status_perkawinan=record.status_perkawinan,
+        pekerjaan=record.pekerjaan,
+        kewarganegaraan=record.kewarganegaraan,
+        berlaku_hingga=record.berlaku_hingga,
+        photo=photo.content if photo else b"",
+        issued_at=kota.upper(),
+        issued_on=today.date(),
+    )
+
+
+class _Runner:
+    def __init__(
+        self,
+        engine: Engine,
+        job_id: int,
+        served: ServedRegency,
+        state_root: Path,
+        worker: str,
+        poll_interval: float,
+        poll_timeout: float,
+        lease: timedelta = LEASE,
+    ) -> None:
+        self.engine, self.served, self.worker, self.lease = engine, served, worker, lease
+        self.poll_interval, self.poll_timeout = poll_interval, poll_timeout
+        with Session(engine) as session:
+            job = session.get(PrintJob, job_id)
+            assert job is not None
+            self.job_id, self.batch_ref, self.printer_name = job.id, job.batch_ref, job.printer_name
+            printer = session.get(Printer, job.printer_name)
+            assert printer is not None
+            self.site = printer.site_code
+            self.driver: CardPrinterDriver = make_driver(printer, state_root)
+        self.actor = f"flow:print_run/{self.printer_name}"
+        self.outcome = JobOutcome(job_id, self.printer_name)
+
+    # -- one card ---------------------------------------------------------------------------
+
+    def items(self) -> list[int]:
+        with Session(self.engine) as session:
+            return list(
+                session.exec(
+                    select(PrintJobItem.record_id)
+                    .where(PrintJobItem.job_id == self.job_id)
+                    .order_by(PrintJobItem.position)  # type: ignore[arg-type]
+                )
+            )
+
+    def take_card(self, record_id: int) -> tuple[Card, bytes] | None:
+        """The card in flight for this record (resumed), or a new one with its blank."""
+        now = utcnow()
+        with write_session(self.engine) as session:
+            record = session.get(Record, record_id)
+            if record is None or record.state != RecordState.SCHEDULED.value:
+                return None  # printed, cancelled or released meanwhile
+            card = session.exec(
+                select(Card).where(
+                    Card.record_id == record_id,
+                    Card.state.in_(("taken", "submitted")),  # type: ignore[attr-defined]
+                )
+            ).first()
+            try:
+                pdf = render_card(card_data(session, record, self.served, self.served.now(now)))
+            except CardLayoutError as exc:
+                transition(
+                    session,
+                    [record_id],
+                    RecordState.NEEDS_ATTENTION,
+                    actor=self.actor,
+                    reason=f"data tidak muat di kartu: {exc.message}",
+                    at=now,
+                )
+                self.outcome.needs_attention += 1
+                return None
+            if card is None:
+                previous = session.exec(
+                    select(sa.func.max(Card.attempt)).where(Card.record_id == record_id)
+                ).one()
+                attempt = (previous or 0) + 1
+                card = Card(
+                    card_ref=f"K{record_id:08d}-{attempt}",
+                    record_id=record_id,
+                    attempt=attempt,
+                    job_id=self.job_id,
+                    printer_name=self.printer_name,
+                    created_at=now,
+                )
+                session.add(card)
+                session.flush()
+                movement = ledger.consume_blank(
+                    session,
+                    card_ref=card.card_ref,
+                    actor=self.actor,
+                    site=self.site,
+                    record_id=record_id,
+                    at=now,
+                )
+                card.lot_code = movement.lot_code
+                session.add(card)
+            job = session.get(PrintJob, self.job_id)
+            assert job is not None
+            job.lease_until = now + self.lease
+            session.add(job)
+            return card, pdf
+
+    def print_card(self, card: Card, pdf: bytes) -> JobResult:
+        try:
+            found = self.driver.find(card.card_ref)  # submitted before a crash? never twice
+        except PrinterFault as exc:
+            raise _InFlight(exc) from exc  # unknown whether it was sent: ask again later
+        if found is None:
+            job_id = self.driver.submit(job_name=card.card_ref, pdf=pdf)
+            with write_session(self.engine) as session:
+                session.execute(
+                    sa.update(Card)
+                    .where(Card.id == card.id)
+                    .values(  # type: ignore[arg-type]
+                        state="submitted", driver_job_id=job_id, submitted_at=utcnow()
+                    )
+                )
+            found = self.driver.poll(job_id)
+        deadline = time.monotonic() + self.poll_timeout
+        while not found.finished:
+            if time.monotonic() > deadline:
+                return JobResult(found.job_id, JobState.FAILED, Fault.OFFLINE, "tidak selesai")
+            time.sleep(self.poll_interval)
+            found = self.driver.poll(found.job_id)
+        return found
+
+    def settle(self, card: Card, result: JobResult) -> None:
+        now = utcnow()
+        with write_session(self.engine) as session:
+            printer = session.get(Printer, self.printer_name)
+            record = session.get(Record, card.record_id)
+            assert printer is not None and record is not None
+            if result.state is JobState.COMPLETED:
+                session.execute(
+                    sa.update(Card)
+                    .where(Card.id == card.id)
+                    .values(  # type: ignore[arg-type]
+                        state="printed", printed_at=now, chip_id=result.chip_id
+                    )
+                )
+                transition(
+                    session,
+                    [record.id],
+                    RecordState.PRINTED,
+                    actor=self.actor,  # type: ignore[list-item]
+                    reason=f"kartu {card.card_ref} dicetak",
+                    at=now,
+                    extra={"printed_at": now},
+                )
+                record_printed(printer, now=now)
+                self.outcome.printed += 1
+            else:
+                fault = result.fault or Fault.UNKNOWN
+                self._spoil(session, card, record, fault, now)
+                printer.spoiled_today += 1
+                if fault in STOPPING:
+                    record_fault(
+                        printer,
+                        reason=FAULT_LABELS[fault],
+                        now=now,
+                        stopped=fault is not Fault.OFFLINE,
+                    )
+                    self.outcome.stopped, self.outcome.reason = "printer", FAULT_LABELS[fault]
+            session.add(printer)
+            self.outcome.cards.append(card.card_ref)
+
+    def _spoil(
+        self, session: Session, card: Card, record: Record, fault: Fault, now: datetime
+    ) -> None:
+        cause = Cause.GAGAL_ENCODE if fault is Fault.ENCODE_FAILED else Cause.GAGAL_CETAK
+        ledger.spoil_blank(
+            session,
+            card_ref=card.card_ref,
+            cause=cause,
+            actor=self.actor,
+            at=now,
+            note=FAULT_LABELS[fault],
+        )
+        session.execute(
+            sa.update(Card)
+            .where(Card.id == card.id)
+            .values(  # type: ignore[arg-type]
+                state="spoiled", fault=fault.value, spoil_cause=cause.value
+            )
+        )
+        attempts = record.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            transition(
+                session,
+                [record.id],
+                RecordState.NEEDS_ATTENTION,
+                actor=self.actor,  # type: ignore[list-item]
+                reason=f"gagal dicetak {attempts} kali, terakhir: {FAULT_LABELS[fault]}",
+                at=now,
+                extra={"attempts": attempts},
+            )
+            self.outcome.needs_attention += 1
+        else:
+            transition(
+                session,
+                [record.id],
+                RecordState.QUEUED,
+                actor=self.actor,  # type: ignore[list-item]
+                reason=f"kartu rusak ({FAULT_LABELS[fault]}), dicetak ulang",
+                at=now,
+                extra={"attempts": attempts},
+            )
+        self.outcome.spoiled += 1
+
+    def void(self, card: Card, reason: str) -> None:
+        """A card whose blank was taken but never sent: the blank goes back on the shelf."""
+        with write_session(self.engine) as session:
+            consumed = session.exec(
+                select(ledger.Movement).where(
+                    ledger.Movement.idempotency_key == f"consume:{card.card_ref}"
+                )
+            ).first()
+            if consumed is not None:
+                ledger.reverse(session, movement_id=consumed.id, actor=self.actor, reason=reason)  # type: ignore[arg-type]
+            session.execute(
+                sa.update(Card).where(Card.id == card.id).values(state="void", note=reason)  # type: ignore[arg-type]
+            )
+
+    def release_rest(self, reason: str) -> None:
+        """Records of this job not printed yet go back to the queue."""
+        now = utcnow()
+        with write_session(self.engine) as session:
+            ids = [
+                rid
+                for rid in self.items()
+                if (rec := session.get(Record, rid)) is not None
+                and rec.state == RecordState.SCHEDULED.value
+            ]
+            self.outcome.released += transition(
+                session, ids, RecordState.QUEUED, actor=self.actor, reason=reason, at=now
+            )
+
+    def finish(self, state: str) -> None:
+        with write_session(self.engine) as session:
+            job = session.get(PrintJob, self.job_id)
+            assert job is not None
+            job.state, job.lease_until = state, None
+            job.finished_at = None if state == "planned" else utcnow()
+            job.printed += self.outcome.printed
+            job.spoiled += self.outcome.spoiled
+            job.note = self.outcome.reason
+            session.add(job)
+
+    def run(self) -> JobOutcome:
+        for record_id in self.items():
+            try:
+                taken = self.take_card(record_id)
+            except InsufficientStock as exc:
+                self.outcome.stopped, self.outcome.reason = "stock", exc.message
+                break
+            if taken is None:
+                continue
+            card, pdf = taken
+            try:
+                result = self.print_card(card, pdf)
+            except PrinterFault as exc:
+                self.void(
+                    card, f"printer berhenti sebelum kartu dikirim: {FAULT_LABELS[exc.fault]}"
+                )
+                self._printer_down(exc)
+                break
+            self.settle(card, result)
+            if self.outcome.stopped:
+                break
+        if self.outcome.stopped:
+            self.release_rest(f"{self.printer_name}: {self.outcome.reason}")
+        self.finish("stopped" if self.outcome.stopped else "done")
+        return self.outcome
+
+    def _printer_down(self, exc: PrinterFault) -> None:
+        now = utcnow()
+        with write_session(self.engine) as session:
+            # The card in flight was voided; its record waits for the next run.
+            printer = session.get(Printer, self.printer_name)
+            assert printer is not None
+            record_fault(
+                printer,
+                reason=FAULT_LABELS[exc.fault],
+                now=now,
+                stopped=exc.fault in (Fault.JAM, Fault.OVERHEAT, Fault.RIBBON_OUT),
+            )
+            session.add(printer)
+        self.outcome.stopped, self.outcome.reason = "printer", FAULT_LABELS[exc.fault]
+
+
+def run_job(
+    engine: Engine,
+    *,
+    job_id: int,
+    served: ServedRegency,
+    state_root: Path,
+    worker: str,
+    poll_interval: float = 0.02,
+    poll_timeout: float = 300.0,
+    lease: timedelta = LEASE,
+) -> JobOutcome | None:
+    """Claim and run one job; None when another worker holds it.
+
+    ``lease`` is how long a claim outlives a silent worker (renewed at every card):
+    after it, another worker may take the job over and resume it.
+    """
+    if not claim(engine, job_id, worker=worker, lease=lease):
+        return None
+    runner = _Runner(engine, job_id, served, state_root, worker, poll_interval, poll_timeout, lease)
+    return runner.run()
+
+
+def release_job(engine: Engine, job_id: int, *, reason: str, actor: str) -> int:
+    """Give a job's unprinted records back to the queue (its printer failed or left service).
+
+    A record whose card is in flight (taken or sent, fate unknown) stays with the job,
+    which then resumes when its printer is back; otherwise the job is closed.
+    """
+    now = utcnow()
+    with write_session(engine) as session:
+        job = session.get(PrintJob, job_id)
+        if job is None or job.state not in ("planned", "running"):
+            return 0
+        if job.state == "running" and job.lease_until and job.lease_until > now:
+            return 0  # a live worker holds it
+        items = session.exec(select(PrintJobItem.record_id).where(PrintJobItem.job_id == job_id))
+        in_flight = set(
+            session.exec(
+                select(Card.record_id).where(
+                    Card.job_id == job_id,
+                    Card.state.in_(("taken", "submitted")),  # type: ignore[attr-defined]
+                )
+            )
+        )
+        ids = [
+            rid
+            for rid in items
+            if rid not in in_flight
+            and (rec := session.get(Record, rid)) is not None
+            and rec.state == RecordState.SCHEDULED.value
+        ]
+        moved = transition(session, ids, RecordState.QUEUED, actor=actor, reason=reason, at=now)
+        if not in_flight:
+            job.state, job.finished_at, job.note = "released", now, reason
+        job.lease_until = None
+        session.add(job)
+        return moved

@@ -1,0 +1,106 @@
+"""Quality control: staff inspect printed cards; only passed cards may be packed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from cetak.lifecycle import RecordState
+from cetak.models import Record, utcnow
+from cetak.records import transition
+from inventory import ledger
+from inventory.rules import Cause
+from printers.errors import CardNotAwaitingQC, UnknownCard
+from printers.models import Card
+
+MAX_ATTEMPTS = 3
+
+
+def _card(session: Session, ref: str) -> Card:
+    card = session.exec(select(Card).where(Card.card_ref == ref)).first()
+    if card is None:
+        raise UnknownCard(ref)
+    return card
+
+
+def pass_cards(
+    session: Session, refs: list[str], *, actor: str, at: datetime | None = None
+) -> list[Card]:
+    """QC passed: the card is ready to be packed (record ``printed`` -> ``ready``)."""
+    at = at or utcnow()
+    passed = []
+    for ref in refs:
+        card = _card(session, ref)
+        if card.state == "passed":
+            continue  # passing twice changes nothing
+        if card.state != "printed":
+            raise CardNotAwaitingQC(ref, card.state)
+        card.state, card.qc_at, card.qc_by = "passed", at, actor
+        session.add(card)
+        transition(
+            session,
+            [card.record_id],
+            RecordState.READY,
+            actor=actor,
+            reason=f"lolos QC ({ref})",
+            at=at,
+        )
+        passed.append(card)
+    return passed
+
+
+def reject_cards(
+    session: Session,
+    refs: list[str],
+    *,
+    actor: str,
+    cause: Cause | str = Cause.GAGAL_CETAK,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> list[Card]:
+    """QC rejected: the blank is spoiled with its cause and the record queued for a reprint."""
+    at = at or utcnow()
+    cause = Cause(cause)
+    rejected = []
+    for ref in refs:
+        card = _card(session, ref)
+        if card.state == "spoiled":
+            continue
+        if card.state != "printed":
+            raise CardNotAwaitingQC(ref, card.state)
+        ledger.spoil_blank(
+            session, card_ref=ref, cause=cause, actor=actor, at=at, note=note or "ditolak QC"
+        )
+        card.state, card.spoil_cause, card.qc_at, card.qc_by = "spoiled", cause.value, at, actor
+        session.add(card)
+        record = session.get(Record, card.record_id)
+        assert record is not None
+        attempts = record.attempts + 1
+        target = RecordState.NEEDS_ATTENTION if attempts >= MAX_ATTEMPTS else RecordState.QUEUED
+        transition(
+            session,
+            [card.record_id],
+            target,
+            actor=actor,
+            reason=f"ditolak QC ({ref}): {note or cause.value}",
+            at=at,
+            extra={"attempts": attempts},
+        )
+        rejected.append(card)
+    return rejected
+
+
+def awaiting_qc(session: Session, limit: int = 500) -> list[Card]:
+    return list(
+        session.exec(
+            select(Card).where(Card.state == "printed").order_by(Card.id).limit(limit)  # type: ignore[arg-type]
+        )
+    )
+
+
+def auto_pass(session: Session, *, actor: str = "qc:auto") -> int:
+    """Demo only (``CETAK_QC_AUTO_PASS``): pass every printed card."""
+    refs = list(session.execute(sa.select(Card.card_ref).where(Card.state == "printed")).scalars())
+    return len(pass_cards(session, refs, actor=actor))

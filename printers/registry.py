@@ -1,0 +1,141 @@
+"""The printer fleet: registration, state, counters, rest periods and back-off."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from cetak.models import utcnow
+from inventory.ledger import resolve_site
+from printers.drivers.base import CardPrinterDriver
+from printers.errors import BadPrinterConfig, PrinterExists, UnknownPrinter
+from printers.models import Printer
+
+DRIVERS = ("simulated", "ipp", "spool")
+STATES = ("online", "busy", "resting", "offline", "maintenance")
+#: Back-off for a printer that stays unreachable: 1, 2, 4 ... minutes, at most an hour.
+MAX_BACKOFF_MINUTES = 60
+
+
+def make_driver(printer: Printer, state_root: Path) -> CardPrinterDriver:
+    """The driver of a printer; raises ``BadPrinterConfig`` for a bad URI."""
+    try:
+        if printer.driver == "simulated":
+            from printers.drivers.simulated import SimulatedDriver
+
+            return SimulatedDriver(printer.uri, state_root / "simulated" / printer.name)
+        if printer.driver == "spool":
+            from printers.drivers.spool import SpoolDriver
+
+            return SpoolDriver(printer.uri)
+        if printer.driver == "ipp":
+            from printers.drivers.ipp import IppDriver
+
+            if not printer.uri:
+                raise ValueError("printer IPP memerlukan --uri ipp://host:port/ipp/print")
+            return IppDriver(printer.uri)
+    except ValueError as exc:
+        raise BadPrinterConfig(f"printer {printer.name}: {exc}") from exc
+    raise BadPrinterConfig(
+        f"driver '{printer.driver}' tidak dikenal; pilihan: {', '.join(DRIVERS)}"
+    )
+
+
+def add_printer(
+    session: Session,
+    *,
+    name: str,
+    driver: str,
+    state_root: Path,
+    uri: str | None = None,
+    site: str | None = None,
+    daily_limit: int = 300,
+    rest_after: int = 100,
+    rest_minutes: int = 30,
+) -> Printer:
+    name = name.strip()
+    if not name or not all(c.isalnum() or c in "-_." for c in name):
+        raise BadPrinterConfig("nama printer hanya huruf, angka, '-', '_' dan '.'")
+    if session.get(Printer, name) is not None:
+        raise PrinterExists(name)
+    if driver not in DRIVERS:
+        raise BadPrinterConfig(f"driver '{driver}' tidak dikenal; pilihan: {', '.join(DRIVERS)}")
+    if daily_limit < 1 or rest_after < 1 or rest_minutes < 0:
+        raise BadPrinterConfig("batas harian dan istirahat harus bilangan positif")
+    printer = Printer(
+        name=name,
+        driver=driver,
+        uri=uri,
+        site_code=resolve_site(session, site),
+        daily_limit=daily_limit,
+        rest_after=rest_after,
+        rest_minutes=rest_minutes,
+    )
+    make_driver(printer, state_root)  # validates the URI before anything is stored
+    session.add(printer)
+    session.flush()
+    return printer
+
+
+def get_printer(session: Session, name: str) -> Printer:
+    printer = session.get(Printer, name)
+    if printer is None:
+        raise UnknownPrinter(name)
+    return printer
+
+
+def list_printers(session: Session) -> list[Printer]:
+    return list(session.exec(select(Printer).order_by(Printer.name)))
+
+
+def set_down(session: Session, name: str, reason: str) -> Printer:
+    printer = get_printer(session, name)
+    printer.state, printer.state_reason, printer.updated_at = "maintenance", reason, utcnow()
+    session.add(printer)
+    return printer
+
+
+def set_up(session: Session, name: str, reason: str, *, state_root: Path) -> Printer:
+    """Back in service after an operator's repair: faults and back-off cleared."""
+    printer = get_printer(session, name)
+    printer.state, printer.state_reason = "online", reason
+    printer.failures, printer.retry_at, printer.rest_until = 0, None, None
+    printer.since_rest = 0
+    printer.updated_at = utcnow()
+    driver = make_driver(printer, state_root)
+    if hasattr(driver, "reset"):
+        driver.reset()  # a simulated printer is repaired as the real one would be
+    session.add(printer)
+    return printer
+
+
+def roll_counters(printer: Printer, *, today: date, now: datetime) -> None:
+    """New day: counters start again. Rest over: the printer is cool and online."""
+    if printer.counter_day != today:
+        printer.counter_day, printer.printed_today, printer.spoiled_today = today, 0, 0
+    if printer.state == "resting" and printer.rest_until is not None and printer.rest_until <= now:
+        printer.state, printer.state_reason, printer.rest_until = "online", None, None
+        printer.since_rest = 0
+
+
+def record_fault(printer: Printer, *, reason: str, now: datetime, stopped: bool) -> None:
+    """A printer that failed: offline with exponential back-off before the next try."""
+    printer.failures += 1
+    minutes = min(2 ** (printer.failures - 1), MAX_BACKOFF_MINUTES)
+    printer.retry_at = now + timedelta(minutes=minutes)
+    printer.state = "maintenance" if stopped else "offline"
+    printer.state_reason = reason
+    printer.updated_at = now
+
+
+def record_printed(printer: Printer, *, now: datetime) -> None:
+    printer.printed_today += 1
+    printer.since_rest += 1
+    printer.failures, printer.retry_at = 0, None
+    if printer.since_rest >= printer.rest_after:
+        printer.state = "resting"
+        printer.rest_until = now + timedelta(minutes=printer.rest_minutes)
+        printer.state_reason = f"istirahat setelah {printer.since_rest} kartu"
+    printer.updated_at = now

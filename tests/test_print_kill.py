@@ -1,0 +1,160 @@
+"""Exactly once: a print worker killed at any point never prints a record twice, never
+consumes a blank twice, and loses no record once the run is resumed.
+
+The simulated printer keeps its job memory on disk, as a real printer does, so the
+test can also count what reached the hardware: no card name is submitted twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from cetak.db import write_session
+from cetak.models import Record
+from intake.service import ingest_one
+from inventory import ledger
+from inventory.models import Movement
+from inventory.reconcile import check_lot, ledger_rows
+from printers.models import Card
+from printers.registry import add_printer
+
+from factory import BatchSpec, make_row
+
+pytestmark = pytest.mark.slow
+
+RECORDS = 150
+
+WORKER = """
+import sys
+from datetime import timedelta
+from cetak.db import make_engine, write_session
+from cetak.installation import load_installation
+from cetak.models import utcnow
+from cetak.settings import Settings
+from printers import planning, production
+s = Settings()
+engine = make_engine(s.url)
+served = load_installation(engine)
+while True:
+    with write_session(engine) as session:
+        jobs = planning.unfinished_jobs(session)
+        if not jobs:
+            now = utcnow()
+            jobs = planning.plan_run(session, today=served.today(now), now=now, max_cards=None,
+                                     actor="kill-test")
+    if not jobs:
+        break
+    for job_id in jobs:
+        production.run_job(engine, job_id=job_id, served=served, state_root=s.resolved_home,
+                           worker=sys.argv[1], poll_interval=0.005,
+                           lease=timedelta(seconds=0.3))
+print("done", flush=True)
+"""
+
+
+def invariants(engine: sa.Engine, state_root: Path) -> dict[str, int]:
+    with Session(engine) as s:
+        cards = s.execute(sa.select(Card.record_id, Card.card_ref, Card.state)).all()
+        records = dict(s.execute(sa.select(Record.id, Record.state)).all())
+        moves = s.execute(sa.select(Movement.kind, Movement.card_ref, Movement.delta_on_hand)).all()
+        problems = [p for row in ledger_rows(s) for p in check_lot(row)]
+    assert problems == [], problems
+    # Every printed record has exactly one printed card.
+    good = Counter(rid for rid, _, state in cards if state in ("printed", "passed"))
+    for rid, state in records.items():
+        if state in ("printed", "ready"):
+            assert good[rid] == 1, (rid, good[rid])
+        else:
+            assert good[rid] == 0, (rid, state)
+    # Every blank taken belongs to exactly one card, and is counted once.
+    net: Counter[str] = Counter()
+    for kind, ref, delta in moves:
+        if kind == "CONSUMED":
+            net[ref] -= delta
+    refs = {ref for _, ref, _ in cards}
+    assert set(k for k, v in net.items() if v) <= refs
+    assert all(v in (0, 1) for v in net.values())
+    for _, ref, state in cards:
+        assert net[ref] == (1 if state in ("taken", "submitted", "printed", "passed") else 0), (
+            ref,
+            state,
+            net[ref],
+        )
+    # No card reached the printer twice.
+    names = Counter(
+        json.loads(p.read_text())["name"] for p in (state_root / "simulated").glob("*/jobs/*.json")
+    )
+    assert all(n == 1 for n in names.values()), [k for k, n in names.items() if n > 1]
+    return Counter(records.values())
+
+
+def test_killing_the_print_worker_twenty_times_prints_every_record_exactly_once(
+    engine, served, home, tmp_path
+):
+    rows = [make_row() for _ in range(RECORDS)]
+    path = BatchSpec(rows=rows).write(tmp_path / "in")
+    ingest_one(
+        engine=engine,
+        path=path,
+        served=served,
+        home_dirs=(home.archive_dir, home.rejected_dir, home.outbox_dir),
+        today=served.today(),
+    )
+    with write_session(engine) as s:
+        ledger.receive_stock(
+            s, lot="L1", quantity=RECORDS * 2, actor="t", received_on=served.today()
+        )
+        for n in (1, 2):
+            add_printer(
+                s,
+                name=f"sim-{n}",
+                driver="simulated",
+                uri=f"sim://sim-{n}?seed={n}&seconds=0.08&encode_fail=0.05",
+                state_root=home.resolved_home,
+                rest_after=1000,
+            )
+    env = dict(os.environ, CETAK_HOME=str(home.resolved_home), CETAK_DATABASE_URL=home.url)
+    rng = random.Random(4)
+    kills = 0
+    for attempt in range(24):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WORKER, f"w{attempt}"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(rng.uniform(0.7, 1.5))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        _, err = proc.communicate()
+        assert proc.returncode in (0, -signal.SIGKILL), err
+        time.sleep(0.35)  # let the dead worker's lease run out
+        states = invariants(engine, home.resolved_home)
+        if states.get("queued", 0) + states.get("scheduled", 0) == 0:
+            break
+    assert kills >= 20, f"only {kills} kills landed; the run finished too soon: {states}"
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER, "final"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    states = invariants(engine, home.resolved_home)
+    assert states.get("queued", 0) == states.get("scheduled", 0) == 0
+    assert states.get("printed", 0) + states.get("needs_attention", 0) == RECORDS

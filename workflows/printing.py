@@ -1,0 +1,184 @@
+"""The ``print_run`` flow: release held records, plan, print each printer's jobs as one task.
+
+At most one job runs at a time per printer: a job is claimed in the database
+with the printer row locked (``printers.production.claim``), so two workers, or
+two runs, never drive the same printer at once. When blanks run out the run
+stops cleanly, the records stay queued, and the reorder check runs at once.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections import defaultdict
+from dataclasses import asdict
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from cetak.db import engine_from_settings, write_session
+from cetak.installation import load_installation
+from cetak.models import utcnow
+from cetak.notify import deliver_pending, notifier_from_settings, raise_alert
+from cetak.records import release_held
+from cetak.settings import Settings, get_settings
+from inventory import reorder
+from inventory.queries import STOCK_OUT
+from printers import planning, production, qc
+from printers.models import Printer, PrintJob
+from printers.registry import make_driver, record_fault
+
+_IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
+
+
+def _worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@task(name="release-held", cache_policy=NO_CACHE, **_IO_RETRY)
+def release_held_records(settings: Settings) -> int:
+    engine = engine_from_settings(settings)
+    served = load_installation(engine)
+    with write_session(engine) as session:
+        return release_held(session, today=served.today(), actor="flow:print_run")
+
+
+@task(name="probe-printers", cache_policy=NO_CACHE)
+def probe_printers(settings: Settings) -> dict[str, str]:
+    """Offline printers whose back-off has passed are asked once; ready ones come back."""
+    engine = engine_from_settings(settings)
+    now = utcnow()
+    states: dict[str, str] = {}
+    with write_session(engine) as session:
+        for printer in session.query(Printer).all():
+            if printer.state == "offline" and (printer.retry_at is None or printer.retry_at <= now):
+                try:
+                    ready = make_driver(printer, settings.resolved_home).status().ready
+                except Exception:  # noqa: BLE001 - unreachable: stay offline, back off further
+                    ready = False
+                if ready:
+                    printer.state, printer.state_reason, printer.failures = "online", None, 0
+                    printer.retry_at = None
+                else:
+                    record_fault(
+                        printer, reason=printer.state_reason or "offline", now=now, stopped=False
+                    )
+                session.add(printer)
+            states[printer.name] = printer.state
+    return states
+
+
+@task(name="plan-jobs", cache_policy=NO_CACHE, **_IO_RETRY)
+def plan_jobs(settings: Settings, max_cards: int | None) -> dict[str, list[int]]:
+    """Unfinished jobs of earlier runs first, then new jobs; grouped by printer."""
+    engine = engine_from_settings(settings)
+    served = load_installation(engine)
+    now = utcnow()
+    with write_session(engine) as session:
+        earlier = planning.unfinished_jobs(session)
+        new = planning.plan_run(
+            session, today=served.today(now), now=now, max_cards=max_cards, actor="flow:print_run"
+        )
+        by_printer: dict[str, list[int]] = defaultdict(list)
+        idle: list[int] = []
+        for job_id in earlier + new:
+            job = session.get(PrintJob, job_id)
+            printer = session.get(Printer, job.printer_name) if job else None
+            if job and printer and printer.state in ("online", "busy", "resting"):
+                by_printer[job.printer_name].append(job_id)
+            elif job:
+                idle.append(job_id)
+    for job_id in idle:  # their printer is out of service: the work goes back to the pool
+        production.release_job(engine, job_id, reason="printer tidak siap", actor="flow:print_run")
+    return dict(by_printer)
+
+
+@task(name="run-printer", cache_policy=NO_CACHE)
+def run_printer(printer: str, job_ids: list[int], settings: Settings) -> list[dict[str, Any]]:
+    """One printer's jobs, in order; stops at the first job that stops the printer."""
+    engine = engine_from_settings(settings)
+    served = load_installation(engine)
+    outcomes = []
+    for job_id in job_ids:
+        outcome = production.run_job(
+            engine,
+            job_id=job_id,
+            served=served,
+            state_root=settings.resolved_home,
+            worker=_worker(),
+            poll_timeout=settings.print_poll_timeout_s,
+        )
+        if outcome is None:
+            continue
+        outcomes.append(asdict(outcome))
+        if outcome.stopped:
+            # The printer failed or blanks ran out: its remaining jobs go back to the pool.
+            for rest in job_ids[job_ids.index(job_id) + 1 :]:
+                outcome.released += production.release_job(
+                    engine, rest, reason=f"{printer}: {outcome.reason}", actor="flow:print_run"
+                )
+            outcomes[-1] = asdict(outcome)
+            break
+    return outcomes
+
+
+@task(name="after-run", cache_policy=NO_CACHE, **_IO_RETRY)
+def after_run(settings: Settings, stock_out: bool) -> dict[str, Any]:
+    """Auto-QC (demo only), stock-out alert and reorder check, then deliver alerts."""
+    engine = engine_from_settings(settings)
+    served = load_installation(engine)
+    passed = 0
+    request = None
+    with write_session(engine) as session:
+        if settings.qc_auto_pass:
+            passed = qc.auto_pass(session)
+        if stock_out:
+            today = served.today()
+            raise_alert(
+                session,
+                key=f"stockout:{today.isoformat()}",
+                kind=STOCK_OUT,
+                level="CRITICAL",
+                message="Blangko habis: pencetakan berhenti, record tetap antre.",
+                data={"date": today.isoformat()},
+            )
+        result = reorder.check(
+            session, settings=settings, served=served, today=served.today(), actor="flow:print_run"
+        )
+        request = result.request.number if result.request else None
+    from inventory.paperwork import produce_pending
+
+    produce_pending(engine, settings, served)
+    deliver_pending(engine, notifier_from_settings(settings.alerts_dir, settings.alert_webhook_url))
+    return {"auto_passed": passed, "reorder_request": request}
+
+
+@flow(name="print_run")
+def print_run(max_cards: int | None = None) -> dict[str, Any]:
+    """Print queued records on the fleet; return what was printed, spoiled and left."""
+    settings = get_settings()
+    settings.ensure_dirs()
+    logger = get_run_logger()
+    released = release_held_records(settings)
+    probe_printers(settings)
+    jobs = plan_jobs(settings, max_cards)
+    futures = [run_printer.submit(name, ids, settings) for name, ids in sorted(jobs.items())]
+    outcomes = [o for f in futures for o in f.result()]
+    stock_out = any(o["stopped"] == "stock" for o in outcomes)
+    extra = after_run(settings, stock_out)
+    summary = {
+        "released_held": released,
+        "printed": sum(o["printed"] for o in outcomes),
+        "spoiled": sum(o["spoiled"] for o in outcomes),
+        "needs_attention": sum(o["needs_attention"] for o in outcomes),
+        "requeued": sum(o["released"] for o in outcomes),
+        "stock_out": stock_out,
+        "jobs": outcomes,
+        **extra,
+    }
+    for o in outcomes:
+        if o["stopped"]:
+            logger.warning("printer %s stopped: %s", o["printer"], o["reason"])
+    logger.info("print run: printed %s, spoiled %s", summary["printed"], summary["spoiled"])
+    return summary
