@@ -17,11 +17,30 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The demo lives in its own home and starts afresh each time.
+DEMO_HOME ?= $(CURDIR)/var/demo
+DEMO := CETAK_HOME=$(DEMO_HOME) PREFECT_HOME=$(DEMO_HOME)/prefect CETAK_QC_AUTO_PASS=true $(BIN)/cetak
+
 demo: install
-	$(BIN)/cetak init --regency 33.10
-	$(BIN)/cetak demo-feed --regency 33.10 --records $(DEMO_RECORDS) --out $(CETAK_HOME)/inbox --seed 7
-	$(BIN)/cetak ingest $(CETAK_HOME)/inbox
-	$(BIN)/cetak status
+	rm -rf $(DEMO_HOME)
+	$(DEMO) init --regency 33.10
+	$(DEMO) demo-feed --regency 33.10 --records $(DEMO_RECORDS) --out $(DEMO_HOME)/inbox --seed 7
+	$(DEMO) ingest $(DEMO_HOME)/inbox
+	$(DEMO) stock receive --lot BLG-2026-11-A --quantity 1000 --serial-start KTP0500001 --reference "B-2211/DUKCAPIL/XI/2026"
+	$(DEMO) printers add fargo-1 --driver simulated --uri "sim://fargo-1?seed=1&encode_fail=0.02" --rest-minutes 0
+	$(DEMO) printers add fargo-2 --driver simulated --uri "sim://fargo-2?seed=2&offline_after=60" --rest-minutes 0
+	$(DEMO) printers add fargo-3 --driver simulated --uri "sim://fargo-3?seed=3&jam_every=250" --rest-minutes 0
+	@echo "--- hari 1: fargo-2 akan berhenti di tengah jalan"
+	$(DEMO) print
+	$(DEMO) printers up fargo-2 --reason "kabel data diganti"
+	@echo "--- hari 2"
+	$(DEMO) print
+	$(DEMO) printers list
+	$(DEMO) stock status
+	$(DEMO) reorder list
+	@echo "--- peringatan di $(DEMO_HOME)/alerts:" && ls $(DEMO_HOME)/alerts
+	$(DEMO) status
+	@echo "Data demo ada di $(DEMO_HOME); contoh: CETAK_HOME=$(DEMO_HOME) $(BIN)/cetak records --state printed"
 
 test: install
 	$(BIN)/pytest -n 2 --dist loadgroup

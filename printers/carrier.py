@@ -120,18 +120,18 @@ def _heading(sheet: CarrierSheet) -> list[Flowable]:
         ("Tanggal cetak", tanggal(sheet.printed_on)),
         ("Jumlah kartu", f"{angka(len(sheet.cards))} keping"),
     ]
+    beside = 72 * mm  # the batch barcode beside the facts, or under them if too long
+    side_by_side = _modules(sheet.batch_id) * 0.6 <= beside
+    rest = _WIDTH - 34 * mm - (beside + 6 * mm if side_by_side else 0)
     left = Table(
         [[_p(name, _S.body_left), ":", _p(value, _S.body_left)] for name, value in facts],
-        colWidths=[30 * mm, 4 * mm, 70 * mm],
+        colWidths=[30 * mm, 4 * mm, rest],
         hAlign="LEFT",
     )
     left.setStyle(_plain(10))
-    beside = 72 * mm  # the batch barcode beside the facts, or under them if too long
-    if _modules(sheet.batch_id) * 0.6 <= beside:
+    if side_by_side:
         batch = _batch_barcode(sheet.batch_id, beside)
-        top: Flowable = Table(
-            [[left, batch]], colWidths=[_WIDTH - beside - 6 * mm, beside + 6 * mm]
-        )
+        top = Table([[left, batch]], colWidths=[_WIDTH - beside - 6 * mm, beside + 6 * mm])
         top.setStyle(_plain(10) + [("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
     else:
         top = Table([[left], [_batch_barcode(sheet.batch_id, _WIDTH)]], colWidths=[_WIDTH])
@@ -266,7 +266,7 @@ def _decorate(canvas: Canvas, sheet: CarrierSheet, page: int, pages: int) -> Non
     y = _BOTTOM - 8 * mm
     canvas.line(_LEFT, y + 3.5 * mm, _PAGE_W - _RIGHT, y + 3.5 * mm)
     canvas.setFont(FONT, 7.5)
-    canvas.drawString(_LEFT, y, f"Batch {sheet.batch_id} · {sheet.printer}")
+    canvas.drawString(_LEFT, y, f"Batch {sheet.batch_id}")
     canvas.drawRightString(_PAGE_W - _RIGHT, y, f"Halaman {page} dari {pages}")
     canvas.restoreState()
 

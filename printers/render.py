@@ -7,10 +7,11 @@ holder's signature area under it. Nothing else goes on an identity card (no barc
 tracking number: those belong on the carrier sheet, see :mod:`printers.carrier`).
 
 Text is upper case, in the embedded Vera font of :mod:`cetak.pdfstyle`, so it can be
-extracted from the PDF and prints the same from any viewer. A value too long for its row
-is first wrapped onto a second line (rows that may wrap), then set smaller down to
-:data:`MIN_SIZE`; if it still does not fit, :class:`CardLayoutError` names the field.
-Nothing is ever cut off. The renderer is pure and deterministic: same card, same bytes.
+extracted from the PDF and prints the same from any viewer. A long name or address first
+wraps onto a second line, then gets smaller down to :data:`MIN_SIZE` (a name of 60 letters,
+the legal most, may take a third line); other long values get smaller first and wrap last.
+What still does not fit raises :class:`CardLayoutError` naming the field: nothing is ever
+cut off. The renderer is pure and deterministic: the same card gives the same bytes.
 """
 
 from __future__ import annotations

@@ -361,3 +361,16 @@ def test_the_carrier_sheet_masks_niks(sheet_pdf: bytes) -> None:
 
 def test_the_carrier_sheet_is_deterministic() -> None:
     assert render_carrier_sheet(carrier(3)) == render_carrier_sheet(carrier(3))
+
+
+def test_a_long_batch_id_and_an_empty_batch_still_make_a_sheet() -> None:
+    long_id = "B20261124T093000-001-FARGO-HDP5000-DISDUKCAPIL-KLATEN"
+    sheet = replace(carrier(0), batch_id=long_id)
+    text = words(render_carrier_sheet(sheet))
+    assert long_id in text and "tidak memuat kartu" in text
+
+
+def test_a_card_ref_too_long_to_scan_is_refused() -> None:
+    line = replace(carrier(1).cards[0], card_ref="K" + "x" * 59)
+    with pytest.raises(ValueError, match="too long for a barcode"):
+        render_carrier_sheet(replace(carrier(0), cards=(line,)))

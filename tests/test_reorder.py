@@ -134,7 +134,7 @@ def requests(engine) -> list[ReorderRequest]:
         return list(s.exec(sa.select(ReorderRequest).order_by(ReorderRequest.id)).scalars())
 
 
-def new_request(engine, state: str = "DRAFT", number: str = "SPB-331000-202611-001") -> str:
+def new_request(engine, state: str = "DRAFT", number: str = "SPB-3310-202611-001") -> str:
     """A request row as the check would leave it (for the state machine alone)."""
     snapshot = {
         "facts": {"prr_backlog": 10, "on_hand": 5, "daily_consumption": 3.0, "lead_time_days": 7.0},
