@@ -39,6 +39,12 @@ class SiteExists(StockError):
         self.message = f"lokasi stok '{site}' sudah ada"
 
 
+class SameSite(StockError):
+    def __init__(self, site: str) -> None:
+        self.site = site
+        self.message = f"lokasi asal dan tujuan sama ({site}); tidak ada yang dipindahkan"
+
+
 class UnknownLot(StockError):
     def __init__(self, lot: str, site: str | None = None) -> None:
         self.lot, self.site = lot, site
@@ -76,6 +82,10 @@ class NothingToDestroy(StockError):
 
 class NotEnoughWitnesses(StockError):
     message = "pemusnahan memerlukan sedikitnya dua saksi (--witness NAMA --witness NAMA)"
+
+
+class NoOfficer(StockError):
+    message = "pemusnahan memerlukan petugas yang memusnahkan (--officer NAMA)"
 
 
 class UnknownRequest(StockError):

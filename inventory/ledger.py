@@ -25,6 +25,7 @@ from inventory.errors import (
     InvalidQuantity,
     InvalidSerial,
     LotAlreadyReceived,
+    SameSite,
     SerialOverlap,
     UnknownCause,
     UnknownLot,
@@ -64,6 +65,19 @@ def _existing(session: Session, key: str) -> Movement | None:
     return (
         session.exec(  # type: ignore[call-overload]
             sa.select(Movement).where(Movement.idempotency_key == key)
+        )
+        .scalars()
+        .first()
+    )
+
+
+def reversal_of(session: Session, movement_id: int | None) -> Movement | None:
+    """The movement that reversed ``movement_id``, if any."""
+    if movement_id is None:
+        return None
+    return (
+        session.exec(  # type: ignore[call-overload]
+            sa.select(Movement).where(Movement.reverses_id == movement_id)
         )
         .scalars()
         .first()
@@ -154,6 +168,11 @@ def post(
     movement = _existing(session, key)
     assert movement is not None
     return Posted(movement, True)
+
+
+def lock_balance(session: Session, site: str, lot: str) -> tuple[int, int]:
+    """(on hand, awaiting destruction) of a balance row, locked on PostgreSQL."""
+    return _lock_balance(session, site, lot)
 
 
 def _lock_balance(session: Session, site: str, lot: str) -> tuple[int, int]:
@@ -329,6 +348,9 @@ def spoil_blank(
     if found is not None:
         return found
     consumed = _existing(session, f"consume:{card_ref}") if card_ref else None
+    if consumed is not None and reversal_of(session, consumed.id) is not None:
+        # The blank already went back on the shelf (a voided card): spoil it from there.
+        site, lot, consumed = consumed.site_code, consumed.lot_code, None
     if consumed is not None:
         post(
             session,
@@ -392,6 +414,8 @@ def transfer(
     _check_quantity(quantity)
     source = resolve_site(session, from_site)
     target = resolve_site(session, to_site)
+    if source == target:
+        raise SameSite(source)
     parts = _take(session, source, quantity, lot)
     moved: list[Movement] = []
     for lot_code, n in parts:
@@ -470,6 +494,9 @@ def reverse(
     original = session.get(Movement, movement_id)
     if original is None:
         raise LookupError(movement_id)
+    earlier = reversal_of(session, movement_id)
+    if earlier is not None:
+        return earlier  # a movement is reversed once, whoever reversed it
     return post(
         session,
         key=f"reverse:{movement_id}",

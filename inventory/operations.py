@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from cetak.models import utcnow
-from inventory.errors import NotEnoughWitnesses, NothingToDestroy, UnknownLot
-from inventory.ledger import fifo_lots, post, resolve_site
+from inventory.errors import NoOfficer, NotEnoughWitnesses, NothingToDestroy, UnknownLot
+from inventory.ledger import fifo_lots, lock_balance, post, receive_stock, resolve_site
 from inventory.models import Balance, DestructionReport, Lot, Movement, StockCount
 from inventory.rules import Kind, count_adjustments
 
@@ -48,7 +48,7 @@ def count_stock(
         if session.get(Lot, lot) is None:
             raise UnknownLot(lot, site_code)
         row = session.get(Balance, (site_code, lot))
-        lots = [(lot, row.on_hand if row else 0)]
+        lots = [(lot, lock_balance(session, site_code, lot)[0] if row else 0)]
     else:
         lots = fifo_lots(session, site_code, lock=True)
         if not lots and counted > 0:
@@ -64,17 +64,30 @@ def count_stock(
     expected = sum(n for _, n in lots)
     difference = counted - expected
     record = StockCount(
-        site_code=site_code, lot_code=lot, expected=expected, counted=counted,
-        difference=difference, reason=reason, flagged=abs(difference) > threshold,
-        actor=actor, at=at,
+        site_code=site_code,
+        lot_code=lot,
+        expected=expected,
+        counted=counted,
+        difference=difference,
+        reason=reason,
+        flagged=abs(difference) > threshold,
+        actor=actor,
+        at=at,
     )
     session.add(record)
     session.flush()
     adjustments = count_adjustments(lots, counted)
     for lot_code, delta in adjustments:
         post(
-            session, key=f"count:{record.id}:{lot_code}", kind=Kind.ADJUSTMENT, site=site_code,
-            lot=lot_code, delta_on_hand=delta, actor=actor, at=at, stock_count_id=record.id,
+            session,
+            key=f"count:{record.id}:{lot_code}",
+            kind=Kind.ADJUSTMENT,
+            site=site_code,
+            lot=lot_code,
+            delta_on_hand=delta,
+            actor=actor,
+            at=at,
+            stock_count_id=record.id,
             note=reason,
         )
     return CountResult(record, adjustments)
@@ -110,23 +123,76 @@ def destroy_spoiled(
     at: datetime | None = None,
 ) -> DestructionReport:
     """Post DESTROYED for every spoiled blank waiting, under one berita acara."""
-    if len([w for w in witnesses if w.strip()]) < 2:
+    witnesses = [w.strip() for w in witnesses if w.strip()]
+    officers = [o.strip() for o in officers if o.strip()]
+    if len(witnesses) < 2:
         raise NotEnoughWitnesses()
+    if not officers:
+        raise NoOfficer()
     waiting = awaiting_destruction(session)
     if not waiting:
         raise NothingToDestroy()
     at = at or utcnow()
     report = DestructionReport(
-        number=number, held_on=held_on, place=place, officers_json=json.dumps(officers),
-        witnesses_json=json.dumps(witnesses), quantity=len(waiting), actor=actor, at=at,
+        number=number,
+        held_on=held_on,
+        place=place,
+        officers_json=json.dumps(officers),
+        witnesses_json=json.dumps(witnesses),
+        quantity=len(waiting),
+        actor=actor,
+        at=at,
     )
     session.add(report)
     session.flush()
     for spoiled in waiting:
         post(
-            session, key=f"destroy:{spoiled.id}", kind=Kind.DESTROYED, site=spoiled.site_code,
-            lot=spoiled.lot_code, delta_on_hand=0, delta_spoiled=-1, actor=actor, at=at,
-            cause=spoiled.cause, card_ref=spoiled.card_ref, record_id=spoiled.record_id,
-            destroys_id=spoiled.id, destruction_id=report.id,
+            session,
+            key=f"destroy:{spoiled.id}",
+            kind=Kind.DESTROYED,
+            site=spoiled.site_code,
+            lot=spoiled.lot_code,
+            delta_on_hand=0,
+            delta_spoiled=-1,
+            actor=actor,
+            at=at,
+            cause=spoiled.cause,
+            card_ref=spoiled.card_ref,
+            record_id=spoiled.record_id,
+            destroys_id=spoiled.id,
+            destruction_id=report.id,
         )
     return report
+
+
+def receive_lot(
+    session: Session,
+    *,
+    lot: str,
+    quantity: int,
+    actor: str,
+    received_on: date,
+    site: str | None = None,
+    reference: str | None = None,
+    serial_start: str | None = None,
+    request: str | None = None,
+) -> tuple[Lot, str | None]:
+    """Receive a lot and close the request it answers (named, or the only one sent).
+
+    Returns the lot and the number of the request closed, if any.
+    """
+    from inventory import reorder
+
+    closed = reorder.close_on_receipt(session, request)
+    row = receive_stock(
+        session,
+        lot=lot,
+        quantity=quantity,
+        actor=actor,
+        site=site,
+        received_on=received_on,
+        reference=reference,
+        serial_start=serial_start,
+        request_id=closed.id if closed else None,
+    )
+    return row, closed.number if closed else None

@@ -132,45 +132,41 @@ def check(
         session.add(request)
         session.flush()
         created = True
+    cover = "belum dapat dihitung" if pos.days_of_cover is None else f"{pos.days_of_cover:.1f} hari"
+    data = {
+        "request": request.number if request else None,
+        "on_hand": facts.on_hand,
+        "reorder_point": pos.reorder_point,
+        "days_of_cover": pos.days_of_cover,
+    }
     if request is not None and pos.reorder_due:
-        cover = (
-            "belum dapat dihitung"
-            if pos.days_of_cover is None
-            else (f"{pos.days_of_cover:.1f} hari")
-        )
         message = (
             f"Stok blangko menipis: {facts.on_hand} di tangan, titik pesan ulang "
             f"{pos.reorder_point}, cukup untuk {cover}. Permintaan {request.number} "
             f"({request.quantity} keping) perlu dikirim ke pusat; antrean PRR {facts.prr_backlog}."
         )
-        data = {
-            "request": request.number,
-            "on_hand": facts.on_hand,
-            "reorder_point": pos.reorder_point,
-            "days_of_cover": pos.days_of_cover,
-        }
+        key = f"reorder:{request.number}"
+        if raise_alert(
+            session, key=key, kind="REORDER", level="WARNING", message=message, data=data
+        ):
+            alerts.append(key)
+    if pos.escalate:
+        # Also while a confirmed delivery lifts the position: the shelf may empty before it comes.
+        ref = request.number if request is not None else today.isoformat()
+        key = f"escalate:{ref}"
         if raise_alert(
             session,
-            key=f"reorder:{request.number}",
-            kind="REORDER",
-            level="WARNING",
-            message=message,
-            data=data,
-        ):
-            alerts.append(f"reorder:{request.number}")
-        if pos.escalate and raise_alert(
-            session,
-            key=f"escalate:{request.number}",
+            key=key,
             kind="REORDER_ESCALATION",
             level="CRITICAL",
+            data=data,
             message=(
                 f"ESKALASI ke Kepala Seksi: blangko hanya cukup untuk {cover}, lebih pendek dari "
-                f"waktu tunggu kiriman pusat ({facts.lead_time_days:g} hari). "
-                f"Permintaan {request.number}."
+                f"waktu tunggu kiriman pusat ({facts.lead_time_days:g} hari)."
+                + (f" Permintaan {request.number}." if request is not None else "")
             ),
-            data=data,
         ):
-            alerts.append(f"escalate:{request.number}")
+            alerts.append(key)
     return CheckResult(facts, pos, request, created, alerts)
 
 

@@ -7,6 +7,7 @@ what it needs (queued records, the fleet, blanks per site), stores one
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -106,9 +107,9 @@ def plan_run(
     result = plan(queued(session), printers, blanks_on_hand=blanks, now=now, max_batch=max_batch)
     job_ids: list[int] = []
     stamp = now.strftime("%Y%m%d%H%M%S")
-    for n, batch in enumerate(result.batches, start=1):
+    for batch in result.batches:
         job = PrintJob(
-            batch_ref=f"B{stamp}-{n:03d}-{batch.printer}",
+            batch_ref=f"~{uuid.uuid4().hex}",  # named below, once it has its id
             printer_name=batch.printer,
             kode_kecamatan=batch.kode_kecamatan,
             planned=len(batch.record_ids),
@@ -117,6 +118,9 @@ def plan_run(
         session.add(job)
         session.flush()
         assert job.id is not None
+        # The job id keeps references unique, even for two runs in the same second.
+        job.batch_ref = f"B{stamp}-{job.id:06d}-{batch.printer}"[:60]
+        session.flush()
         session.execute(
             sa.insert(_ITEM),
             [

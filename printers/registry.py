@@ -35,7 +35,12 @@ def make_driver(printer: Printer, state_root: Path) -> CardPrinterDriver:
 
             if not printer.uri:
                 raise ValueError("printer IPP memerlukan --uri ipp://host:port/ipp/print")
-            return IppDriver(printer.uri)
+            try:
+                return IppDriver(printer.uri)
+            except ValueError as exc:
+                raise ValueError(
+                    f"URI IPP tidak valid: '{printer.uri}' (contoh: ipp://host:631/ipp/print; {exc})"
+                ) from exc
     except ValueError as exc:
         raise BadPrinterConfig(f"printer {printer.name}: {exc}") from exc
     raise BadPrinterConfig(

@@ -79,13 +79,12 @@ def receive(
     json_out: JsonOpt = False,
 ) -> None:
     """Terima satu lot blangko dari pusat (satu kode lot hanya sekali)."""
-    from inventory import ledger, reorder
+    from inventory.operations import receive_lot
 
     with context() as (settings, engine, served), _stock_errors():
         received_on = _parse_day(on, served)
         with write_session(engine) as session:
-            closed = reorder.close_on_receipt(session, request)
-            row = ledger.receive_stock(
+            row, closed = receive_lot(
                 session,
                 lot=lot,
                 quantity=quantity,
@@ -94,13 +93,13 @@ def receive(
                 received_on=received_on,
                 reference=reference,
                 serial_start=serial_start,
-                request_id=closed.id if closed else None,
+                request=request,
             )
             result = {
                 "lot": row.code,
                 "quantity": row.quantity,
                 "site": row.site_code,
-                "closed_request": closed.number if closed else None,
+                "closed_request": closed,
             }
     if json_out:
         print_json(result)

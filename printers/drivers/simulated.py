@@ -23,7 +23,7 @@ import os
 import random
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -49,18 +49,18 @@ class SimConfig:
         if parsed.scheme not in ("sim", ""):
             raise ValueError(f"URI printer simulasi harus sim://NAMA?..., bukan '{uri}'")
         q = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
-        try:
-            return cls(
-                seed=int(q.get("seed", 0)),
-                seconds=float(q.get("seconds", 0.0)),
-                offline_after=int(q.get("offline_after", 0)),
-                jam_every=int(q.get("jam_every", 0)),
-                encode_fail=float(q.get("encode_fail", 0.0)),
-                ribbon=int(q.get("ribbon", 0)),
-                overheat_after=int(q.get("overheat_after", 0)),
-            )
-        except ValueError as exc:
-            raise ValueError(f"parameter URI simulasi tidak valid: {exc}") from exc
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name in q:
+                kind = float if f.type == "float" else int
+                try:
+                    values[f.name] = kind(q[f.name])
+                except ValueError:
+                    raise ValueError(
+                        f"parameter URI simulasi tidak valid: '{f.name}' harus angka, "
+                        f"bukan '{q[f.name]}'"
+                    ) from None
+        return cls(**values)
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
