@@ -81,7 +81,7 @@ def queued(session: Session) -> list[QueuedRecord]:
             _REC.c.id,
             _REC.c.kode_kecamatan,
             _REC.c.jenis_permohonan,
-            _REC.c.updated_at,
+            _REC.c.created_at,  # the PRR's age: a requeued record keeps its place
             _REC.c.attempts,
         ).where(_REC.c.state == RecordState.QUEUED.value)
     )
@@ -138,6 +138,14 @@ def plan_run(
         )
         job_ids.append(job.id)
     return job_ids
+
+
+def out_of_blanks(session: Session) -> bool:
+    """Records wait for a card and no blank is left for them."""
+    waiting = session.execute(
+        sa.select(_REC.c.id).where(_REC.c.state == RecordState.QUEUED.value).limit(1)
+    ).first()
+    return waiting is not None and sum(blanks_free(session).values()) == 0
 
 
 def unfinished_jobs(session: Session) -> list[int]:

@@ -86,6 +86,9 @@ def claim(
         if session.get_bind().dialect.name == "postgresql":
             lock = lock.with_for_update()
         session.exec(lock).one()
+        session.refresh(job)  # as committed by whoever held the printer before us
+        if job.state not in ("planned", "running"):
+            return False
         if job.state == "running" and job.lease_until and job.lease_until > now:
             return False  # another worker holds it
         busy = session.exec(
@@ -185,13 +188,15 @@ class _Runner:
             try:
                 pdf = render_card(card_data(session, record, self.served, self.served.now(now)))
             except CardLayoutError as exc:
+                why = f"data tidak muat di kartu: {exc.message}"
                 transition(
                     session,
                     [record_id],
                     RecordState.NEEDS_ATTENTION,
                     actor=self.actor,
-                    reason=f"data tidak muat di kartu: {exc.message}",
+                    reason=why,
                     at=now,
+                    extra={"reason_detail": why},  # what `cetak records` shows the operator
                 )
                 self.outcome.needs_attention += 1
                 return None
@@ -311,14 +316,15 @@ class _Runner:
         )
         attempts = record.attempts + 1
         if attempts >= MAX_ATTEMPTS:
+            why = f"gagal dicetak {attempts} kali, terakhir: {FAULT_LABELS[fault]}"
             transition(
                 session,
                 [record.id],
                 RecordState.NEEDS_ATTENTION,
                 actor=self.actor,  # type: ignore[list-item]
-                reason=f"gagal dicetak {attempts} kali, terakhir: {FAULT_LABELS[fault]}",
+                reason=why,
                 at=now,
-                extra={"attempts": attempts},
+                extra={"attempts": attempts, "reason_detail": why},
             )
             self.outcome.needs_attention += 1
         else:
@@ -362,6 +368,12 @@ class _Runner:
             )
 
     def finish(self, state: str) -> None:
+        ribbon = None
+        if self.outcome.stopped != "printer":  # a printer that failed is not asked again now
+            try:
+                ribbon = self.driver.status().ribbon_percent
+            except Exception:  # noqa: BLE001 - the supply level is a nicety, never a failure
+                ribbon = None
         with write_session(self.engine) as session:
             job = session.get(PrintJob, self.job_id)
             assert job is not None
@@ -371,6 +383,10 @@ class _Runner:
             job.spoiled += self.outcome.spoiled
             job.note = self.outcome.reason
             session.add(job)
+            printer = session.get(Printer, self.printer_name)
+            if ribbon is not None and printer is not None:
+                printer.ribbon_percent = ribbon  # where the driver reports it
+                session.add(printer)
 
     def run(self) -> JobOutcome:
         for record_id in self.items():

@@ -79,15 +79,11 @@ def reject_cards(
         assert record is not None
         attempts = record.attempts + 1
         target = RecordState.NEEDS_ATTENTION if attempts >= MAX_ATTEMPTS else RecordState.QUEUED
-        transition(
-            session,
-            [card.record_id],
-            target,
-            actor=actor,
-            reason=f"ditolak QC ({ref}): {note or cause.value}",
-            at=at,
-            extra={"attempts": attempts},
-        )
+        why = f"ditolak QC ({ref}): {note or cause.value}"
+        extra: dict[str, object] = {"attempts": attempts}
+        if target is RecordState.NEEDS_ATTENTION:
+            extra["reason_detail"] = f"gagal dicetak {attempts} kali, terakhir {why}"
+        transition(session, [card.record_id], target, actor=actor, reason=why, at=at, extra=extra)
         rejected.append(card)
     return rejected
 

@@ -39,7 +39,8 @@ def make_driver(printer: Printer, state_root: Path) -> CardPrinterDriver:
                 return IppDriver(printer.uri)
             except ValueError as exc:
                 raise ValueError(
-                    f"URI IPP tidak valid: '{printer.uri}' (contoh: ipp://host:631/ipp/print; {exc})"
+                    f"URI IPP tidak valid: '{printer.uri}'; gunakan ipp://, ipps://, http:// "
+                    "atau https:// dengan nama host, contoh: ipp://host:631/ipp/print"
                 ) from exc
     except ValueError as exc:
         raise BadPrinterConfig(f"printer {printer.name}: {exc}") from exc

@@ -40,7 +40,7 @@ from printers.errors import (
     UnknownPrinter,
 )
 from printers.models import Card, Printer, PrintJob, PrintJobItem
-from printers.registry import add_printer, list_printers, set_down, set_up
+from printers.registry import add_printer, list_printers, make_driver, set_down, set_up
 from workflows import printing as flow
 
 from factory import BatchSpec, make_row
@@ -182,10 +182,10 @@ def on_hand(engine) -> int:
         return totals(s)[0]
 
 
-def submitted_names(home, printer: str) -> list[str]:
-    """Card names the simulated printer received (its own job memory on disk)."""
-    jobs = (home.resolved_home / "simulated" / printer / "jobs").glob("*.json")
-    return [json.loads(p.read_text())["name"] for p in jobs]
+def submitted_names(engine, home, printer: str) -> list[str]:
+    """Card names the simulated printer accepted (its own job memory on disk)."""
+    driver = make_driver(printer_row(engine, printer), home.resolved_home)
+    return driver.submitted_names()  # type: ignore[attr-defined]
 
 
 def assert_exactly_once(engine) -> None:
@@ -298,7 +298,7 @@ def test_a_run_on_healthy_printers_prints_every_record_once_in_single_kecamatan_
         assert p.state == "online" and p.failures == 0
         assert p.printed_today == p.since_rest == per_printer[name] > 0
         assert p.counter_day == served.today()
-        assert sorted(submitted_names(home, name)) == sorted(
+        assert sorted(submitted_names(engine, home, name)) == sorted(
             c.card_ref for c in cards if c.printer_name == name
         )
 
@@ -388,7 +388,7 @@ def test_a_printer_going_offline_hands_its_work_back_and_is_retried_with_back_of
     (void,) = [c for c in all_cards(engine) if c.state == "void"]
     assert void.printer_name == "sim-a" and states[void.record_id] == "queued"
     assert consumed_net(engine)[void.card_ref] == 0
-    assert void.card_ref not in submitted_names(home, "sim-a")
+    assert void.card_ref not in submitted_names(engine, home, "sim-a")
     assert on_hand(engine) == 20 - 6
 
     # Not hammered: until retry_at nobody asks the printer.
@@ -709,7 +709,7 @@ def test_two_workers_running_the_same_job_print_it_once(engine, served, home, tm
     ran = [o for o in outcomes if o is not None]
     assert len(outcomes) == 2 and len(ran) == 1, outcomes
     assert ran[0].printed == 2
-    assert Counter(submitted_names(home, "sim-1")) == Counter(
+    assert Counter(submitted_names(engine, home, "sim-1")) == Counter(
         {c.card_ref: 1 for c in all_cards(engine)}
     )
     assert len(all_cards(engine)) == 2

@@ -52,9 +52,16 @@ def probe_printers(settings: Settings) -> dict[str, str]:
     states: dict[str, str] = {}
     with write_session(engine) as session:
         for printer in session.query(Printer).all():
+            if printer.state == "resting" and printer.rest_until and printer.rest_until <= now:
+                driver = make_driver(printer, settings.resolved_home)
+                if hasattr(driver, "rested"):
+                    driver.rested()  # a simulated printer cools as the real one did
             if printer.state == "offline" and (printer.retry_at is None or printer.retry_at <= now):
                 try:
-                    ready = make_driver(printer, settings.resolved_home).status().ready
+                    status = make_driver(printer, settings.resolved_home).status()
+                    ready = status.ready
+                    if status.ribbon_percent is not None:
+                        printer.ribbon_percent = status.ribbon_percent
                 except Exception:  # noqa: BLE001 - unreachable: stay offline, back off further
                     ready = False
                 if ready:
@@ -133,6 +140,8 @@ def after_run(settings: Settings, stock_out: bool) -> dict[str, Any]:
     with write_session(engine) as session:
         if settings.qc_auto_pass:
             passed = qc.auto_pass(session)
+        # Blanks ran out while planning (records left queued) or while printing.
+        stock_out = stock_out or planning.out_of_blanks(session)
         if stock_out:
             today = served.today()
             raise_alert(
@@ -151,7 +160,7 @@ def after_run(settings: Settings, stock_out: bool) -> dict[str, Any]:
 
     produce_pending(engine, settings, served)
     deliver_pending(engine, notifier_from_settings(settings.alerts_dir, settings.alert_webhook_url))
-    return {"auto_passed": passed, "reorder_request": request}
+    return {"auto_passed": passed, "reorder_request": request, "stock_out": stock_out}
 
 
 @flow(name="print_run")
@@ -167,6 +176,7 @@ def print_run(max_cards: int | None = None) -> dict[str, Any]:
     outcomes = [o for f in futures for o in f.result()]
     stock_out = any(o["stopped"] == "stock" for o in outcomes)
     extra = after_run(settings, stock_out)
+    stock_out = extra.pop("stock_out")
     summary = {
         "released_held": released,
         "printed": sum(o["printed"] for o in outcomes),

@@ -17,11 +17,9 @@ computer driving it. Faults are off unless asked for, in the printer URI::
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
-import tempfile
 import time
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -63,19 +61,43 @@ class SimConfig:
         return cls(**values)
 
 
-def _write(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    with os.fdopen(fd, "w") as f:
-        json.dump(data, f)
-    os.replace(tmp, path)
+class _Memory:
+    """The printer's memory: an append-only journal, replayed when a driver starts.
 
+    One line per job (with the device counters after it) or per repair; a line cut
+    short by a crash is ignored, as the job it describes was never acknowledged.
+    """
 
-def _read(path: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.device: dict[str, Any] = {"cards": 0, "since_rest": 0, "stuck": None}
+        self.jobs: dict[str, dict[str, Any]] = {}
+        self.names: dict[str, str] = {}
+        try:
+            lines = path.read_text().splitlines()
+        except FileNotFoundError:
+            lines = []
+        for line in lines:
+            try:
+                self._apply(json.loads(line))
+            except ValueError:
+                continue
+
+    def _apply(self, entry: dict[str, Any]) -> None:
+        self.device = entry["device"]
+        job = entry.get("job")
+        if job is not None:
+            self.jobs[job["id"]] = job
+            self.names[job["name"]] = job["id"]
+
+    def append(self, entry: dict[str, Any]) -> None:
+        line = (json.dumps(entry) + "\n").encode()
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+        self._apply(entry)
 
 
 class SimulatedDriver:
@@ -83,57 +105,43 @@ class SimulatedDriver:
         self.config = SimConfig.from_uri(uri)
         self.dir = state_dir
         self.dir.mkdir(parents=True, exist_ok=True)
+        self.memory = _Memory(self.dir / "journal.jsonl")
 
-    # --- device memory -----------------------------------------------------------------
-
-    def _device(self) -> dict[str, Any]:
-        return _read(self.dir / "device.json") or {
-            "cards": 0,
-            "since_rest": 0,
-            "stuck": None,
-            "last_card_at": 0.0,
-        }
-
-    def _job_path(self, job_id: str) -> Path:
-        return self.dir / "jobs" / f"{job_id}.json"
-
-    def _name_path(self, job_name: str) -> Path:
-        digest = hashlib.sha256(job_name.encode()).hexdigest()[:32]
-        return self.dir / "names" / digest
+    def submitted_names(self) -> list[str]:
+        """Every job name the printer ever accepted (tests count them)."""
+        return [job["name"] for job in self.memory.jobs.values()]
 
     def reset(self) -> None:
-        """An operator cleared the fault (``cetak printers up``); a rest also cools it."""
-        device = self._device()
-        device["stuck"] = None
-        device["since_rest"] = 0
-        device["repaired_at"] = device["cards"]  # offline_after counts again from here
-        if device.get("ribbon_empty"):
-            device["ribbon_empty"] = False
+        """An operator cleared the fault (``cetak printers up``): a new ribbon, a cool head."""
+        device = dict(self.memory.device)
+        if device["stuck"] == Fault.RIBBON_OUT.value:
             device["ribbon_used"] = 0
-        _write(self.dir / "device.json", device)
+        device.update(stuck=None, since_rest=0, repaired_at=device["cards"])
+        self.memory.append({"device": device})
 
     def rested(self) -> None:
-        device = self._device()
+        """Cetak rested the printer (its rest period is over): the head is cool again."""
+        device = dict(self.memory.device)
         device["since_rest"] = 0
-        _write(self.dir / "device.json", device)
+        self.memory.append({"device": device})
 
     # --- the interface -----------------------------------------------------------------
 
     def submit(self, *, job_name: str, pdf: bytes) -> str:
         if not pdf.startswith(b"%PDF"):
             raise PrinterFault(Fault.BAD_DATA, "bukan dokumen PDF")
-        device = self._device()
+        device = dict(self.memory.device)
         if device["stuck"]:
             raise PrinterFault(Fault(device["stuck"]), "printer berhenti")
         cfg = self.config
         n = device["cards"] + 1
         if cfg.offline_after and n - device.get("repaired_at", 0) > cfg.offline_after:
             device["stuck"] = Fault.OFFLINE.value
-            _write(self.dir / "device.json", device)
+            self.memory.append({"device": device})
             raise PrinterFault(Fault.OFFLINE, "printer tidak menjawab")
         if cfg.ribbon and device.get("ribbon_used", 0) >= cfg.ribbon:
             device["stuck"] = Fault.RIBBON_OUT.value
-            _write(self.dir / "device.json", device)
+            self.memory.append({"device": device})
             raise PrinterFault(Fault.RIBBON_OUT, "pita habis")
         rng = random.Random(f"{cfg.seed}:{n}")
         fault: Fault | None = None
@@ -143,26 +151,23 @@ class SimulatedDriver:
             fault = Fault.JAM
         elif cfg.encode_fail and rng.random() < cfg.encode_fail:
             fault = Fault.ENCODE_FAILED
-        job_id = f"{n:06d}"
-        result = {
+        job = {
+            "id": f"{n:06d}",
             "name": job_name,
             "state": JobState.FAILED.value if fault else JobState.COMPLETED.value,
             "fault": fault.value if fault else None,
             "chip_id": None if fault else f"{rng.getrandbits(56):014X}",
             "ready_at": time.time() + cfg.seconds,
         }
-        _write(self._job_path(job_id), result)
-        self._name_path(job_name).parent.mkdir(parents=True, exist_ok=True)
-        self._name_path(job_name).write_text(job_id)
-        device.update(cards=n, since_rest=device["since_rest"] + 1, last_card_at=time.time())
+        device.update(cards=n, since_rest=device["since_rest"] + 1)
         device["ribbon_used"] = device.get("ribbon_used", 0) + 1
         if fault in (Fault.JAM, Fault.OVERHEAT):
             device["stuck"] = fault.value  # the printer stops until an operator looks
-        _write(self.dir / "device.json", device)
-        return job_id
+        self.memory.append({"job": job, "device": device})
+        return job["id"]
 
     def poll(self, job_id: str) -> JobResult:
-        data = _read(self._job_path(job_id))
+        data = self.memory.jobs.get(job_id)
         if data is None:
             return JobResult(job_id, JobState.FAILED, Fault.UNKNOWN, "pekerjaan tidak dikenal")
         if time.time() < data["ready_at"]:
@@ -176,14 +181,11 @@ class SimulatedDriver:
         )
 
     def find(self, job_name: str) -> JobResult | None:
-        try:
-            job_id = self._name_path(job_name).read_text().strip()
-        except OSError:
-            return None
-        return self.poll(job_id)
+        job_id = self.memory.names.get(job_name)
+        return None if job_id is None else self.poll(job_id)
 
     def status(self) -> PrinterStatus:
-        device = self._device()
+        device = self.memory.device
         cfg = self.config
         ribbon = None
         if cfg.ribbon:
