@@ -45,6 +45,7 @@ from cetak.pdfstyle import (
     register_fonts,
     tanggal,
 )
+from intake.nik import mask_nik  # noqa: F401  (re-exported for callers)
 
 __all__ = ["CarrierLine", "CarrierSheet", "mask_nik", "render_carrier_sheet"]
 
@@ -86,13 +87,6 @@ class CarrierSheet:
     kecamatan: str
     printed_on: date
     cards: tuple[CarrierLine, ...]
-
-
-def mask_nik(nik: str) -> str:
-    """``3310041705900001`` -> ``3310********0001`` (region code and sequence stay)."""
-    if len(nik) != 16 or not nik.isdigit():
-        raise ValueError("a NIK has 16 digits")
-    return f"{nik[:4]}{'*' * 8}{nik[-4:]}"
 
 
 def _modules(value: str) -> float:

@@ -487,3 +487,38 @@ def release_job(engine: Engine, job_id: int, *, reason: str, actor: str) -> int:
         job.lease_until = None
         session.add(job)
         return moved
+
+
+def write_carrier_sheet(
+    engine: Engine, *, job_id: int, served: ServedRegency, directory: Path
+) -> Path | None:
+    """The A4 carrier sheet of a finished job's good cards, after its commits (None: no card)."""
+    from intake.nik import mask_nik
+    from printers.carrier import CarrierLine, CarrierSheet, render_carrier_sheet
+
+    with Session(engine) as session:
+        job = session.get(PrintJob, job_id)
+        if job is None:
+            return None
+        rows = session.execute(
+            sa.select(Card.card_ref, Record.prr_id, Record.nik, Record.nama, Record.kel_desa)
+            .join(Record, Record.id == Card.record_id)  # type: ignore[arg-type]
+            .where(Card.job_id == job_id, Card.state.in_(("printed", "passed")))  # type: ignore[attr-defined]
+            .order_by(Card.id)  # type: ignore[arg-type]
+        ).all()
+        if not rows:
+            return None
+        sheet = CarrierSheet(
+            batch_id=job.batch_ref,
+            printer=job.printer_name,
+            kabupaten=served.kabupaten,
+            kecamatan=served.kecamatan.get(job.kode_kecamatan, job.kode_kecamatan),
+            printed_on=served.today(),
+            cards=tuple(
+                CarrierLine(ref, prr or "-", mask_nik(nik), nama, desa)
+                for ref, prr, nik, nama, desa in rows
+            ),
+        )
+    from inventory.paperwork import write_pdf
+
+    return write_pdf(directory / f"{job.batch_ref}.pdf", render_carrier_sheet(sheet))

@@ -118,6 +118,9 @@ def run_printer(printer: str, job_ids: list[int], settings: Settings) -> list[di
         )
         if outcome is None:
             continue
+        production.write_carrier_sheet(
+            engine, job_id=job_id, served=served, directory=settings.documents_dir / "pengantar"
+        )
         outcomes.append(asdict(outcome))
         if outcome.stopped:
             # The printer failed or blanks ran out: its remaining jobs go back to the pool.
