@@ -33,29 +33,9 @@ from intake import demonames as names
 from intake.demonames import pick, table
 from intake.demophotos import portrait_index, portraits
 from intake.nik import encode_nik
+from intake.rules import FEED_COLUMNS
 
-COLUMNS = (
-    "prr_id",
-    "nik",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "golongan_darah",
-    "alamat",
-    "rt",
-    "rw",
-    "kel_desa",
-    "kode_kecamatan",
-    "agama",
-    "status_perkawinan",
-    "pekerjaan",
-    "kewarganegaraan",
-    "berlaku_hingga",
-    "jenis_permohonan",
-    "tanggal_rekam",
-    "foto",
-)
+COLUMNS = FEED_COLUMNS  # the spec's column order
 DEFECT_KINDS = (
     "NIK_BIRTHDATE_MISMATCH",
     "NIK_GENDER_MISMATCH",

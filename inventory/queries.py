@@ -43,16 +43,25 @@ def stock_by_lot(session: Session) -> list[dict[str, Any]]:
     lot = Lot.__table__  # type: ignore[attr-defined]
     rows = session.execute(
         sa.select(
-            _BAL.c.site_code, _BAL.c.lot_code, lot.c.received_on, lot.c.quantity,
-            lot.c.reference, _BAL.c.on_hand, _BAL.c.awaiting_destruction,
+            _BAL.c.site_code,
+            _BAL.c.lot_code,
+            lot.c.received_on,
+            lot.c.quantity,
+            lot.c.reference,
+            _BAL.c.on_hand,
+            _BAL.c.awaiting_destruction,
         )
         .join(lot, lot.c.code == _BAL.c.lot_code)
         .order_by(_BAL.c.site_code, _BAL.c.lot_received_on, _BAL.c.lot_code)
     )
     return [
         {
-            "site": r.site_code, "lot": r.lot_code, "received_on": r.received_on.isoformat(),
-            "received": r.quantity, "reference": r.reference, "on_hand": r.on_hand,
+            "site": r.site_code,
+            "lot": r.lot_code,
+            "received_on": r.received_on.isoformat(),
+            "received": r.quantity,
+            "reference": r.reference,
+            "on_hand": r.on_hand,
             "awaiting_destruction": r.awaiting_destruction,
         }
         for r in rows
@@ -97,7 +106,8 @@ def usage_history(
         sa.select(day, sa.func.sum(_MOV.c.delta_on_hand), sa.func.sum(_MOV.c.delta_spoiled))
         .where(
             _MOV.c.kind.in_([Kind.CONSUMED.value, Kind.SPOILED.value]),
-            _MOV.c.at >= start, _MOV.c.at < end,
+            _MOV.c.at >= start,
+            _MOV.c.at < end,
         )
         .group_by(day)
     )
@@ -118,14 +128,19 @@ def usage_history(
         _as_date(d)
         for (d,) in session.execute(
             sa.select(aday)
-            .where(_ALERT.c.kind == STOCK_OUT, _ALERT.c.created_at >= start,
-                   _ALERT.c.created_at < end)
+            .where(
+                _ALERT.c.kind == STOCK_OUT, _ALERT.c.created_at >= start, _ALERT.c.created_at < end
+            )
             .distinct()
         )
     }
     history = [
-        DayUsage(day=d, used=max(used.get(d, 0), 0), new_prr=arrivals.get(d, 0),
-                 stocked_out=d in out_days)
+        DayUsage(
+            day=d,
+            used=max(used.get(d, 0), 0),
+            new_prr=arrivals.get(d, 0),
+            stocked_out=d in out_days,
+        )
         for d in (first + timedelta(days=i) for i in range(window_days))
     ]
     return history, min(spoiled, sum(h.used for h in history))

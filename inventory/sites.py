@@ -19,9 +19,7 @@ def ensure_default_site(session: Session, kabupaten: str) -> Site:
     return site
 
 
-def add_site(
-    session: Session, *, code: str, name: str, kode_kecamatan: str | None = None
-) -> Site:
+def add_site(session: Session, *, code: str, name: str, kode_kecamatan: str | None = None) -> Site:
     """A kecamatan office that prints becomes a site of its own."""
     code = code.strip().upper()
     if not code:

@@ -29,7 +29,11 @@ ACTOR = "test"
 def receive(engine, lot="LOT-2026-11-A", quantity=100, **kw):
     with write_session(engine) as s:
         return ledger.receive_stock(
-            s, lot=lot, quantity=quantity, actor=ACTOR, received_on=kw.pop("on", date(2026, 11, 1)),
+            s,
+            lot=lot,
+            quantity=quantity,
+            actor=ACTOR,
+            received_on=kw.pop("on", date(2026, 11, 1)),
             **kw,
         )
 
@@ -37,8 +41,9 @@ def receive(engine, lot="LOT-2026-11-A", quantity=100, **kw):
 def balances(engine) -> dict[tuple[str, str], tuple[int, int]]:
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.select(Balance.site_code, Balance.lot_code, Balance.on_hand,
-                      Balance.awaiting_destruction)
+            sa.select(
+                Balance.site_code, Balance.lot_code, Balance.on_hand, Balance.awaiting_destruction
+            )
         )
         return {(r[0], r[1]): (r[2], r[3]) for r in rows}
 
@@ -46,8 +51,9 @@ def balances(engine) -> dict[tuple[str, str], tuple[int, int]]:
 def movements(engine) -> list[tuple[str, int, int]]:
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.select(Movement.kind, Movement.delta_on_hand, Movement.delta_spoiled)
-            .order_by(Movement.id)
+            sa.select(Movement.kind, Movement.delta_on_hand, Movement.delta_spoiled).order_by(
+                Movement.id
+            )
         )
         return [tuple(r) for r in rows]
 
@@ -116,7 +122,10 @@ def test_a_spoiled_card_reverses_its_consumption_and_waits_for_destruction(engin
         ledger.spoil_blank(s, card_ref="K1", cause="GAGAL_CETAK", actor=ACTOR)  # retried
     assert balances(engine)[("DISDUKCAPIL", "LOT-2026-11-A")] == (9, 1)
     assert movements(engine) == [
-        ("RECEIVED", 10, 0), ("CONSUMED", -1, 0), ("CONSUMED", 1, 0), ("SPOILED", -1, 1),
+        ("RECEIVED", 10, 0),
+        ("CONSUMED", -1, 0),
+        ("CONSUMED", 1, 0),
+        ("SPOILED", -1, 1),
     ]
 
 
@@ -137,8 +146,10 @@ def test_transfer_moves_blanks_between_sites_in_pairs(engine, served):
         ledger.transfer(s, to_site="KEC-WEDI", quantity=5, actor=ACTOR, key="T1")
         ledger.transfer(s, to_site="KEC-WEDI", quantity=5, actor=ACTOR, key="T1")  # retried
     assert balances(engine) == {
-        ("DISDUKCAPIL", "A"): (0, 0), ("DISDUKCAPIL", "B"): (8, 0),
-        ("KEC-WEDI", "A"): (3, 0), ("KEC-WEDI", "B"): (2, 0),
+        ("DISDUKCAPIL", "A"): (0, 0),
+        ("DISDUKCAPIL", "B"): (8, 0),
+        ("KEC-WEDI", "A"): (3, 0),
+        ("KEC-WEDI", "B"): (2, 0),
     }
     with pytest.raises(InsufficientStock), write_session(engine) as s:
         ledger.transfer(s, to_site="KEC-WEDI", quantity=99, actor=ACTOR, key="T2")
@@ -150,8 +161,11 @@ def test_returning_to_central_and_reversing_a_movement(engine, served):
         returned = ledger.return_stock(s, lot="LOT-2026-11-A", quantity=4, actor=ACTOR, key="R1")
         ledger.reverse(s, movement_id=returned.id, actor=ACTOR, reason="salah catat")
     assert balances(engine)[("DISDUKCAPIL", "LOT-2026-11-A")] == (10, 0)
-    assert [m[:2] for m in movements(engine)] == [("RECEIVED", 10), ("RETURNED", -4),
-                                                  ("RETURNED", 4)]
+    assert [m[:2] for m in movements(engine)] == [
+        ("RECEIVED", 10),
+        ("RETURNED", -4),
+        ("RETURNED", 4),
+    ]
 
 
 def test_a_stock_take_posts_the_difference_and_flags_a_large_one(engine, served):
@@ -176,15 +190,34 @@ def test_destruction_destroys_everything_waiting_once(engine, served):
             ledger.consume_blank(s, card_ref=f"K{i}", actor=ACTOR)
             ledger.spoil_blank(s, card_ref=f"K{i}", cause="GAGAL_ENCODE", actor=ACTOR)
     with pytest.raises(NotEnoughWitnesses), write_session(engine) as s:
-        operations.destroy_spoiled(s, number="BAP-1", held_on=date(2026, 11, 24), place="Klaten",
-                                   officers=["A"], witnesses=["B"], actor=ACTOR)
+        operations.destroy_spoiled(
+            s,
+            number="BAP-1",
+            held_on=date(2026, 11, 24),
+            place="Klaten",
+            officers=["A"],
+            witnesses=["B"],
+            actor=ACTOR,
+        )
     with write_session(engine) as s:
         report = operations.destroy_spoiled(
-            s, number="BAP-1", held_on=date(2026, 11, 24), place="Klaten",
-            officers=["Operator"], witnesses=["Saksi 1", "Saksi 2"], actor=ACTOR,
+            s,
+            number="BAP-1",
+            held_on=date(2026, 11, 24),
+            place="Klaten",
+            officers=["Operator"],
+            witnesses=["Saksi 1", "Saksi 2"],
+            actor=ACTOR,
         )
     assert report.quantity == 3
     assert balances(engine)[("DISDUKCAPIL", "LOT-2026-11-A")] == (7, 0)
     with pytest.raises(NothingToDestroy), write_session(engine) as s:
-        operations.destroy_spoiled(s, number="BAP-2", held_on=date(2026, 11, 24), place="Klaten",
-                                   officers=["A"], witnesses=["B", "C"], actor=ACTOR)
+        operations.destroy_spoiled(
+            s,
+            number="BAP-2",
+            held_on=date(2026, 11, 24),
+            place="Klaten",
+            officers=["A"],
+            witnesses=["B", "C"],
+            actor=ACTOR,
+        )
