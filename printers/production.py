@@ -107,6 +107,21 @@ def claim(
     return True
 
 
+def _own(session: Session, job_id: int, record_ids: list[int]) -> list[int]:
+    """Those of ``record_ids`` whose newest job is ``job_id``: a record released from a job
+    and planned again belongs to the newer job, and the old one must leave it alone."""
+    if not record_ids:
+        return []
+    newest = dict(
+        session.execute(
+            sa.select(PrintJobItem.record_id, sa.func.max(PrintJobItem.job_id))
+            .where(PrintJobItem.record_id.in_(record_ids))  # type: ignore[attr-defined]
+            .group_by(PrintJobItem.record_id)
+        ).all()
+    )
+    return [rid for rid in record_ids if newest.get(rid) == job_id]
+
+
 def card_data(session: Session, record: Record, served: ServedRegency, today: datetime) -> CardData:
     photo = session.get(RecordPhoto, record.id)
     kota = served.kabupaten.removeprefix("Kabupaten ").removeprefix("Kota ")
@@ -179,6 +194,8 @@ class _Runner:
             record = session.get(Record, record_id)
             if record is None or record.state != RecordState.SCHEDULED.value:
                 return None  # printed, cancelled or released meanwhile
+            if not _own(session, self.job_id, [record_id]):
+                return None  # released and since planned on a newer job
             card = session.exec(
                 select(Card).where(
                     Card.record_id == record_id,
@@ -353,14 +370,15 @@ class _Runner:
                 sa.update(Card).where(Card.id == card.id).values(state="void", note=reason)  # type: ignore[arg-type]
             )
 
-    def release_rest(self, reason: str) -> None:
-        """Records of this job not printed yet go back to the queue."""
+    def release_rest(self, reason: str, keep: int | None = None) -> None:
+        """Records of this job not printed yet go back to the queue (but ``keep``)."""
         now = utcnow()
         with write_session(self.engine) as session:
             ids = [
                 rid
-                for rid in self.items()
-                if (rec := session.get(Record, rid)) is not None
+                for rid in _own(session, self.job_id, self.items())
+                if rid != keep
+                and (rec := session.get(Record, rid)) is not None
                 and rec.state == RecordState.SCHEDULED.value
             ]
             self.outcome.released += transition(
@@ -389,6 +407,7 @@ class _Runner:
                 session.add(printer)
 
     def run(self) -> JobOutcome:
+        in_flight: int | None = None
         for record_id in self.items():
             try:
                 taken = self.take_card(record_id)
@@ -400,6 +419,12 @@ class _Runner:
             card, pdf = taken
             try:
                 result = self.print_card(card, pdf)
+            except _InFlight as exc:
+                # The printer cannot say whether it holds this card: the card stays in
+                # flight with this job, which resumes once the printer answers again.
+                self._printer_down(exc.fault)
+                in_flight = record_id
+                break
             except PrinterFault as exc:
                 self.void(
                     card, f"printer berhenti sebelum kartu dikirim: {FAULT_LABELS[exc.fault]}"
@@ -410,8 +435,11 @@ class _Runner:
             if self.outcome.stopped:
                 break
         if self.outcome.stopped:
-            self.release_rest(f"{self.printer_name}: {self.outcome.reason}")
-        self.finish("stopped" if self.outcome.stopped else "done")
+            self.release_rest(f"{self.printer_name}: {self.outcome.reason}", keep=in_flight)
+        if in_flight is not None:
+            self.finish("planned")  # unfinished: resumed when its printer is back
+        else:
+            self.finish("stopped" if self.outcome.stopped else "done")
         return self.outcome
 
     def _printer_down(self, exc: PrinterFault) -> None:
@@ -465,7 +493,9 @@ def release_job(engine: Engine, job_id: int, *, reason: str, actor: str) -> int:
             return 0
         if job.state == "running" and job.lease_until and job.lease_until > now:
             return 0  # a live worker holds it
-        items = session.exec(select(PrintJobItem.record_id).where(PrintJobItem.job_id == job_id))
+        items = list(
+            session.exec(select(PrintJobItem.record_id).where(PrintJobItem.job_id == job_id))
+        )
         in_flight = set(
             session.exec(
                 select(Card.record_id).where(
@@ -476,7 +506,7 @@ def release_job(engine: Engine, job_id: int, *, reason: str, actor: str) -> int:
         )
         ids = [
             rid
-            for rid in items
+            for rid in _own(session, job_id, items)
             if rid not in in_flight
             and (rec := session.get(Record, rid)) is not None
             and rec.state == RecordState.SCHEDULED.value

@@ -426,6 +426,78 @@ def test_a_printer_going_offline_hands_its_work_back_and_is_retried_with_back_of
     assert_exactly_once(engine)
 
 
+class Unreachable:
+    """A printer behind a network that is down while ``link["down"]``: every request fails."""
+
+    def __init__(self, inner: Any, link: dict[str, bool]) -> None:
+        self.inner, self.link = inner, link
+
+    def _reach(self) -> None:
+        if self.link["down"]:
+            raise PrinterFault(Fault.OFFLINE, "unreachable: connection refused")
+
+    def submit(self, *, job_name: str, pdf: bytes) -> str:
+        self._reach()
+        return self.inner.submit(job_name=job_name, pdf=pdf)
+
+    def poll(self, job_id: str) -> Any:
+        self._reach()
+        return self.inner.poll(job_id)
+
+    def find(self, job_name: str) -> Any:
+        self._reach()
+        return self.inner.find(job_name)
+
+    def status(self) -> Any:
+        self._reach()
+        return self.inner.status()
+
+
+def test_a_printer_that_cannot_be_asked_about_a_card_keeps_it_in_flight_until_it_answers(
+    engine, served, home, tmp_path, run, monkeypatch
+):
+    ids = ingest(engine, served, home, tmp_path, [make_row() for _ in range(4)])
+    receive(engine, served, 10)
+    sim_printer(engine, home, "sim-a")
+    sim_printer(engine, home, "sim-b", seed=2)
+    link = {"down": True}
+
+    def drivers(printer, state_root):
+        driver = make_driver(printer, state_root)
+        return Unreachable(driver, link) if printer.name == "sim-a" else driver
+
+    monkeypatch.setattr(production, "make_driver", drivers)
+    monkeypatch.setattr(flow, "make_driver", drivers)
+
+    outcomes = {o["printer"]: o for o in run()}  # the run goes on without sim-a
+    assert (outcomes["sim-a"]["stopped"], outcomes["sim-a"]["released"]) == ("printer", 1)
+    assert outcomes["sim-b"]["printed"] == 2
+    assert printer_row(engine, "sim-a").state == "offline"
+    # Whether sim-a holds the card cannot be known: it stays in flight with its job.
+    (in_flight,) = [c for c in all_cards(engine) if c.printer_name == "sim-a"]
+    assert in_flight.state == "taken" and consumed_net(engine)[in_flight.card_ref] == 1
+    assert record_states(engine)[in_flight.record_id] == "scheduled"
+    with Session(engine) as s:
+        assert s.get(PrintJob, in_flight.job_id).state == "planned"
+
+    assert [(o["printer"], o["printed"]) for o in run()] == [("sim-b", 1)]
+    assert record_states(engine)[in_flight.record_id] == "scheduled"
+
+    link["down"] = False  # the network is back and the back-off has passed
+    with write_session(engine) as s:
+        s.execute(
+            sa.update(Printer)
+            .where(Printer.name == "sim-a")
+            .values(retry_at=utcnow() - timedelta(seconds=1))  # type: ignore[arg-type]
+        )
+    assert [(o["printer"], o["printed"]) for o in run()] == [("sim-a", 1)]
+    assert {record_states(engine)[i] for i in ids} == {"printed"}
+    card = next(c for c in all_cards(engine) if c.card_ref == in_flight.card_ref)
+    assert (card.state, card.attempt) == ("printed", 1)
+    assert submitted_names(engine, home, "sim-a") == [in_flight.card_ref]
+    assert_exactly_once(engine)
+
+
 def test_a_jam_spoils_that_card_stops_the_printer_and_printers_up_brings_it_back(
     engine, served, home, tmp_path, run
 ):
