@@ -79,3 +79,25 @@ def release_held(session: Session, *, today: date, actor: str) -> int:
     return transition(
         session, list(ids), RecordState.QUEUED, actor=actor, reason="berusia 17 tahun"
     )
+
+
+def requeue(session: Session, prr_ids: Sequence[str], *, actor: str, reason: str) -> int:
+    """An operator looked at records that need attention and sends them back to the queue.
+
+    Their failed-attempt count starts again; records in any other state are refused
+    (``IllegalTransition``), so nothing printed or waiting is touched.
+    """
+    rows = session.execute(
+        sa.select(_REC.c.id, _REC.c.prr_id).where(_REC.c.prr_id.in_(list(prr_ids)))
+    ).all()
+    missing = set(prr_ids) - {prr for _, prr in rows}
+    if missing:
+        raise LookupError(", ".join(sorted(missing)))
+    return transition(
+        session,
+        [rid for rid, _ in rows],
+        RecordState.QUEUED,
+        actor=actor,
+        reason=reason,
+        extra={"attempts": 0, "reason_detail": None},
+    )

@@ -267,7 +267,8 @@ class _Runner:
         deadline = time.monotonic() + self.poll_timeout
         while not found.finished:
             if time.monotonic() > deadline:
-                return JobResult(found.job_id, JobState.FAILED, Fault.OFFLINE, "tidak selesai")
+                # The printer may still print it: the card stays in flight, asked again later.
+                raise _InFlight(PrinterFault(Fault.OFFLINE, "pekerjaan tidak selesai"))
             time.sleep(self.poll_interval)
             found = self.driver.poll(found.job_id)
         return found
@@ -301,6 +302,7 @@ class _Runner:
                 fault = result.fault or Fault.UNKNOWN
                 self._spoil(session, card, record, fault, now)
                 printer.spoiled_today += 1
+                printer.since_rest += 1  # a spoiled card heats the printer all the same
                 if fault in STOPPING:
                     record_fault(
                         printer,

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from cetak.db import write_session
-from cetak.models import Alert, Record, RecordEvent, utcnow
+from cetak.models import Alert, Batch, Record, RecordEvent, utcnow
 from intake.service import ingest_one
 from inventory import ledger
 from inventory.errors import InsufficientStock
@@ -944,3 +944,40 @@ def test_a_stopped_hot_folder_printer_refuses_the_card_and_its_blank_goes_back(
     assert printer_row(engine, "spool-1").state == "maintenance"
     assert list((folder / "in").iterdir()) == []
     assert_exactly_once(engine)
+
+
+def test_an_operator_requeues_a_record_that_needs_attention(engine, served):
+    from cetak.lifecycle import IllegalTransition, RecordState
+    from cetak.records import requeue, transition
+
+    with write_session(engine) as s:
+        s.add(
+            Batch(
+                batch_id="B1",
+                kode_wilayah="33.10",
+                jumlah_record=1,
+                ack_json="{}",
+                source_name="B1",
+                archive_path="x",
+            )
+        )
+        s.flush()
+        row = make_row()
+        rec = Record(**{**row, "batch_id": "B1", "row_number": 1, "state": "queued"})
+        s.add(rec)
+        s.flush()
+        transition(
+            s,
+            [rec.id],
+            RecordState.NEEDS_ATTENTION,
+            actor="t",
+            reason="3x gagal",
+            extra={"attempts": 3},
+        )
+    with write_session(engine) as s:
+        assert requeue(s, [row["prr_id"]], actor="op", reason="printer dibersihkan") == 1
+    with write_session(engine) as s:
+        again = s.get(Record, rec.id)
+        assert (again.state, again.attempts) == ("queued", 0)
+        with pytest.raises(IllegalTransition):
+            requeue(s, [row["prr_id"]], actor="op", reason="lagi")

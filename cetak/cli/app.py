@@ -159,6 +159,30 @@ def records(
 
 
 @app.command()
+def requeue(
+    prr_ids: Annotated[list[str], typer.Argument(help="PRR yang perlu perhatian")],
+    reason: Annotated[str, typer.Option("--reason", help="Apa yang sudah diperiksa/diperbaiki")],
+) -> None:
+    """Kembalikan record 'perlu perhatian' ke antrean cetak setelah diperiksa operator."""
+    from cetak.cli.stock import actor
+    from cetak.db import write_session
+    from cetak.lifecycle import IllegalTransition
+    from cetak.records import requeue as requeue_records
+
+    with context() as (_s, engine, _served):
+        try:
+            with write_session(engine) as session:
+                n = requeue_records(session, prr_ids, actor=actor(), reason=reason)
+        except LookupError as exc:
+            fail(f"PRR tidak ditemukan: {exc}", 2)
+        except IllegalTransition as exc:
+            fail(
+                f"hanya record 'perlu perhatian' yang dapat diantrekan ulang (ada yang {exc.from_state})"
+            )
+    out.print(f"{n} record kembali ke antrean cetak.")
+
+
+@app.command()
 def status(json_out: JsonOpt = False) -> None:
     """Ringkasan: jumlah record per status."""
     from cetak.cli.printing import printers_summary
