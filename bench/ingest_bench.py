@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = """
-import json, sys, time, resource
+import json, sys, time
 from datetime import date
 from pathlib import Path
 from cetak.db import make_engine
@@ -38,7 +38,9 @@ t0 = time.perf_counter()
 ack = ingest_one(engine=engine, path=Path(sys.argv[1]), served=served,
                  home_dirs=(s.archive_dir, s.rejected_dir, s.outbox_dir), today=date.today())
 elapsed = time.perf_counter() - t0
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: the latter also counts the parent's pages shared before exec.
+status = open("/proc/self/status").read()
+peak_mb = int(status.split("VmHWM:")[1].split()[0]) / 1024
 print(json.dumps({"seconds": elapsed, "peak_mb": peak_mb, "ack": ack}))
 """
 

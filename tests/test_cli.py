@@ -12,22 +12,10 @@ import pytest
 
 from cetak.lifecycle import RecordState
 
+from clihelp import run_cli
 from factory import BatchSpec, make_row
 
 pytestmark = pytest.mark.slow
-
-
-def run_cli(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run(
-        [sys.executable, "-m", "cetak", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"cetak {args} failed ({proc.returncode}):\n{proc.stderr}")
-    return proc
 
 
 @pytest.fixture

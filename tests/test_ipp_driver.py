@@ -18,6 +18,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
+from printers.drivers import ippwire as w
+from printers.drivers.base import Fault, JobResult, JobState, PrinterFault, PrinterStatus
+from printers.drivers.ipp import IppDriver, printer_status, reason_fault, ribbon_percent
+
 from ippserver import (
     find_dbus_daemon,
     find_ippeveprinter,
@@ -27,12 +34,6 @@ from ippserver import (
     set_supply_level,
     stop_printing,
 )
-from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
-
-from printers.drivers import ippwire as w
-from printers.drivers.base import Fault, JobResult, JobState, PrinterFault, PrinterStatus
-from printers.drivers.ipp import IppDriver, printer_status, reason_fault, ribbon_percent
 
 
 def card_pdf(text: str = "KARTU TANDA PENDUDUK") -> bytes:

@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from ippserver import find_dbus_daemon, find_ippeveprinter, ippeveprinter, printed, stop_printing
 
 from cetak.db import write_session
 from cetak.models import Record
@@ -21,6 +20,7 @@ from printers.models import Card, Printer
 from printers.registry import add_printer
 
 from factory import BatchSpec, make_row
+from ippserver import find_dbus_daemon, find_ippeveprinter, ippeveprinter, printed, stop_printing
 
 pytestmark = pytest.mark.slow
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -14,20 +12,9 @@ import sqlalchemy as sa
 from cetak.db import make_engine
 from inventory.models import Movement, ReorderRequest
 
+from clihelp import run_cli
+
 pytestmark = pytest.mark.slow
-
-
-def run_cli(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run(
-        [sys.executable, "-m", "cetak", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"cetak {args} failed ({proc.returncode}):\n{proc.stderr}")
-    return proc
 
 
 @pytest.fixture

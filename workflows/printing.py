@@ -16,6 +16,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from sqlmodel import select
 
 from cetak.db import engine_from_settings, write_session
 from cetak.installation import load_installation
@@ -51,7 +52,7 @@ def probe_printers(settings: Settings) -> dict[str, str]:
     now = utcnow()
     states: dict[str, str] = {}
     with write_session(engine) as session:
-        for printer in session.query(Printer).all():
+        for printer in session.exec(select(Printer)).all():
             if printer.state == "resting" and printer.rest_until and printer.rest_until <= now:
                 driver = make_driver(printer, settings.resolved_home)
                 if hasattr(driver, "rested"):
