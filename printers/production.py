@@ -31,12 +31,12 @@ from inventory import ledger
 from inventory.errors import InsufficientStock
 from inventory.rules import Cause
 from printers.drivers.base import CardPrinterDriver, Fault, JobResult, JobState, PrinterFault
+from printers.jobs import LEASE, claim, own_records
 from printers.models import Card, Printer, PrintJob, PrintJobItem
 from printers.registry import make_driver, record_fault, record_printed
 from printers.render import CardData, CardLayoutError, render_card
 
 MAX_ATTEMPTS = 3
-LEASE = timedelta(minutes=2)
 #: Faults after which the printer must not take the next card.
 STOPPING = {Fault.JAM, Fault.OVERHEAT, Fault.RIBBON_OUT, Fault.OFFLINE}
 FAULT_LABELS = {
@@ -66,60 +66,6 @@ class JobOutcome:
     stopped: str | None = None  # None, "printer" or "stock"
     reason: str | None = None
     cards: list[str] = field(default_factory=list)
-
-
-def claim(
-    engine: Engine,
-    job_id: int,
-    *,
-    worker: str,
-    now: datetime | None = None,
-    lease: timedelta = LEASE,
-) -> bool:
-    """Take a job to run: at most one running job per printer (the printer row is locked)."""
-    now = now or utcnow()
-    with write_session(engine) as session:
-        job = session.get(PrintJob, job_id)
-        if job is None or job.state not in ("planned", "running"):
-            return False
-        lock = select(Printer).where(Printer.name == job.printer_name)
-        if session.get_bind().dialect.name == "postgresql":
-            lock = lock.with_for_update()
-        session.exec(lock).one()
-        session.refresh(job)  # as committed by whoever held the printer before us
-        if job.state not in ("planned", "running"):
-            return False
-        if job.state == "running" and job.lease_until and job.lease_until > now:
-            return False  # another worker holds it
-        busy = session.exec(
-            select(PrintJob.id).where(
-                PrintJob.printer_name == job.printer_name,
-                PrintJob.state == "running",
-                PrintJob.id != job_id,
-                PrintJob.lease_until > now,  # type: ignore[operator]
-            )
-        ).first()
-        if busy is not None:
-            return False
-        job.state, job.worker, job.lease_until = "running", worker, now + lease
-        job.started_at = job.started_at or now
-        session.add(job)
-    return True
-
-
-def _own(session: Session, job_id: int, record_ids: list[int]) -> list[int]:
-    """Those of ``record_ids`` whose newest job is ``job_id``: a record released from a job
-    and planned again belongs to the newer job, and the old one must leave it alone."""
-    if not record_ids:
-        return []
-    newest = dict(
-        session.execute(
-            sa.select(PrintJobItem.record_id, sa.func.max(PrintJobItem.job_id))
-            .where(PrintJobItem.record_id.in_(record_ids))  # type: ignore[attr-defined]
-            .group_by(PrintJobItem.record_id)
-        ).all()
-    )
-    return [rid for rid in record_ids if newest.get(rid) == job_id]
 
 
 def card_data(session: Session, record: Record, served: ServedRegency, today: datetime) -> CardData:
@@ -194,7 +140,7 @@ class _Runner:
             record = session.get(Record, record_id)
             if record is None or record.state != RecordState.SCHEDULED.value:
                 return None  # printed, cancelled or released meanwhile
-            if not _own(session, self.job_id, [record_id]):
+            if not own_records(session, self.job_id, [record_id]):
                 return None  # released and since planned on a newer job
             card = session.exec(
                 select(Card).where(
@@ -378,7 +324,7 @@ class _Runner:
         with write_session(self.engine) as session:
             ids = [
                 rid
-                for rid in _own(session, self.job_id, self.items())
+                for rid in own_records(session, self.job_id, self.items())
                 if rid != keep
                 and (rec := session.get(Record, rid)) is not None
                 and rec.state == RecordState.SCHEDULED.value
@@ -480,77 +426,3 @@ def run_job(
         return None
     runner = _Runner(engine, job_id, served, state_root, worker, poll_interval, poll_timeout, lease)
     return runner.run()
-
-
-def release_job(engine: Engine, job_id: int, *, reason: str, actor: str) -> int:
-    """Give a job's unprinted records back to the queue (its printer failed or left service).
-
-    A record whose card is in flight (taken or sent, fate unknown) stays with the job,
-    which then resumes when its printer is back; otherwise the job is closed.
-    """
-    now = utcnow()
-    with write_session(engine) as session:
-        job = session.get(PrintJob, job_id)
-        if job is None or job.state not in ("planned", "running"):
-            return 0
-        if job.state == "running" and job.lease_until and job.lease_until > now:
-            return 0  # a live worker holds it
-        items = list(
-            session.exec(select(PrintJobItem.record_id).where(PrintJobItem.job_id == job_id))
-        )
-        in_flight = set(
-            session.exec(
-                select(Card.record_id).where(
-                    Card.job_id == job_id,
-                    Card.state.in_(("taken", "submitted")),  # type: ignore[attr-defined]
-                )
-            )
-        )
-        ids = [
-            rid
-            for rid in _own(session, job_id, items)
-            if rid not in in_flight
-            and (rec := session.get(Record, rid)) is not None
-            and rec.state == RecordState.SCHEDULED.value
-        ]
-        moved = transition(session, ids, RecordState.QUEUED, actor=actor, reason=reason, at=now)
-        if not in_flight:
-            job.state, job.finished_at, job.note = "released", now, reason
-        job.lease_until = None
-        session.add(job)
-        return moved
-
-
-def write_carrier_sheet(
-    engine: Engine, *, job_id: int, served: ServedRegency, directory: Path
-) -> Path | None:
-    """The A4 carrier sheet of a finished job's good cards, after its commits (None: no card)."""
-    from intake.nik import mask_nik
-    from printers.carrier import CarrierLine, CarrierSheet, render_carrier_sheet
-
-    with Session(engine) as session:
-        job = session.get(PrintJob, job_id)
-        if job is None:
-            return None
-        rows = session.execute(
-            sa.select(Card.card_ref, Record.prr_id, Record.nik, Record.nama, Record.kel_desa)
-            .join(Record, Record.id == Card.record_id)  # type: ignore[arg-type]
-            .where(Card.job_id == job_id, Card.state.in_(("printed", "passed")))  # type: ignore[attr-defined]
-            .order_by(Card.id)  # type: ignore[arg-type]
-        ).all()
-        if not rows:
-            return None
-        sheet = CarrierSheet(
-            batch_id=job.batch_ref,
-            printer=job.printer_name,
-            kabupaten=served.kabupaten,
-            kecamatan=served.kecamatan.get(job.kode_kecamatan, job.kode_kecamatan),
-            printed_on=served.today(),
-            cards=tuple(
-                CarrierLine(ref, prr or "-", mask_nik(nik), nama, desa)
-                for ref, prr, nik, nama, desa in rows
-            ),
-        )
-    from inventory.paperwork import write_pdf
-
-    return write_pdf(directory / f"{job.batch_ref}.pdf", render_carrier_sheet(sheet))

@@ -29,7 +29,7 @@ from inventory import ledger
 from inventory.errors import InsufficientStock
 from inventory.models import Movement
 from inventory.queries import totals
-from printers import planning, production, qc
+from printers import jobs, planning, production, qc
 from printers.drivers.base import Fault, PrinterFault
 from printers.drivers.spool import SpoolDriver
 from printers.errors import (
@@ -723,12 +723,12 @@ def test_a_printer_runs_one_job_at_a_time_until_the_lease_runs_out(engine, serve
     first, second = two_jobs(engine, served, home, tmp_path)
     t0 = utcnow()
     lease = timedelta(minutes=2)
-    assert production.claim(engine, first, worker="w1", now=t0, lease=lease)
-    assert not production.claim(engine, second, worker="w2", now=t0 + timedelta(seconds=10))
-    assert not production.claim(engine, first, worker="w2", now=t0 + timedelta(seconds=10))
+    assert jobs.claim(engine, first, worker="w1", now=t0, lease=lease)
+    assert not jobs.claim(engine, second, worker="w2", now=t0 + timedelta(seconds=10))
+    assert not jobs.claim(engine, first, worker="w2", now=t0 + timedelta(seconds=10))
     later = t0 + lease + timedelta(seconds=1)  # w1 went silent: its claim lapses
-    assert production.claim(engine, second, worker="w2", now=later, lease=lease)
-    assert not production.claim(engine, first, worker="w3", now=later)  # w2 drives it now
+    assert jobs.claim(engine, second, worker="w2", now=later, lease=lease)
+    assert not jobs.claim(engine, first, worker="w3", now=later)  # w2 drives it now
     with Session(engine) as s:
         assert s.get(PrintJob, second).worker == "w2"
 
@@ -747,7 +747,7 @@ def test_two_claims_waiting_on_the_same_printer_let_only_one_through(
         threads = [
             threading.Thread(
                 target=lambda job=job, w=w: results.__setitem__(
-                    w, production.claim(engine, job, worker=w)
+                    w, jobs.claim(engine, job, worker=w)
                 )
             )
             for job, w in ((first, "w1"), (first, "w2"))

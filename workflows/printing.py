@@ -1,7 +1,7 @@
 """The ``print_run`` flow: release held records, plan, print each printer's jobs as one task.
 
 At most one job runs at a time per printer: a job is claimed in the database
-with the printer row locked (``printers.production.claim``), so two workers, or
+with the printer row locked (``printers.jobs.claim``), so two workers, or
 two runs, never drive the same printer at once. When blanks run out the run
 stops cleanly, the records stay queued, and the reorder check runs at once.
 """
@@ -26,7 +26,7 @@ from cetak.records import release_held
 from cetak.settings import Settings, get_settings
 from inventory import reorder
 from inventory.queries import STOCK_OUT
-from printers import planning, production, qc
+from printers import jobs, planning, production, qc
 from printers.models import Printer, PrintJob
 from printers.registry import make_driver, record_fault
 
@@ -98,7 +98,7 @@ def plan_jobs(settings: Settings, max_cards: int | None) -> dict[str, list[int]]
             elif job:
                 idle.append(job_id)
     for job_id in idle:  # their printer is out of service: the work goes back to the pool
-        production.release_job(engine, job_id, reason="printer tidak siap", actor="flow:print_run")
+        jobs.release_job(engine, job_id, reason="printer tidak siap", actor="flow:print_run")
     return dict(by_printer)
 
 
@@ -119,14 +119,14 @@ def run_printer(printer: str, job_ids: list[int], settings: Settings) -> list[di
         )
         if outcome is None:
             continue
-        production.write_carrier_sheet(
+        jobs.write_carrier_sheet(
             engine, job_id=job_id, served=served, directory=settings.documents_dir / "pengantar"
         )
         outcomes.append(asdict(outcome))
         if outcome.stopped:
             # The printer failed or blanks ran out: its remaining jobs go back to the pool.
             for rest in job_ids[job_ids.index(job_id) + 1 :]:
-                outcome.released += production.release_job(
+                outcome.released += jobs.release_job(
                     engine, rest, reason=f"{printer}: {outcome.reason}", actor="flow:print_run"
                 )
             outcomes[-1] = asdict(outcome)
@@ -175,8 +175,8 @@ def print_run(max_cards: int | None = None) -> dict[str, Any]:
     logger = get_run_logger()
     released = release_held_records(settings)
     probe_printers(settings)
-    jobs = plan_jobs(settings, max_cards)
-    futures = [run_printer.submit(name, ids, settings) for name, ids in sorted(jobs.items())]
+    planned = plan_jobs(settings, max_cards)
+    futures = [run_printer.submit(name, ids, settings) for name, ids in sorted(planned.items())]
     outcomes = [o for f in futures for o in f.result()]
     stock_out = any(o["stopped"] == "stock" for o in outcomes)
     extra = after_run(settings, stock_out)

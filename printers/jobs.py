@@ -1,0 +1,153 @@
+"""Print jobs as units of work: claiming one for a printer, giving its work back, and
+its carrier sheet.
+
+At most one job runs per printer: a claim locks the printer row and holds a lease
+that the running worker renews at every card; a worker that dies loses the job
+when the lease runs out, and another resumes it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from cetak.db import write_session
+from cetak.installation import ServedRegency
+from cetak.lifecycle import RecordState
+from cetak.models import Record, utcnow
+from cetak.records import transition
+from printers.models import Card, Printer, PrintJob, PrintJobItem
+
+LEASE = timedelta(minutes=2)
+
+
+def claim(
+    engine: Engine,
+    job_id: int,
+    *,
+    worker: str,
+    now: datetime | None = None,
+    lease: timedelta = LEASE,
+) -> bool:
+    """Take a job to run: at most one running job per printer (the printer row is locked)."""
+    now = now or utcnow()
+    with write_session(engine) as session:
+        job = session.get(PrintJob, job_id)
+        if job is None or job.state not in ("planned", "running"):
+            return False
+        lock = select(Printer).where(Printer.name == job.printer_name)
+        if session.get_bind().dialect.name == "postgresql":
+            lock = lock.with_for_update()
+        session.exec(lock).one()
+        session.refresh(job)  # as committed by whoever held the printer before us
+        if job.state not in ("planned", "running"):
+            return False
+        if job.state == "running" and job.lease_until and job.lease_until > now:
+            return False  # another worker holds it
+        busy = session.exec(
+            select(PrintJob.id).where(
+                PrintJob.printer_name == job.printer_name,
+                PrintJob.state == "running",
+                PrintJob.id != job_id,
+                PrintJob.lease_until > now,  # type: ignore[operator]
+            )
+        ).first()
+        if busy is not None:
+            return False
+        job.state, job.worker, job.lease_until = "running", worker, now + lease
+        job.started_at = job.started_at or now
+        session.add(job)
+    return True
+
+
+def own_records(session: Session, job_id: int, record_ids: list[int]) -> list[int]:
+    """Those of ``record_ids`` whose newest job is ``job_id``: a record released from a job
+    and planned again belongs to the newer job, and the old one must leave it alone."""
+    if not record_ids:
+        return []
+    newest = dict(
+        session.execute(
+            sa.select(PrintJobItem.record_id, sa.func.max(PrintJobItem.job_id))
+            .where(PrintJobItem.record_id.in_(record_ids))  # type: ignore[attr-defined]
+            .group_by(PrintJobItem.record_id)
+        ).all()
+    )
+    return [rid for rid in record_ids if newest.get(rid) == job_id]
+
+
+def release_job(engine: Engine, job_id: int, *, reason: str, actor: str) -> int:
+    """Give a job's unprinted records back to the queue (its printer failed or left service).
+
+    A record whose card is in flight (taken or sent, fate unknown) stays with the job,
+    which then resumes when its printer is back; otherwise the job is closed.
+    """
+    now = utcnow()
+    with write_session(engine) as session:
+        job = session.get(PrintJob, job_id)
+        if job is None or job.state not in ("planned", "running"):
+            return 0
+        if job.state == "running" and job.lease_until and job.lease_until > now:
+            return 0  # a live worker holds it
+        items = list(
+            session.exec(select(PrintJobItem.record_id).where(PrintJobItem.job_id == job_id))
+        )
+        in_flight = set(
+            session.exec(
+                select(Card.record_id).where(
+                    Card.job_id == job_id,
+                    Card.state.in_(("taken", "submitted")),  # type: ignore[attr-defined]
+                )
+            )
+        )
+        ids = [
+            rid
+            for rid in own_records(session, job_id, items)
+            if rid not in in_flight
+            and (rec := session.get(Record, rid)) is not None
+            and rec.state == RecordState.SCHEDULED.value
+        ]
+        moved = transition(session, ids, RecordState.QUEUED, actor=actor, reason=reason, at=now)
+        if not in_flight:
+            job.state, job.finished_at, job.note = "released", now, reason
+        job.lease_until = None
+        session.add(job)
+        return moved
+
+
+def write_carrier_sheet(
+    engine: Engine, *, job_id: int, served: ServedRegency, directory: Path
+) -> Path | None:
+    """The A4 carrier sheet of a finished job's good cards, after its commits (None: no card)."""
+    from intake.nik import mask_nik
+    from printers.carrier import CarrierLine, CarrierSheet, render_carrier_sheet
+
+    with Session(engine) as session:
+        job = session.get(PrintJob, job_id)
+        if job is None:
+            return None
+        rows = session.execute(
+            sa.select(Card.card_ref, Record.prr_id, Record.nik, Record.nama, Record.kel_desa)
+            .join(Record, Record.id == Card.record_id)  # type: ignore[arg-type]
+            .where(Card.job_id == job_id, Card.state.in_(("printed", "passed")))  # type: ignore[attr-defined]
+            .order_by(Card.id)  # type: ignore[arg-type]
+        ).all()
+        if not rows:
+            return None
+        sheet = CarrierSheet(
+            batch_id=job.batch_ref,
+            printer=job.printer_name,
+            kabupaten=served.kabupaten,
+            kecamatan=served.kecamatan.get(job.kode_kecamatan, job.kode_kecamatan),
+            printed_on=served.today(),
+            cards=tuple(
+                CarrierLine(ref, prr or "-", mask_nik(nik), nama, desa)
+                for ref, prr, nik, nama, desa in rows
+            ),
+        )
+    from inventory.paperwork import write_pdf
+
+    return write_pdf(directory / f"{job.batch_ref}.pdf", render_carrier_sheet(sheet))
