@@ -40,7 +40,7 @@ demo: install
 	$(DEMO) reorder list
 	@echo "--- peringatan di $(DEMO_HOME)/alerts:" && ls $(DEMO_HOME)/alerts
 	$(DEMO) status
-	@echo "Data demo ada di $(DEMO_HOME); contoh: CETAK_HOME=$(DEMO_HOME) $(BIN)/cetak records --state printed"
+	@echo "Data demo ada di $(DEMO_HOME); contoh: CETAK_HOME=$(DEMO_HOME) $(BIN)/cetak records --state ready"
 
 test: install
 	$(BIN)/pytest -n 2 --dist loadgroup

@@ -78,8 +78,6 @@ def ingest(
     missing = [p for p in paths if not p.exists()]
     if missing:
         fail(f"jalur tidak ditemukan: {', '.join(str(p) for p in missing)}", 2)
-    with context():
-        pass
     from cetak.cli.ingest import run_ingest
 
     acks = run_ingest([str(p.resolve()) for p in paths], show_progress=not json_out)

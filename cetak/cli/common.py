@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,3 +45,23 @@ def context() -> Iterator[tuple[Settings, Engine, ServedRegency]]:
             "(contoh: cetak init --regency 33.10)"
         )
     yield settings, engine, served
+
+
+def run_flow(target: str, what: str, **params: Any) -> Any:
+    """Run a Prefect flow (``"module:flow"``) for a staff command.
+
+    Prefect is imported only here, so commands that only read never start it. Its
+    temporary local server logs a traceback when stopped while still recording events;
+    staff should not read that as a failure of the run, so it is quieted unless the
+    operator set a level. An engine failure is said in Indonesian and exits non-zero.
+    """
+    with context():
+        pass  # refuses before Prefect starts when the database is not initialised
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    module, name = target.split(":")
+    flow = getattr(importlib.import_module(module), name)
+    try:
+        return flow(**params)
+    except Exception as exc:  # the engine itself failed
+        fail(f"{what} berhenti karena kesalahan sistem: {type(exc).__name__}: {exc}")

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cetak.cli.common import context, fail, out, print_json
+from cetak.cli.common import context, fail, out, print_json, run_flow
 from cetak.cli.stock import JsonOpt, _num, actor
 from cetak.db import write_session
 
@@ -159,17 +159,7 @@ def print_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Jalankan pencetakan (flow print_run): jadwalkan antrean ke printer dan cetak."""
-    from cetak.cli.ingest import quiet_prefect_defaults
-
-    with context():
-        pass
-    quiet_prefect_defaults()
-    from workflows.printing import print_run
-
-    try:
-        summary = print_run(max_cards=max_cards)
-    except Exception as exc:  # the engine itself failed
-        fail(f"pencetakan berhenti karena kesalahan sistem: {type(exc).__name__}: {exc}")
+    summary = run_flow("workflows.printing:print_run", "pencetakan", max_cards=max_cards)
     if json_out:
         print_json(summary)
         return

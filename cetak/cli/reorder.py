@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cetak.cli.common import context, fail, out, print_json
+from cetak.cli.common import context, fail, out, print_json, run_flow
 from cetak.cli.stock import JsonOpt, _num, _stock_errors
 from cetak.db import write_session
 
@@ -32,17 +32,7 @@ def _request_dict(r: Any) -> dict[str, Any]:
 @reorder_app.command("check")
 def check(json_out: JsonOpt = False) -> None:
     """Jalankan pemeriksaan pesan ulang sekarang (flow reorder_check)."""
-    from cetak.cli.ingest import quiet_prefect_defaults
-
-    with context():
-        pass
-    quiet_prefect_defaults()
-    from workflows.stock import reorder_check
-
-    try:
-        outcome = reorder_check()
-    except Exception as exc:  # the engine failed
-        fail(f"pemeriksaan berhenti karena kesalahan sistem: {type(exc).__name__}: {exc}")
+    outcome = run_flow("workflows.stock:reorder_check", "pemeriksaan pesan ulang")
     if json_out:
         print_json(outcome)
         return
