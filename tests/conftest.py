@@ -6,6 +6,7 @@ import itertools
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).parent))
+# Prefect keeps its own state out of the project's var/ during tests.
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="cetak-prefect-")
 
 from cetak.db import make_engine, migrate  # noqa: E402
 from cetak.installation import ServedRegency, initialise  # noqa: E402
@@ -115,7 +118,6 @@ def served(engine: sa.Engine) -> ServedRegency:
 @pytest.fixture(scope="session")
 def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One Prefect test server for the session; its URL for subprocesses too."""
-    os.environ.setdefault("PREFECT_HOME", str(tmp_path_factory.mktemp("prefect-home")))
     os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
