@@ -69,6 +69,15 @@ TRANSITIONS: dict[RecordState, frozenset[RecordState]] = {
 }
 
 
+#: A record whose card failed this many times needs an operator's look.
+MAX_PRINT_ATTEMPTS = 3
+
+
+def after_failed_card(attempts: int) -> RecordState:
+    """Where a record goes once its ``attempts``-th card is spoiled: reprint, or an operator."""
+    return RecordState.NEEDS_ATTENTION if attempts >= MAX_PRINT_ATTEMPTS else RecordState.QUEUED
+
+
 class IllegalTransition(ValueError):
     """A state change the record's life does not allow."""
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from cetak.lifecycle import RecordState, check_transition
+from cetak.lifecycle import RecordState, after_failed_card, check_transition
 from cetak.models import Record, RecordEvent, utcnow
 
 _REC = Record.__table__  # type: ignore[attr-defined]
@@ -101,3 +101,16 @@ def requeue(session: Session, prr_ids: Sequence[str], *, actor: str, reason: str
         reason=reason,
         extra={"attempts": 0, "reason_detail": None},
     )
+
+
+def card_failed(
+    session: Session, record_id: int, *, attempts: int, why: str, actor: str, at: datetime
+) -> RecordState:
+    """A record's card was spoiled (printing or QC): queued for a reprint, or, after the last
+    attempt, handed to an operator with the reason on the record."""
+    target = after_failed_card(attempts)
+    extra: dict[str, object] = {"attempts": attempts}
+    if target is RecordState.NEEDS_ATTENTION:
+        extra["reason_detail"] = f"gagal dicetak {attempts} kali, terakhir: {why}"
+    transition(session, [record_id], target, actor=actor, reason=why, at=at, extra=extra)
+    return target

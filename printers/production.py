@@ -26,7 +26,7 @@ from cetak.db import write_session
 from cetak.installation import ServedRegency
 from cetak.lifecycle import RecordState
 from cetak.models import Record, RecordPhoto, utcnow
-from cetak.records import transition
+from cetak.records import card_failed, transition
 from inventory import ledger
 from inventory.errors import InsufficientStock
 from inventory.rules import Cause
@@ -36,7 +36,6 @@ from printers.models import Card, Printer, PrintJob, PrintJobItem
 from printers.registry import make_driver, record_fault, record_printed
 from printers.render import CardData, CardLayoutError, render_card
 
-MAX_ATTEMPTS = 3
 #: Faults after which the printer must not take the next card.
 STOPPING = {Fault.JAM, Fault.OVERHEAT, Fault.RIBBON_OUT, Fault.OFFLINE}
 FAULT_LABELS = {
@@ -279,29 +278,16 @@ class _Runner:
                 state="spoiled", fault=fault.value, spoil_cause=cause.value
             )
         )
-        attempts = record.attempts + 1
-        if attempts >= MAX_ATTEMPTS:
-            why = f"gagal dicetak {attempts} kali, terakhir: {FAULT_LABELS[fault]}"
-            transition(
-                session,
-                [record.id],
-                RecordState.NEEDS_ATTENTION,
-                actor=self.actor,  # type: ignore[list-item]
-                reason=why,
-                at=now,
-                extra={"attempts": attempts, "reason_detail": why},
-            )
+        target = card_failed(
+            session,
+            record.id,  # type: ignore[arg-type]
+            attempts=record.attempts + 1,
+            why=f"kartu rusak ({FAULT_LABELS[fault]})",
+            actor=self.actor,
+            at=now,
+        )
+        if target is RecordState.NEEDS_ATTENTION:
             self.outcome.needs_attention += 1
-        else:
-            transition(
-                session,
-                [record.id],
-                RecordState.QUEUED,
-                actor=self.actor,  # type: ignore[list-item]
-                reason=f"kartu rusak ({FAULT_LABELS[fault]}), dicetak ulang",
-                at=now,
-                extra={"attempts": attempts},
-            )
         self.outcome.spoiled += 1
 
     def void(self, card: Card, reason: str) -> None:

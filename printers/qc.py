@@ -9,13 +9,11 @@ from sqlmodel import Session, select
 
 from cetak.lifecycle import RecordState
 from cetak.models import Record, utcnow
-from cetak.records import transition
+from cetak.records import card_failed, transition
 from inventory import ledger
 from inventory.rules import Cause
 from printers.errors import CardNotAwaitingQC, UnknownCard
 from printers.models import Card
-
-MAX_ATTEMPTS = 3
 
 
 def _card(session: Session, ref: str) -> Card:
@@ -77,13 +75,14 @@ def reject_cards(
         session.add(card)
         record = session.get(Record, card.record_id)
         assert record is not None
-        attempts = record.attempts + 1
-        target = RecordState.NEEDS_ATTENTION if attempts >= MAX_ATTEMPTS else RecordState.QUEUED
-        why = f"ditolak QC ({ref}): {note or cause.value}"
-        extra: dict[str, object] = {"attempts": attempts}
-        if target is RecordState.NEEDS_ATTENTION:
-            extra["reason_detail"] = f"gagal dicetak {attempts} kali, terakhir {why}"
-        transition(session, [card.record_id], target, actor=actor, reason=why, at=at, extra=extra)
+        card_failed(
+            session,
+            card.record_id,
+            attempts=record.attempts + 1,
+            why=f"ditolak QC ({ref}): {note or cause.value}",
+            actor=actor,
+            at=at,
+        )
         rejected.append(card)
     return rejected
 
