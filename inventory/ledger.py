@@ -25,14 +25,13 @@ from inventory.errors import (
     InvalidQuantity,
     InvalidSerial,
     LotAlreadyReceived,
-    SameSite,
     SerialOverlap,
     UnknownCause,
     UnknownLot,
     UnknownSite,
 )
 from inventory.models import Balance, Lot, Movement, Site
-from inventory.rules import Cause, Kind, allocate_fifo, serial_range
+from inventory.rules import Cause, Kind, serial_range
 
 _MOV = Movement.__table__  # type: ignore[attr-defined]
 _BAL = Balance.__table__  # type: ignore[attr-defined]
@@ -394,97 +393,6 @@ def spoil_blank(
         record_id=record_id,
         note=note,
     ).movement
-
-
-# --- moving stock between sites and back to central ---------------------------------------
-
-
-def transfer(
-    session: Session,
-    *,
-    to_site: str,
-    quantity: int,
-    actor: str,
-    key: str,
-    from_site: str | None = None,
-    lot: str | None = None,
-    at: datetime | None = None,
-) -> list[Movement]:
-    """Move blanks between sites (FIFO unless a lot is named): TRANSFER_OUT + TRANSFER_IN."""
-    _check_quantity(quantity)
-    source = resolve_site(session, from_site)
-    target = resolve_site(session, to_site)
-    if source == target:
-        raise SameSite(source)
-    parts = _take(session, source, quantity, lot)
-    moved: list[Movement] = []
-    for lot_code, n in parts:
-        out = post(
-            session,
-            key=f"{key}:out:{lot_code}",
-            kind=Kind.TRANSFER_OUT,
-            site=source,
-            lot=lot_code,
-            delta_on_hand=-n,
-            actor=actor,
-            at=at,
-            transfer_ref=key,
-            note=f"ke {target}",
-        )
-        came = post(
-            session,
-            key=f"{key}:in:{lot_code}",
-            kind=Kind.TRANSFER_IN,
-            site=target,
-            lot=lot_code,
-            delta_on_hand=+n,
-            actor=actor,
-            at=at,
-            transfer_ref=key,
-            note=f"dari {source}",
-        )
-        moved += [out.movement, came.movement]
-    return moved
-
-
-def return_stock(
-    session: Session,
-    *,
-    lot: str,
-    quantity: int,
-    actor: str,
-    key: str,
-    site: str | None = None,
-    reference: str | None = None,
-    at: datetime | None = None,
-) -> Movement:
-    """Return blanks of a lot to central (RETURNED)."""
-    _check_quantity(quantity)
-    site_code = resolve_site(session, site)
-    ((lot_code, n),) = _take(session, site_code, quantity, lot)
-    return post(
-        session,
-        key=key,
-        kind=Kind.RETURNED,
-        site=site_code,
-        lot=lot_code,
-        delta_on_hand=-n,
-        actor=actor,
-        at=at,
-        note=reference,
-    ).movement
-
-
-def _take(session: Session, site: str, quantity: int, lot: str | None) -> list[tuple[str, int]]:
-    lots = fifo_lots(session, site, lock=True)
-    if lot is not None:
-        if session.get(Lot, lot) is None:
-            raise UnknownLot(lot, site)
-        lots = [(code, n) for code, n in lots if code == lot]
-    parts = allocate_fifo(lots, quantity)
-    if not parts:
-        raise InsufficientStock(site, quantity, sum(n for _, n in lots), lot)
-    return parts
 
 
 def reverse(

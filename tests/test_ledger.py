@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from cetak.db import write_session
-from inventory import ledger, operations
+from inventory import ledger, operations, transfers
 from inventory.errors import (
     InsufficientStock,
     InvalidQuantity,
@@ -143,8 +143,8 @@ def test_transfer_moves_blanks_between_sites_in_pairs(engine, served):
     receive(engine, lot="B", quantity=10, on=date(2026, 11, 2))
     with write_session(engine) as s:
         add_site(s, code="KEC-WEDI", name="Kecamatan Wedi", kode_kecamatan="33.10.03")
-        ledger.transfer(s, to_site="KEC-WEDI", quantity=5, actor=ACTOR, key="T1")
-        ledger.transfer(s, to_site="KEC-WEDI", quantity=5, actor=ACTOR, key="T1")  # retried
+        transfers.transfer(s, to_site="KEC-WEDI", quantity=5, actor=ACTOR, key="T1")
+        transfers.transfer(s, to_site="KEC-WEDI", quantity=5, actor=ACTOR, key="T1")  # retried
     assert balances(engine) == {
         ("DISDUKCAPIL", "A"): (0, 0),
         ("DISDUKCAPIL", "B"): (8, 0),
@@ -152,13 +152,13 @@ def test_transfer_moves_blanks_between_sites_in_pairs(engine, served):
         ("KEC-WEDI", "B"): (2, 0),
     }
     with pytest.raises(InsufficientStock), write_session(engine) as s:
-        ledger.transfer(s, to_site="KEC-WEDI", quantity=99, actor=ACTOR, key="T2")
+        transfers.transfer(s, to_site="KEC-WEDI", quantity=99, actor=ACTOR, key="T2")
 
 
 def test_returning_to_central_and_reversing_a_movement(engine, served):
     receive(engine, quantity=10)
     with write_session(engine) as s:
-        returned = ledger.return_stock(s, lot="LOT-2026-11-A", quantity=4, actor=ACTOR, key="R1")
+        returned = transfers.return_stock(s, lot="LOT-2026-11-A", quantity=4, actor=ACTOR, key="R1")
         ledger.reverse(s, movement_id=returned.id, actor=ACTOR, reason="salah catat")
     assert balances(engine)[("DISDUKCAPIL", "LOT-2026-11-A")] == (10, 0)
     assert [m[:2] for m in movements(engine)] == [

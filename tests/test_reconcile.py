@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from cetak.db import write_session
 from cetak.models import Alert
-from inventory import ledger, operations, queries
+from inventory import ledger, operations, queries, transfers
 from inventory.ledger import DEFAULT_SITE
 from inventory.models import Balance, Movement
 from inventory.reconcile import LotLedger, Mismatch, check_lot, ledger_rows, reconcile
@@ -41,7 +41,7 @@ def every_kind_of_movement(engine) -> None:
             ledger.consume_blank(s, card_ref=f"CARD-{i}", actor=ACTOR)
         ledger.spoil_blank(s, card_ref="CARD-0", cause="GAGAL_ENCODE", actor=ACTOR)
         ledger.spoil_blank(s, cause="RUSAK_FISIK", actor=ACTOR, key="shelf:1", note="basah")
-        ledger.transfer(s, to_site=WEDI, quantity=20, actor=ACTOR, key="transfer:BAST-1")
+        transfers.transfer(s, to_site=WEDI, quantity=20, actor=ACTOR, key="transfer:BAST-1")
         for i in range(3):
             ledger.consume_blank(s, card_ref=f"WEDI-{i}", actor=ACTOR, site=WEDI)
     with write_session(engine) as s:
@@ -55,7 +55,7 @@ def every_kind_of_movement(engine) -> None:
             witnesses=["Saksi 1", "Saksi 2"],
             actor=ACTOR,
         )
-        returned = ledger.return_stock(s, lot=NEW, quantity=10, actor=ACTOR, key="return:R-1")
+        returned = transfers.return_stock(s, lot=NEW, quantity=10, actor=ACTOR, key="return:R-1")
         ledger.reverse(s, movement_id=returned.id, actor=ACTOR, reason="salah catat")
 
 

@@ -257,11 +257,11 @@ def transfer(
     reference: Annotated[str | None, typer.Option("--reference", help="Nomor serah terima")] = None,
 ) -> None:
     """Pindahkan blangko antarlokasi (mis. ke kecamatan yang mencetak)."""
-    from inventory import ledger
+    from inventory import transfers
 
     with context() as (_s, engine, _served), _stock_errors(), write_session(engine) as session:
         key = f"transfer:{reference or uuid.uuid4().hex}"
-        moved = ledger.transfer(
+        moved = transfers.transfer(
             session,
             to_site=to,
             quantity=quantity,
@@ -315,10 +315,10 @@ def return_(
     site: SiteOpt = None,
 ) -> None:
     """Kembalikan blangko ke pusat."""
-    from inventory import ledger
+    from inventory import transfers
 
     with context() as (_s, engine, _served), _stock_errors(), write_session(engine) as session:
-        ledger.return_stock(
+        transfers.return_stock(
             session,
             lot=lot,
             quantity=quantity,
