@@ -12,11 +12,13 @@ A NIK has 16 digits: ``PPKKCC DDMMYY SSSS``.
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
 _DIGITS = frozenset("0123456789")
+_FULL_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +83,8 @@ def mask_nik(nik: str) -> str:
     if len(nik) != 16:
         return "*" * min(len(nik), 16)
     return f"{nik[:4]}{'*' * 8}{nik[12:]}"
+
+
+def holds_full_nik(text: str) -> bool:
+    """True when ``text`` carries a run of exactly 16 digits: a NIK shown unmasked."""
+    return _FULL_NIK.search(text) is not None

@@ -12,7 +12,6 @@ masked (``3310********0001``); a full NIK is refused before it reaches paper.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -39,12 +38,12 @@ from cetak.pdfstyle import (
     terbilang,
     title_block,
 )
+from intake.nik import holds_full_nik
 from inventory.documents import Office, Person
 
 __all__ = ["TITLE", "ManifestLine", "ShipmentManifest", "render_manifest"]
 
 TITLE = "MANIFES PENGIRIMAN KTP-EL"
-_FULL_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
 _S = STYLES
 _W = PORTRAIT.width
 _HEADERS = ("No", "Referensi kartu", "NIK (disamarkan)", "Nama", "Kel/Desa")
@@ -63,7 +62,7 @@ class ManifestLine:
 
     def __post_init__(self) -> None:
         for name in ("card_ref", "nik_masked", "nama", "kel_desa"):
-            if _FULL_NIK.search(getattr(self, name)):
+            if holds_full_nik(getattr(self, name)):
                 raise ValueError(f"{name} holds a full NIK; a manifest shows it masked")
         if sum(c.isdigit() for c in self.nik_masked) >= 16:
             raise ValueError("nik_masked holds a full NIK; pass it masked (3310********0001)")

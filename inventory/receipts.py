@@ -32,7 +32,8 @@ from escpos.capabilities import get_profile
 from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import Dummy, File, Network
 
-_FULL_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
+from intake.nik import holds_full_nik
+
 _ZONES = {7.0: "WIB", 8.0: "WITA", 9.0: "WIT"}
 _LABEL = 12  # width of the key column in "key : value" lines
 _MODULE = 2  # Code128 module width in dots (GS w); python-escpos accepts 2..6
@@ -42,7 +43,7 @@ _NARROWEST = 384  # print width in dots assumed when the profile gives none (58 
 def _validate(doc: HandoverSlip | PickupReceipt) -> None:
     for f in fields(doc):
         value = getattr(doc, f.name)
-        if isinstance(value, str) and _FULL_NIK.search(value):
+        if isinstance(value, str) and holds_full_nik(value):
             raise ValueError(f"{f.name} holds a full NIK; a receipt shows it masked")
         if isinstance(value, str) and not value.strip():
             raise ValueError(f"{f.name} must not be empty")

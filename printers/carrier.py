@@ -13,7 +13,6 @@ The renderer is pure and deterministic; NIKs arrive masked and a full NIK is ref
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -45,12 +44,14 @@ from cetak.pdfstyle import (
     register_fonts,
     tanggal,
 )
-from intake.nik import mask_nik  # noqa: F401  (re-exported for callers)
+from intake.nik import (
+    holds_full_nik,
+    mask_nik,  # noqa: F401  (re-exported for callers)
+)
 
 __all__ = ["CarrierLine", "CarrierSheet", "mask_nik", "render_carrier_sheet"]
 
 TITLE = "LEMBAR PENGANTAR CETAK KTP-EL"
-_FULL_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
 _PAGE_W, _PAGE_H = A4
 _LEFT = _RIGHT = 15 * mm
 _TOP, _BOTTOM = 14 * mm, 16 * mm
@@ -75,7 +76,7 @@ class CarrierLine:
 
     def __post_init__(self) -> None:
         for name in ("card_ref", "prr_id", "nik_masked", "nama", "kel_desa"):
-            if _FULL_NIK.search(getattr(self, name)):
+            if holds_full_nik(getattr(self, name)):
                 raise ValueError(f"{name} holds a full NIK; a carrier sheet shows it masked")
 
 

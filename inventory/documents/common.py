@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -18,10 +17,8 @@ from cetak.pdfstyle import (
     esc,
     tanggal,
 )
+from intake.nik import holds_full_nik
 from inventory.rules import CAUSE_LABELS
-
-_FULL_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
-
 
 # --- data --------------------------------------------------------------------------------
 
@@ -65,7 +62,7 @@ class SpoiledCard:
     def __post_init__(self) -> None:
         if self.nik_masked is not None and sum(c.isdigit() for c in self.nik_masked) >= 16:
             raise ValueError("nik_masked holds a full NIK; pass it masked (3310********0001)")
-        if self.card_ref is not None and _FULL_NIK.search(self.card_ref):
+        if self.card_ref is not None and holds_full_nik(self.card_ref):
             raise ValueError("card_ref looks like a full NIK; use the PRR id or card reference")
 
 
