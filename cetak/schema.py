@@ -3,3 +3,4 @@
 from cetak import models  # noqa: F401
 from inventory import models as inventory_models  # noqa: F401
 from printers import models as printer_models  # noqa: F401
+from inventory.distribution import models as distribution_models  # noqa: F401

@@ -87,7 +87,8 @@ class Card(SQLModel, table=True):
     lot_code: str | None = Field(default=None, max_length=60)
     serial: str | None = Field(default=None, max_length=60)
     chip_id: str | None = Field(default=None, max_length=100)
-    # taken -> submitted -> printed -> passed | spoiled   (distribution extends it)
+    # taken -> submitted -> printed -> passed | spoiled | void; then distribution:
+    # passed -> packed -> dispatched -> received -> collected | returned | lost
     state: str = Field(default="taken", max_length=20)
     fault: str | None = Field(default=None, max_length=20)
     spoil_cause: str | None = Field(default=None, max_length=20)
@@ -97,3 +98,5 @@ class Card(SQLModel, table=True):
     printed_at: datetime | None = _ts(default=None)
     qc_at: datetime | None = _ts(default=None)
     qc_by: str | None = Field(default=None, max_length=100)
+    shipment_id: int | None = Field(default=None, foreign_key="shipment.id", index=True)
+    received_at: datetime | None = _ts(default=None)  # at the kecamatan: uncollected age

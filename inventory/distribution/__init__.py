@@ -1,0 +1,1 @@
+"""Distribution: printed cards travel to the resident's kecamatan and into the resident's hand."""
