@@ -25,6 +25,7 @@ from cetak.settings import Settings
 
 #: Advisory-lock keys (PostgreSQL) for work that must run one at a time.
 LOCK_INTAKE = 3310_0001
+LOCK_DISTRIBUTION = 3310_0004
 
 
 def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:

@@ -6,6 +6,8 @@ State identifiers are a contract: other code and outside tools rely on them.
 
     (new) -> queued -> scheduled -> printed -> ready -> packed -> dispatched
           -> received -> collected
+    ready -> collected (handed over at the Disdukcapil counter)
+    received -> ready (long uncollected, returned to the Disdukcapil)
     (new) -> held -> queued (17th birthday);  (new) -> quarantined
     queued/held -> superseded (a PERUBAHAN_DATA record replaced it)
     scheduled/printed/ready/.../received -> queued (card spoiled or lost: reprint)
@@ -58,7 +60,7 @@ TRANSITIONS: dict[RecordState, frozenset[RecordState]] = {
     S.QUARANTINED: frozenset({S.CANCELLED}),
     S.SCHEDULED: frozenset({S.QUEUED, S.PRINTED, S.NEEDS_ATTENTION, S.CANCELLED}),
     S.PRINTED: frozenset({S.READY, S.QUEUED, S.NEEDS_ATTENTION, S.CANCELLED}),
-    S.READY: frozenset({S.PACKED, S.QUEUED, S.CANCELLED}),
+    S.READY: frozenset({S.PACKED, S.COLLECTED, S.QUEUED, S.CANCELLED}),
     S.PACKED: frozenset({S.DISPATCHED, S.READY, S.QUEUED, S.CANCELLED}),
     S.DISPATCHED: frozenset({S.RECEIVED, S.READY, S.QUEUED, S.CANCELLED}),
     S.RECEIVED: frozenset({S.COLLECTED, S.READY, S.QUEUED, S.CANCELLED}),

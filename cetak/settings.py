@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     print_poll_timeout_s: float = 300.0
     print_lease_s: float = 120.0  # a silent worker's job may be taken over after this
 
+    # Distribution.
+    courier: str = "Kurir Disdukcapil"  # who carries shipments unless told otherwise
+    return_after_days: int = 90  # uncollected this long: on the list to return
+    jemput_bola_age: int = 65
+    receipt_timeout_s: float = 5.0
+
     # Names printed on official documents (berita acara, letters to central).
     office_address: str | None = None
     kepala_dinas: str = "........................"
@@ -76,6 +82,11 @@ class Settings(BaseSettings):
     def documents_dir(self) -> Path:
         """PDFs: berita acara, monthly reports, letters to central."""
         return self.resolved_home / "documents"
+
+    @property
+    def receipts_dir(self) -> Path:
+        """ESC/POS receipts of places that have no receipt printer configured (one file each)."""
+        return self.resolved_home / "receipts"
 
     @property
     def outbox_dir(self) -> Path:

@@ -19,6 +19,9 @@ class Kind(StrEnum):
     TRANSFER_IN = "TRANSFER_IN"
     ADJUSTMENT = "ADJUSTMENT"
     RETURNED = "RETURNED"
+    #: A printed card lost on its way to the resident: no stock moves (its blank was
+    #: consumed), the row says where that blank went. Cause-free, keyed per card.
+    LOST = "LOST"
 
 
 class Cause(StrEnum):

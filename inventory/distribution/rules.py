@@ -1,0 +1,184 @@
+"""Distribution rules as pure functions: shipment numbers, packing, what a kecamatan's
+confirmation means card by card, discrepancy resolutions, and the ages of waiting cards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class CardPlace(StrEnum):
+    """Card states of distribution (``Card.state``): a contract, like record states."""
+
+    PASSED = "passed"  # QC passed, at the Disdukcapil
+    PACKED = "packed"
+    DISPATCHED = "dispatched"
+    RECEIVED = "received"  # at the kecamatan, waiting for its resident
+    COLLECTED = "collected"
+    RETURNED = "returned"  # long uncollected, back at the Disdukcapil
+    LOST = "lost"
+
+
+#: Where a card in each state is, for people.
+PLACE_LABELS: dict[str, str] = {
+    "passed": "di Disdukcapil (lolos QC)",
+    "packed": "dikemas di Disdukcapil",
+    "dispatched": "dalam pengiriman",
+    "received": "di kantor kecamatan",
+    "collected": "sudah diambil pemohon",
+    "returned": "dikembalikan ke Disdukcapil",
+    "lost": "dinyatakan hilang",
+    "spoiled": "rusak",
+}
+
+#: Cards that may be handed over at each place.
+COLLECTABLE_AT: dict[str, frozenset[str]] = {
+    "kecamatan": frozenset({CardPlace.RECEIVED}),
+    "disdukcapil": frozenset({CardPlace.PASSED, CardPlace.RETURNED}),
+}
+
+PLACES = ("kecamatan", "disdukcapil")
+
+
+class Resolution(StrEnum):
+    FOUND = "found"  # the card turned up: received at the kecamatan after all
+    LOST = "lost"  # card cancelled, blank accounted as lost, reprint queued
+    DAMAGED = "damaged"  # card spoiled (physical damage), reprint queued
+
+
+RESOLUTION_LABELS: dict[str, str] = {
+    "found": "ditemukan",
+    "lost": "dinyatakan hilang",
+    "damaged": "rusak",
+}
+
+KIND_LABELS: dict[str, str] = {
+    "missing": "tidak ada",
+    "damaged": "rusak",
+    "extra": "lebih (tidak ada di manifes)",
+}
+
+
+def shipment_number(kode_wilayah: str, day: date, sequence: int) -> str:
+    """``KRM-3310-20261124-0005``: regency, packing day (local), sequence of that day."""
+    if sequence < 1:
+        raise ValueError("sequence starts at 1")
+    return f"KRM-{kode_wilayah.replace('.', '')}-{day:%Y%m%d}-{sequence:04d}"
+
+
+def pack(cards: Iterable[tuple[int, str]]) -> dict[str, list[int]]:
+    """Group card ids by kecamatan (``(card_id, kode_kecamatan)`` pairs): one shipment each,
+    cards in id order, kecamatan in code order."""
+    groups: dict[str, list[int]] = {}
+    for card_id, kecamatan in cards:
+        groups.setdefault(kecamatan, []).append(card_id)
+    return {k: sorted(v) for k, v in sorted(groups.items())}
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptPlan:
+    """What a kecamatan's confirmation means for each card of the manifest."""
+
+    received: tuple[str, ...]
+    missing: tuple[str, ...]  # named missing, or not confirmed at all
+    damaged: tuple[str, ...]
+    extra: tuple[str, ...]  # not on this manifest
+    unconfirmed: tuple[str, ...] = field(default=())  # the part of ``missing`` never named
+
+
+class ReceiptConflict(ValueError):
+    """A card named twice in different ways, or a manifest card reported as extra."""
+
+    def __init__(self, message: str, refs: Sequence[str]) -> None:
+        super().__init__(message)
+        self.message, self.refs = message, tuple(refs)
+
+
+def plan_receipt(
+    manifest: Sequence[str],
+    *,
+    received: Sequence[str] | None,
+    missing: Sequence[str] = (),
+    damaged: Sequence[str] = (),
+    extra: Sequence[str] = (),
+) -> ReceiptPlan:
+    """Per-card proof of delivery from what the kecamatan officer reports.
+
+    ``received=None`` means every card not named missing or damaged arrived (``--all``).
+    Otherwise only the cards named arrived: a manifest card that is not named anywhere did
+    not arrive and counts as missing (``unconfirmed``), since a count is not a proof.
+    Raises ``ReceiptConflict`` for a card named twice differently, or a manifest card
+    reported as extra. Cards named but not on the manifest are the caller's to refuse.
+    """
+    on_manifest = set(manifest)
+    named: dict[str, str] = {}
+    clashes: list[str] = []
+    for how, refs in (
+        ("received", received or ()),
+        ("missing", missing),
+        ("damaged", damaged),
+        ("extra", extra),
+    ):
+        for ref in refs:
+            if named.get(ref, how) != how:
+                clashes.append(ref)
+            named[ref] = how
+    if clashes:
+        raise ReceiptConflict(
+            "kartu disebut dua kali dengan keterangan berbeda: " + ", ".join(sorted(set(clashes))),
+            sorted(set(clashes)),
+        )
+    wrong_extra = sorted(r for r in extra if r in on_manifest)
+    if wrong_extra:
+        raise ReceiptConflict(
+            "kartu ini ada di manifes, jadi bukan kartu lebih: " + ", ".join(wrong_extra),
+            wrong_extra,
+        )
+    if received is None:
+        got = [r for r in manifest if named.get(r) is None]
+        unconfirmed: list[str] = []
+    else:
+        got = [r for r in manifest if named.get(r) == "received"]
+        unconfirmed = [r for r in manifest if r not in named]
+    named_missing = [r for r in manifest if named.get(r) == "missing"]
+    return ReceiptPlan(
+        received=tuple(got),
+        missing=tuple(named_missing + unconfirmed),
+        damaged=tuple(r for r in manifest if named.get(r) == "damaged"),
+        extra=tuple(dict.fromkeys(extra)),
+        unconfirmed=tuple(unconfirmed),
+    )
+
+
+#: What a resolution does to the card of each kind of case; None: not allowed.
+_OUTCOMES: Mapping[tuple[str, str], str] = {
+    ("missing", "found"): "received",
+    ("missing", "lost"): "lost",
+    ("missing", "damaged"): "spoiled",
+    ("damaged", "found"): "received",  # looked again: the card is fine
+    ("damaged", "damaged"): "spoiled",
+    ("damaged", "lost"): "lost",
+    ("extra", "found"): "unchanged",  # the card was sent where it belongs; its own case stays
+}
+
+
+def resolution_outcome(kind: str, resolution: str) -> str | None:
+    """The card's fate for a case of ``kind`` resolved as ``resolution`` (None: refused)."""
+    return _OUTCOMES.get((kind, resolution))
+
+
+def age_years(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+#: Bands of waiting time (days at the kecamatan) for uncollected-card reports.
+WAIT_BANDS = (30, 60, 90)
+
+
+def wait_band(days: int) -> int:
+    """The highest band ``days`` has passed (0, 30, 60 or 90)."""
+    passed = [b for b in WAIT_BANDS if days > b]
+    return passed[-1] if passed else 0
