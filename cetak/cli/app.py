@@ -25,12 +25,14 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat
 from cetak.cli.printing import print_command, printers_app, qc_app  # noqa: E402
 from cetak.cli.reorder import reorder_app  # noqa: E402
 from cetak.cli.stock import stock_app  # noqa: E402
+from cetak.cli.users import users_app  # noqa: E402
 
 app.add_typer(stock_app, name="stock")
 app.add_typer(printers_app, name="printers")
 app.add_typer(qc_app, name="qc")
 app.command("print")(print_command)
 app.add_typer(reorder_app, name="reorder")
+app.add_typer(users_app, name="users")
 
 
 @app.command()

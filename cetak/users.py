@@ -1,0 +1,361 @@
+"""Staff accounts, logins and the audit trail of what each user did.
+
+Passwords are stored only as salted Argon2id hashes (argon2-cffi). A login is checked
+in its own write transaction so that a failure is counted and audited even though the
+login itself is refused; five failures in a row lock the account for fifteen minutes.
+No password, right or wrong, is ever written anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel, select
+
+from cetak.access import ROLE_LABELS, Action, Actor, Role, require
+from cetak.db import write_session
+from cetak.models import UTCDateTime, utcnow
+
+MIN_PASSWORD_LENGTH = 8
+MAX_FAILED_LOGINS = 5
+LOCKOUT_MINUTES = 15
+SESSION_IDLE_MINUTES = 30
+SESSION_MAX_HOURS = 10
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,59}")
+_hasher = PasswordHasher()
+
+
+def _ts(**kw: object) -> object:
+    return Field(sa_type=UTCDateTime, **kw)  # type: ignore[arg-type]
+
+
+class User(SQLModel, table=True):
+    """A member of staff who may log in to the dashboard."""
+
+    # "user" is a reserved word in PostgreSQL.
+    __tablename__ = "app_user"
+    __table_args__ = (sa.UniqueConstraint("name", name="uq_app_user_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60)  # lowercase
+    role: str = Field(max_length=20)
+    password_hash: str = Field(max_length=255)
+    active: bool = True
+    failed_logins: int = 0  # consecutive, reset by a successful login or a lockout
+    locked_until: datetime | None = _ts(default=None)
+    created_at: datetime = _ts(default_factory=utcnow)
+    last_login_at: datetime | None = _ts(default=None)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One thing a user did (or tried to do) through the dashboard or the CLI. Append-only."""
+
+    __table_args__ = (
+        sa.Index("ix_auditentry_at", "at"),
+        sa.Index("ix_auditentry_actor", "actor"),
+        sa.Index("ix_auditentry_action", "action"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts(default_factory=utcnow)
+    actor: str = Field(max_length=100)
+    role: str | None = Field(default=None, max_length=20)  # none for an unknown login name
+    action: str = Field(max_length=40)
+    target: str | None = Field(default=None, sa_type=sa.Text)
+    detail_json: str = Field(default="{}", sa_type=sa.Text)
+    ok: bool = True
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+class UserError(Exception):
+    """A user-management request that cannot be done; ``message`` is for staff."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class LoginError(Exception):
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class LoginFailed(LoginError):
+    """Wrong name or password (the message does not say which)."""
+
+    def __init__(self, message: str = "Nama pengguna atau kata sandi salah") -> None:
+        super().__init__(message)
+
+
+class AccountDisabled(LoginFailed):
+    def __init__(self) -> None:
+        super().__init__("Akun ini dinonaktifkan. Hubungi Kepala seksi.")
+
+
+class LoginLocked(LoginError):
+    def __init__(self, until: datetime, now: datetime) -> None:
+        self.until = until
+        self.minutes_left = max(1, math.ceil((until - now).total_seconds() / 60))
+        super().__init__(
+            f"Akun dikunci sementara karena {MAX_FAILED_LOGINS} kali gagal masuk. "
+            f"Coba lagi dalam {self.minutes_left} menit."
+        )
+
+
+# --- audit -----------------------------------------------------------------------------------
+
+
+def audit(
+    session: Session,
+    actor: Actor | str,
+    action: str,
+    *,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+    ok: bool = True,
+    at: datetime | None = None,
+) -> AuditEntry:
+    """Append one audit row in the caller's transaction."""
+    if isinstance(actor, Actor):
+        name, role = actor.name, actor.role.value
+    else:
+        name, role = actor, None
+    entry = AuditEntry(
+        at=at or utcnow(),
+        actor=name[:100],
+        role=role,
+        action=action,
+        target=target,
+        detail_json=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str),
+        ok=ok,
+    )
+    session.add(entry)
+    return entry
+
+
+def recent_audit(
+    session: Session, *, limit: int = 200, actor: str | None = None
+) -> list[AuditEntry]:
+    """The newest audit rows first (for the supervisor's view)."""
+    query = select(AuditEntry)
+    if actor is not None:
+        query = query.where(AuditEntry.actor == actor)
+    order = (AuditEntry.at.desc(), AuditEntry.id.desc())  # type: ignore[attr-defined,union-attr]
+    return list(session.exec(query.order_by(*order).limit(limit)))
+
+
+# --- user management -------------------------------------------------------------------------
+
+
+def normalise_name(name: str) -> str:
+    return name.strip().lower()
+
+
+def _valid_name(name: str) -> str:
+    key = normalise_name(name)
+    if not _NAME.fullmatch(key):
+        raise UserError(
+            f"nama pengguna '{name}' tidak valid: 1-60 huruf kecil, angka, titik, garis bawah "
+            "atau tanda hubung, diawali huruf atau angka"
+        )
+    return key
+
+
+def _valid_role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        choices = ", ".join(f"{r.value} ({ROLE_LABELS[r]})" for r in Role)
+        raise UserError(f"peran '{role}' tidak dikenal; pilihan: {choices}") from None
+
+
+def _hash(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"kata sandi terlalu pendek: minimal {MIN_PASSWORD_LENGTH} karakter")
+    return _hasher.hash(password)
+
+
+def _manager(actor: Actor | str) -> None:
+    # A CLI actor is someone at the server's shell; a dashboard user must be allowed.
+    if isinstance(actor, Actor):
+        require(actor, Action.MANAGE_USERS)
+
+
+def get_user(session: Session, name: str) -> User:
+    user = session.exec(select(User).where(User.name == normalise_name(name))).first()
+    if user is None:
+        raise UserError(f"pengguna '{name}' tidak ditemukan")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(User.name)))
+
+
+def add_user(
+    session: Session, name: str, role: Role | str, password: str, *, actor: Actor | str
+) -> User:
+    _manager(actor)
+    key, valid_role = _valid_name(name), _valid_role(role)
+    if session.exec(select(User).where(User.name == key)).first() is not None:
+        raise UserError(f"pengguna '{key}' sudah ada")
+    user = User(name=key, role=valid_role.value, password_hash=_hash(password))
+    session.add(user)
+    session.flush()  # a concurrent duplicate fails here, on the unique constraint
+    audit(session, actor, "user_add", target=key, detail={"role": valid_role.value})
+    return user
+
+
+def set_password(session: Session, name: str, password: str, *, actor: Actor | str) -> User:
+    """A new password; it also lifts a lockout."""
+    _manager(actor)
+    user = get_user(session, name)
+    user.password_hash = _hash(password)
+    user.failed_logins, user.locked_until = 0, None
+    session.add(user)
+    audit(session, actor, "user_password", target=user.name)
+    return user
+
+
+def set_role(session: Session, name: str, role: Role | str, *, actor: Actor | str) -> User:
+    _manager(actor)
+    user = get_user(session, name)
+    new_role = _valid_role(role)
+    old_role, user.role = user.role, new_role.value
+    session.add(user)
+    audit(
+        session,
+        actor,
+        "user_role",
+        target=user.name,
+        detail={"from": old_role, "to": new_role.value},
+    )
+    return user
+
+
+def set_active(session: Session, name: str, active: bool, *, actor: Actor | str) -> User:
+    _manager(actor)
+    user = get_user(session, name)
+    user.active = active
+    if active:
+        user.failed_logins, user.locked_until = 0, None
+    session.add(user)
+    audit(session, actor, "user_enable" if active else "user_disable", target=user.name)
+    return user
+
+
+# --- login -----------------------------------------------------------------------------------
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash("cetak: a password no account has")
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(engine: Engine, name: str, password: str, *, now: datetime | None = None) -> Actor:
+    """Check a login; the bookkeeping (failure count, lockout, audit) commits either way.
+
+    Raises ``LoginLocked`` while the account is locked (the fifth failure in a row locks
+    it for ``LOCKOUT_MINUTES``), ``AccountDisabled`` for a disabled account given its
+    right password, and ``LoginFailed`` otherwise. An unknown name costs the same hash
+    check as a known one, so timing does not tell which names exist.
+    """
+    now = now or utcnow()
+    key = normalise_name(name)[:100]
+    with write_session(engine) as session:
+        user = session.exec(select(User).where(User.name == key).with_for_update()).first()
+        outcome = _check_login(session, user, key, password, now)
+    if isinstance(outcome, LoginError):
+        raise outcome
+    return outcome
+
+
+def _failed(session: Session, key: str, role: str | None, reason: str, now: datetime) -> None:
+    session.add(
+        AuditEntry(
+            at=now,
+            actor=key,
+            role=role,
+            action="login_failed",
+            detail_json=json.dumps({"reason": reason}),
+            ok=False,
+        )
+    )
+
+
+def _check_login(
+    session: Session, user: User | None, key: str, password: str, now: datetime
+) -> Actor | LoginError:
+    if user is None:
+        _verify(_dummy_hash(), password)
+        _failed(session, key, None, "unknown_user", now)
+        return LoginFailed()
+    if user.locked_until is not None and now < user.locked_until:
+        _failed(session, key, user.role, "locked", now)
+        return LoginLocked(user.locked_until, now)
+    if not _verify(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins < MAX_FAILED_LOGINS:
+            session.add(user)
+            _failed(session, key, user.role, "wrong_password", now)
+            return LoginFailed()
+        until = now + timedelta(minutes=LOCKOUT_MINUTES)
+        user.failed_logins, user.locked_until = 0, until
+        session.add(user)
+        _failed(session, key, user.role, "locked_now", now)
+        return LoginLocked(until, now)
+    if not user.active:
+        _failed(session, key, user.role, "disabled", now)
+        return AccountDisabled()
+    try:
+        role = Role(user.role)
+    except ValueError:
+        _failed(session, key, user.role, "unknown_role", now)
+        return LoginFailed()
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    session.add(user)
+    actor = Actor(name=user.name, role=role)
+    audit(session, actor, "login", at=now)
+    return actor
+
+
+def current_actor(session: Session, actor: Actor) -> Actor | None:
+    """The actor as the database knows it now: None once the account is disabled or gone,
+    so a dashboard session ends when its user is switched off (and follows a new role)."""
+    user = session.exec(select(User).where(User.name == actor.name)).first()
+    if user is None or not user.active:
+        return None
+    try:
+        return Actor(name=user.name, role=Role(user.role))
+    except ValueError:
+        return None
+
+
+def session_expired(started_at: datetime, last_seen: datetime, now: datetime) -> bool:
+    """A dashboard session ends after ``SESSION_IDLE_MINUTES`` idle or
+    ``SESSION_MAX_HOURS`` in all, whichever comes first."""
+    return now - last_seen >= timedelta(minutes=SESSION_IDLE_MINUTES) or (
+        now - started_at >= timedelta(hours=SESSION_MAX_HOURS)
+    )
