@@ -1,0 +1,275 @@
+"""Role-checked actions: what a logged-in member of staff may do, for the dashboard (and
+any other caller that acts on behalf of a user).
+
+Each action checks the actor's role (``cetak.access``), then calls the service layer and
+appends one audit row in the same write transaction, so the change and its record of who
+did it commit or roll back together. A refused action changes nothing and leaves an audit
+row with ``ok=False`` in a transaction of its own, then raises ``Forbidden``. Service
+errors (``StockError``, ``PrintError``) pass through unchanged for the caller to show.
+Ledger and event rows written by the services carry ``actor.audit_name()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from cetak.access import Action, Actor, Forbidden, require
+from cetak.db import write_session
+from cetak.users import audit
+from inventory import operations, reorder
+from inventory.models import Lot, ReorderRequest
+from inventory.rules import Cause
+from printers import qc, registry
+from printers.models import Card, Printer
+
+T = TypeVar("T")
+
+
+def perform(
+    engine: Engine,
+    actor: Actor,
+    permission: Action,
+    name: str,
+    call: Callable[[Session], T],
+    *,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+    result_detail: Callable[[T], dict[str, Any]] | None = None,
+) -> T:
+    """Check ``permission``, run ``call`` and audit it as ``name``, in one transaction.
+
+    ``result_detail`` adds facts known only after the call (e.g. the request a receipt
+    closed) to the audit row's detail.
+    """
+    try:
+        require(actor, permission)
+    except Forbidden:
+        with write_session(engine) as session:
+            audit(
+                session,
+                actor,
+                name,
+                target=target,
+                detail={**(detail or {}), "refused": permission.value},
+                ok=False,
+            )
+        raise
+    with write_session(engine) as session:
+        result = call(session)
+        extra = result_detail(result) if result_detail is not None else {}
+        audit(session, actor, name, target=target, detail={**(detail or {}), **extra})
+    return result
+
+
+# --- printers --------------------------------------------------------------------------------
+
+
+def mark_printer_down(engine: Engine, actor: Actor, name: str, reason: str) -> Printer:
+    return perform(
+        engine,
+        actor,
+        Action.PRINTER_STATE,
+        "printer_down",
+        lambda s: registry.set_down(s, name, reason),
+        target=name,
+        detail={"reason": reason},
+    )
+
+
+def mark_printer_up(
+    engine: Engine, actor: Actor, name: str, reason: str, *, state_root: Path
+) -> Printer:
+    """``state_root`` is ``settings.resolved_home`` (where simulated printers keep state)."""
+    return perform(
+        engine,
+        actor,
+        Action.PRINTER_STATE,
+        "printer_up",
+        lambda s: registry.set_up(s, name, reason, state_root=state_root),
+        target=name,
+        detail={"reason": reason},
+    )
+
+
+# --- QC --------------------------------------------------------------------------------------
+
+
+def pass_cards(engine: Engine, actor: Actor, card_refs: list[str]) -> list[Card]:
+    return perform(
+        engine,
+        actor,
+        Action.QC,
+        "qc_pass",
+        lambda s: qc.pass_cards(s, list(card_refs), actor=actor.audit_name()),
+        target=",".join(card_refs),
+        detail={"cards": list(card_refs)},
+    )
+
+
+def reject_cards(
+    engine: Engine,
+    actor: Actor,
+    card_refs: list[str],
+    *,
+    cause: Cause | str = Cause.GAGAL_CETAK,
+    note: str | None = None,
+) -> list[Card]:
+    return perform(
+        engine,
+        actor,
+        Action.QC,
+        "qc_reject",
+        lambda s: qc.reject_cards(
+            s, list(card_refs), actor=actor.audit_name(), cause=cause, note=note
+        ),
+        target=",".join(card_refs),
+        detail={"cards": list(card_refs), "cause": str(cause), "note": note},
+    )
+
+
+# --- stock -----------------------------------------------------------------------------------
+
+
+def receive_lot(
+    engine: Engine,
+    actor: Actor,
+    *,
+    lot: str,
+    quantity: int,
+    received_on: date,
+    site: str | None = None,
+    reference: str | None = None,
+    serial_start: str | None = None,
+    request: str | None = None,
+) -> tuple[Lot, str | None]:
+    """Receive a lot (``cetak stock receive``); returns the lot and the request it closed."""
+    return perform(
+        engine,
+        actor,
+        Action.STOCK_RECEIPT,
+        "stock_receipt",
+        lambda s: operations.receive_lot(
+            s,
+            lot=lot,
+            quantity=quantity,
+            actor=actor.audit_name(),
+            received_on=received_on,
+            site=site,
+            reference=reference,
+            serial_start=serial_start,
+            request=request,
+        ),
+        target=lot,
+        detail={
+            "quantity": quantity,
+            "received_on": received_on.isoformat(),
+            "site": site,
+            "reference": reference,
+            "serial_start": serial_start,
+        },
+        result_detail=lambda r: {"site": r[0].site_code, "closed_request": r[1]},
+    )
+
+
+def count_stock(
+    engine: Engine,
+    actor: Actor,
+    *,
+    counted: int,
+    reason: str,
+    threshold: int,
+    site: str | None = None,
+    lot: str | None = None,
+) -> operations.CountResult:
+    """A stock-take (``cetak stock count``); ``threshold`` is
+    ``settings.stocktake_flag_threshold``."""
+    return perform(
+        engine,
+        actor,
+        Action.STOCK_TAKE,
+        "stock_take",
+        lambda s: operations.count_stock(
+            s,
+            counted=counted,
+            reason=reason,
+            actor=actor.audit_name(),
+            threshold=threshold,
+            site=site,
+            lot=lot,
+        ),
+        target=lot or site,
+        detail={"counted": counted, "reason": reason, "site": site, "lot": lot},
+        result_detail=lambda r: {
+            "expected": r.count.expected,
+            "difference": r.count.difference,
+            "flagged": r.count.flagged,
+        },
+    )
+
+
+# --- reorder requests ------------------------------------------------------------------------
+
+
+def _request_facts(r: ReorderRequest) -> dict[str, Any]:
+    return {"number": r.number, "state": r.state, "confirmed_quantity": r.confirmed_quantity}
+
+
+def mark_request_sent(engine: Engine, actor: Actor, ref: str) -> ReorderRequest:
+    """The request letter went to central (``cetak reorder send``)."""
+    return perform(
+        engine,
+        actor,
+        Action.REORDER_UPDATE,
+        "reorder_sent",
+        lambda s: reorder.mark_sent(s, ref),
+        target=ref,
+        result_detail=_request_facts,
+    )
+
+
+def confirm_request(
+    engine: Engine, actor: Actor, ref: str, *, quantity: int | None = None
+) -> ReorderRequest:
+    """Central confirmed the request (``cetak reorder confirm``): the blanks are in transit."""
+    return perform(
+        engine,
+        actor,
+        Action.REORDER_UPDATE,
+        "reorder_confirmed",
+        lambda s: reorder.confirm(s, ref, quantity=quantity),
+        target=ref,
+        detail={"quantity": quantity},
+        result_detail=_request_facts,
+    )
+
+
+def mark_request_received(engine: Engine, actor: Actor, ref: str) -> ReorderRequest:
+    """Close a sent or confirmed request as received without booking a lot.
+
+    Receiving the lot itself (``receive_lot(..., request=ref)``) closes the request too
+    and is the usual way; this is for a delivery booked before the request was linked.
+    """
+
+    def call(s: Session) -> ReorderRequest:
+        closed = reorder.close_on_receipt(s, ref)
+        assert closed is not None  # a named request is found or raises UnknownRequest
+        return closed
+
+    return perform(
+        engine,
+        actor,
+        Action.REORDER_UPDATE,
+        "reorder_received",
+        call,
+        target=ref,
+        result_detail=_request_facts,
+    )
+
+
+# --- distribution (added with issue 5) -------------------------------------------------------
