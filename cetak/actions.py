@@ -20,9 +20,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from cetak.access import Action, Actor, Forbidden, require
-from cetak.db import write_session
+from cetak.db import LOCK_DISTRIBUTION, write_session
+from cetak.installation import load_installation
 from cetak.users import audit
+from intake.nik import mask_nik
 from inventory import operations, reorder
+from inventory.distribution import service
+from inventory.distribution.models import Collection, Discrepancy
 from inventory.models import Lot, ReorderRequest
 from inventory.rules import Cause
 from printers import qc, registry
@@ -41,6 +45,7 @@ def perform(
     target: str | None = None,
     detail: dict[str, Any] | None = None,
     result_detail: Callable[[T], dict[str, Any]] | None = None,
+    lock: int | None = None,
 ) -> T:
     """Check ``permission``, run ``call`` and audit it as ``name``, in one transaction.
 
@@ -60,7 +65,7 @@ def perform(
                 ok=False,
             )
         raise
-    with write_session(engine) as session:
+    with write_session(engine, lock=lock) as session:
         result = call(session)
         extra = result_detail(result) if result_detail is not None else {}
         audit(session, actor, name, target=target, detail={**(detail or {}), **extra})
@@ -273,3 +278,87 @@ def mark_request_received(engine: Engine, actor: Actor, ref: str) -> ReorderRequ
 
 
 # --- distribution (added with issue 5) -------------------------------------------------------
+
+
+def receive_shipment(
+    engine: Engine,
+    actor: Actor,
+    number: str,
+    *,
+    officer: str,
+    received: list[str] | None = None,
+    missing: list[str] | None = None,
+    damaged: list[str] | None = None,
+    extra: list[str] | None = None,
+) -> service.Received:
+    """A kecamatan's confirmation, card by card (``received=None``: all but those named)."""
+    served = load_installation(engine)
+    return perform(
+        engine,
+        actor,
+        Action.SHIPMENT_RECEIVE,
+        "shipment_receive",
+        lambda s: service.receive(
+            s,
+            served,
+            number,
+            officer=officer,
+            actor=actor.audit_name(),
+            received=received,
+            missing=missing or [],
+            damaged=damaged or [],
+            extra=extra or [],
+        ),
+        target=number,
+        detail={"officer": officer, "missing": missing or [], "damaged": damaged or []},
+        result_detail=lambda r: {"received": r.received, "cases": list(r.cases)},
+        lock=LOCK_DISTRIBUTION,
+    )
+
+
+def resolve_discrepancy(
+    engine: Engine, actor: Actor, case_id: int, resolution: str, note: str | None = None
+) -> Discrepancy:
+    return perform(
+        engine,
+        actor,
+        Action.DISCREPANCY_RESOLVE,
+        "discrepancy_resolve",
+        lambda s: service.resolve(s, case_id, resolution, actor=actor.audit_name(), note=note),
+        target=f"#{case_id}",
+        detail={"resolution": resolution, "note": note},
+        lock=LOCK_DISTRIBUTION,
+    )
+
+
+def record_collection(
+    engine: Engine,
+    actor: Actor,
+    nik: str,
+    *,
+    by: str,
+    place: str = "kecamatan",
+    kecamatan: str | None = None,
+) -> Collection:
+    """Hand a card to its resident. The audit row names the card, never the full NIK;
+    print the receipt afterwards with ``inventory.distribution.paper.print_receipts``."""
+    served = load_installation(engine)
+    return perform(
+        engine,
+        actor,
+        Action.COLLECTION,
+        "collection",
+        lambda s: service.collect(
+            s,
+            served,
+            nik,
+            by=by,
+            officer=actor.audit_name(),
+            place=place,
+            kecamatan=kecamatan,
+        ),
+        target=mask_nik(nik.strip()),
+        detail={"by": by, "place": place},
+        result_detail=lambda c: {"card_id": c.card_id, "kecamatan": c.kode_kecamatan},
+        lock=LOCK_DISTRIBUTION,
+    )

@@ -100,3 +100,7 @@ class Card(SQLModel, table=True):
     qc_by: str | None = Field(default=None, max_length=100)
     shipment_id: int | None = Field(default=None, foreign_key="shipment.id", index=True)
     received_at: datetime | None = _ts(default=None)  # at the kecamatan: uncollected age
+
+
+# ``Card.shipment_id`` refers to the shipment table: whoever loads cards loads it too.
+from inventory.distribution import models as _distribution_models  # noqa: E402, F401

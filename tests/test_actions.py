@@ -19,6 +19,7 @@ from intake.service import ingest_one
 from inventory import ledger
 from inventory.errors import RequestStateError
 from inventory.models import Lot, Movement, ReorderRequest
+from printers import qc
 from printers.errors import UnknownPrinter
 from printers.models import Card, Printer
 from printers.registry import add_printer
@@ -272,3 +273,43 @@ def test_a_supervisor_may_do_what_the_operator_and_the_stock_manager_do(
     actions.mark_request_sent(engine, SUPERVISOR, request_number)
     rows = audit_rows(engine)
     assert [(r.actor, r.role, r.ok) for r in rows] == [("siti", "supervisor", True)] * 3
+
+
+# --- distribution ------------------------------------------------------------------------
+
+
+def test_distribution_actions_by_role_leave_audit_rows(engine, served, printed):
+    from inventory.distribution import service as dist
+    from inventory.distribution.models import Collection, Discrepancy
+
+    with write_session(engine) as s:
+        qc.auto_pass(s)
+        [packed] = dist.pack(s, served, actor="op")
+        dist.dispatch(s, actor="op")
+        nik = s.exec(select(Record.nik).order_by(Record.id)).first()
+    viewer = Actor("vina", Role.VIEWER)
+    operator = Actor("oki", Role.OPERATOR)
+    with pytest.raises(Forbidden):
+        actions.receive_shipment(engine, viewer, packed.number, officer="Sri")
+    got = actions.receive_shipment(
+        engine, operator, packed.number, officer="Sri", missing=[printed[1]]
+    )
+    assert got.received == 1 and len(got.cases) == 1
+    case = actions.resolve_discrepancy(engine, operator, got.cases[0], "found", "di laci")
+    assert case.resolution == "found"
+    with pytest.raises(Forbidden):
+        actions.record_collection(engine, viewer, nik, by="Budi")
+    c = actions.record_collection(engine, operator, nik, by="Budi")
+    assert c.collected_by == "Budi"
+    with Session(engine) as s:
+        audits = s.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
+        assert s.exec(select(Collection)).one().officer == "dashboard:oki"
+        assert s.exec(select(Discrepancy)).one().resolved_by == "dashboard:oki"
+    assert [(a.action, a.ok) for a in audits] == [
+        ("shipment_receive", False),
+        ("shipment_receive", True),
+        ("discrepancy_resolve", True),
+        ("collection", False),
+        ("collection", True),
+    ]
+    assert all(nik not in (a.target or "") + a.detail_json for a in audits)

@@ -32,6 +32,18 @@ app.add_typer(printers_app, name="printers")
 app.add_typer(qc_app, name="qc")
 app.command("print")(print_command)
 app.add_typer(reorder_app, name="reorder")
+
+from cetak.cli import distribution as _dist  # noqa: E402
+
+app.command("dispatch")(_dist.dispatch)
+app.command("receive")(_dist.receive)
+app.command("collect")(_dist.collect)
+app.command("shipments")(_dist.shipments_cmd)
+app.command("uncollected")(_dist.uncollected)
+app.command("return-cards")(_dist.return_cards)
+app.command("trace")(_dist.trace)
+app.add_typer(_dist.discrepancies_app, name="discrepancies")
+app.add_typer(_dist.receipts_app, name="receipts")
 app.add_typer(users_app, name="users")
 
 
@@ -185,6 +197,7 @@ def requeue(
 @app.command()
 def status(json_out: JsonOpt = False) -> None:
     """Ringkasan: jumlah record per status."""
+    from cetak.cli.distribution import distribution_summary
     from cetak.cli.printing import printers_summary
     from cetak.cli.stock import stock_summary
     from cetak.queries import card_counts, state_counts
@@ -194,6 +207,7 @@ def status(json_out: JsonOpt = False) -> None:
         stock = stock_summary(session, settings, served)
         printers = printers_summary(session, served.today())
         cards = card_counts(session)
+        distribution = distribution_summary(session, served)
     if json_out:
         print_json(
             {
@@ -202,6 +216,7 @@ def status(json_out: JsonOpt = False) -> None:
                 "stock": stock,
                 "printers": printers,
                 "cards": cards,
+                "distribution": distribution,
             }
         )
         return

@@ -59,6 +59,8 @@ def run_flow(target: str, what: str, **params: Any) -> Any:
         pass  # refuses before Prefect starts when the database is not initialised
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # A busy office PC starts the temporary server slowly; 20 s is Prefect's default.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     module, name = target.split(":")
     flow = getattr(importlib.import_module(module), name)
     try:

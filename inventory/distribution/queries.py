@@ -393,3 +393,39 @@ def trace(session: Session, ref: str, *, full_nik: bool = False) -> dict[str, An
             "officer": collection.officer,
         },
     }
+
+
+def shipment_cards(
+    session: Session, number: str, *, full_nik: bool = False
+) -> list[dict[str, Any]]:
+    """The cards of one shipment with what the kecamatan said of each."""
+    from inventory.distribution.models import ShipmentCard
+
+    rows = session.execute(
+        sa.select(
+            _CARD.c.card_ref,
+            _CARD.c.state,
+            ShipmentCard.outcome,
+            _REC.c.prr_id,
+            _REC.c.nik,
+            _REC.c.nama,
+            _REC.c.kel_desa,
+        )
+        .join(ShipmentCard, ShipmentCard.card_id == _CARD.c.id)  # type: ignore[arg-type]
+        .join(Shipment, Shipment.id == ShipmentCard.shipment_id)  # type: ignore[arg-type]
+        .join(_REC, _REC.c.id == ShipmentCard.record_id)  # type: ignore[arg-type]
+        .where(Shipment.number == number.strip().upper())
+        .order_by(_CARD.c.id)
+    ).all()
+    return [
+        {
+            "card_ref": r.card_ref,
+            "prr_id": r.prr_id,
+            "nik": r.nik if full_nik else mask_nik(r.nik),
+            "nama": r.nama,
+            "kel_desa": r.kel_desa,
+            "state": r.state,
+            "outcome": r.outcome,
+        }
+        for r in rows
+    ]

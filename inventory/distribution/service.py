@@ -273,6 +273,7 @@ def dispatch(
 @dataclass(frozen=True, slots=True)
 class Received:
     number: str
+    shipment_id: int
     received: int
     missing: tuple[str, ...]
     damaged: tuple[str, ...]
@@ -386,6 +387,7 @@ def receive(
     )
     return Received(
         shipment.number,
+        shipment.id,
         len(plan.received),
         plan.missing,
         plan.damaged,

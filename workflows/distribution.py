@@ -1,0 +1,109 @@
+"""The daily distribution flow (14:00 WIB): pack QC-passed cards into one shipment per
+kecamatan and dispatch them, write their manifests, print owed receipts again, and raise
+an alert for cards that have waited too long at a kecamatan.
+
+One task per step; the packing is one transaction, so a retried or crashed run never
+packs a card twice (a second run finds nothing left to pack).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from cetak.db import LOCK_DISTRIBUTION, engine_from_settings, write_session
+from cetak.installation import load_installation
+from cetak.notify import deliver_pending, notifier_from_settings, raise_alert
+from cetak.settings import Settings, get_settings
+from inventory.distribution import paper, queries, service
+from inventory.distribution.errors import NothingToDispatch
+
+_IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
+
+
+@task(name="pack-and-dispatch", cache_policy=NO_CACHE, **_IO_RETRY)
+def pack_and_dispatch(settings: Settings, kecamatan: str | None = None) -> list[dict[str, Any]]:
+    engine = engine_from_settings(settings)
+    served = load_installation(engine)
+    with write_session(engine, lock=LOCK_DISTRIBUTION) as session:
+        try:
+            packed = service.pack(
+                session,
+                served,
+                actor="flow:distribution",
+                kecamatan=kecamatan,
+                courier=settings.courier,
+            )
+        except NothingToDispatch:
+            return []
+        service.dispatch(
+            session,
+            actor="flow:distribution",
+            numbers=[p.number for p in packed],
+            courier=settings.courier,
+        )
+    return [
+        {"number": p.number, "kode_kecamatan": p.kode_kecamatan, "cards": p.cards} for p in packed
+    ]
+
+
+@task(name="write-manifests", cache_policy=NO_CACHE, **_IO_RETRY)
+def write_manifests(settings: Settings) -> list[str]:
+    engine = engine_from_settings(settings)
+    return [str(p) for p in paper.write_manifests(engine, settings, load_installation(engine))]
+
+
+@task(name="print-receipts", cache_policy=NO_CACHE)
+def print_receipts(settings: Settings) -> dict[str, int]:
+    engine = engine_from_settings(settings)
+    results = paper.print_receipts(engine, settings, load_installation(engine))
+    return {"printed": sum(r.ok for r in results), "failed": sum(not r.ok for r in results)}
+
+
+@task(name="uncollected-alerts", cache_policy=NO_CACHE, **_IO_RETRY)
+def uncollected_alerts(settings: Settings) -> int:
+    """One alert per kecamatan per week while cards wait there beyond the return limit."""
+    engine = engine_from_settings(settings)
+    served = load_installation(engine)
+    today = served.today()
+    week = today.isocalendar()
+    raised = 0
+    with write_session(engine) as session:
+        for row in queries.uncollected_ages(session, today=today, tz=served.timezone):
+            over = row["over_90"] if settings.return_after_days >= 90 else row["over_60"]
+            if not over:
+                continue
+            raised += raise_alert(
+                session,
+                key=f"uncollected:{row['kode_kecamatan']}:{week.year}-W{week.week:02d}",
+                kind="uncollected",
+                level="WARNING",
+                message=(
+                    f"{over} KTP-el menunggu lebih dari {settings.return_after_days} hari di "
+                    f"Kecamatan {row['kecamatan']}: jemput bola atau tarik kembali ke Disdukcapil"
+                ),
+                data=row,
+            )
+    deliver_pending(engine, notifier_from_settings(settings.alerts_dir, settings.alert_webhook_url))
+    return raised
+
+
+@flow(name="distribution", log_prints=False)
+def distribution(kecamatan: str | None = None) -> dict[str, Any]:
+    """Send today's QC-passed cards to their kecamatan and follow up what waits there."""
+    settings = get_settings()
+    settings.ensure_dirs()
+    shipments = pack_and_dispatch(settings, kecamatan)
+    manifests = write_manifests(settings)
+    receipts = print_receipts(settings)
+    alerts = uncollected_alerts(settings)
+    get_run_logger().info(
+        "distribution: %d shipments, %d manifests, receipts %s, %d alerts",
+        len(shipments),
+        len(manifests),
+        receipts,
+        alerts,
+    )
+    return {"shipments": shipments, "manifests": manifests, "receipts": receipts, "alerts": alerts}
