@@ -441,3 +441,29 @@ def test_every_card_is_accounted_for(engine, served, printed):
     assert -consumed == good  # every consumed blank is a card somewhere, lost ones included
     assert cards["lost"] == 1
     assert events[-1].to_state == "queued" and "hilang" in events[-1].reason
+
+
+def test_the_daily_distribution_flow_packs_once_and_writes_manifests(
+    engine, served, printed, home, prefect_api
+):
+    from workflows.distribution import distribution
+
+    first = distribution()
+    assert sorted((s["kode_kecamatan"], s["cards"]) for s in first["shipments"]) == [
+        (BAYAT, 2),
+        (CAWAS, 3),
+    ]
+    assert len(first["manifests"]) == 2
+    second = distribution()  # a rerun (or a retried task) packs nothing twice
+    assert second["shipments"] == [] and second["manifests"] == []
+    with Session(engine) as s:
+        assert {sh.state for sh in s.exec(select(Shipment))} == {"dispatched"}
+        # Cards that waited too long raise one alert per kecamatan and week.
+        s.execute(
+            sa.update(Card)
+            .where(Card.state == "dispatched")
+            .values(state="received", received_at=utcnow() - timedelta(days=120))
+        )
+        s.commit()
+    assert distribution()["alerts"] == 2
+    assert distribution()["alerts"] == 0
