@@ -1,0 +1,209 @@
+"""Antrian & Printer: the queue by age and kecamatan, the printers, spoilage, and the
+records and cards waiting for an operator (QC, printer down/up)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cetak import actions
+from cetak.access import Action
+from dashboard import charts, data, ui
+from inventory.rules import CAUSE_LABELS, Cause
+
+ctx = ui.context()
+ui.header(ctx, "Antrian & Printer")
+BANDS = [label for label, _ in data.AGE_BANDS]
+
+
+def _printer_rows(printers: list[dict]) -> list[dict]:
+    rows = []
+    for p in printers:
+        rest = f"{p['since_rest']}/{p['rest_after']} kartu"
+        if p["state"] == "resting" and p["rest_until"] is not None:
+            rest += f", istirahat sampai {ui.when(ctx, p['rest_until'])[-5:]}"
+        ribbon = "-"
+        if p["ribbon_percent"] is not None:
+            ribbon = f"{p['ribbon_percent']}%"
+        elif p["ribbon_left"] is not None:
+            ribbon = f"{ui.num(p['ribbon_left'])} kartu"
+        rows.append(
+            {
+                "Printer": p["name"],
+                "Status": ui.PRINTER_STATES.get(p["state"], p["state"]),
+                "Keterangan": p["reason"] or "",
+                "Hari ini": f"{ui.num(p['printed_today'])} / {ui.num(p['daily_limit'])}",
+                "Rusak hari ini": p["spoiled_today"],
+                "Sejak istirahat": rest,
+                "Ribbon": ribbon,
+                "Rusak 30 hari": ui.pct(p["spoilage_rate"]),
+            }
+        )
+    return rows
+
+
+@st.fragment(run_every=ui.REFRESH_SECONDS)
+def figures() -> None:
+    ui.still_logged_in()
+    waiting = ui.query(ctx, "waiting_prr", today=ctx.today, tz=ctx.tz)
+    c = st.columns(4)
+    for col, (label, _) in zip(c, data.AGE_BANDS, strict=True):
+        col.metric(f"PRR menunggu {label}", ui.num(waiting["by_age"][label]))
+
+    st.subheader("Antrean per kecamatan")
+    queue = ui.query(
+        ctx, "queue_by_kecamatan", today=ctx.today, tz=ctx.tz, kecamatan=ctx.served.kecamatan
+    )
+    if queue:
+        st.altair_chart(charts.queue_ages(queue, BANDS), width="stretch")
+        st.dataframe(
+            [
+                {"Kode": r["kode_kecamatan"], "Kecamatan": r["kecamatan"], "Jumlah": r["jumlah"]}
+                | {b: r[b] for b in BANDS}
+                for r in queue
+            ],
+            hide_index=True,
+        )
+    else:
+        st.info("Tidak ada PRR yang menunggu.")
+
+    st.subheader("Printer")
+    printers = ui.query(ctx, "printers", today=ctx.today, tz=ctx.tz)
+    if printers:
+        st.dataframe(_printer_rows(printers), hide_index=True)
+    else:
+        st.info("Belum ada printer terdaftar.")
+
+    spoiled = ui.query(ctx, "spoilage", today=ctx.today, tz=ctx.tz, days=30)
+    if spoiled:
+        left, right = st.columns(2)
+        left.altair_chart(charts.spoilage_by_printer(spoiled), width="stretch")
+        right.altair_chart(charts.spoilage_by_cause(spoiled), width="stretch")
+    else:
+        st.caption("Tidak ada kartu rusak dalam 30 hari terakhir.")
+
+    st.subheader("Perlu perhatian operator")
+    attention = ui.query(ctx, "needs_attention", limit=200)
+    if attention:
+        st.dataframe(
+            [
+                {
+                    "PRR": r["prr_id"],
+                    "NIK": ctx.nik(r["nik"]),
+                    "Nama": r["nama"],
+                    "Kecamatan": ui.kecamatan_name(ctx, r["kode_kecamatan"]),
+                    "Percobaan": r["attempts"],
+                    "Keterangan": r["reason_detail"] or "",
+                    "Sejak": ui.when(ctx, r["updated_at"]),
+                }
+                for r in attention
+            ],
+            hide_index=True,
+        )
+    else:
+        st.caption("Tidak ada record yang perlu diperiksa.")
+
+    st.subheader("Menunggu QC")
+    qc_cards = ui.query(ctx, "awaiting_qc", limit=200)
+    if qc_cards:
+        st.dataframe(
+            [
+                {
+                    "Kartu": r["card_ref"],
+                    "PRR": r["prr_id"],
+                    "NIK": ctx.nik(r["nik"]),
+                    "Nama": r["nama"],
+                    "Printer": r["printer"],
+                    "Dicetak": ui.when(ctx, r["printed_at"]),
+                }
+                for r in qc_cards
+            ],
+            hide_index=True,
+        )
+    else:
+        st.caption("Tidak ada kartu yang menunggu QC.")
+    ui.refreshed(ctx)
+
+
+def printer_form() -> None:
+    printers = ui.query(ctx, "printers", today=ctx.today, tz=ctx.tz)
+    if not printers:
+        return
+    with st.form("printer_state"):
+        st.markdown("**Ubah status printer**")
+        name = st.selectbox("Printer", [p["name"] for p in printers], key="printer_name")
+        move = st.radio(
+            "Tindakan",
+            ["down", "up"],
+            format_func={"down": "Hentikan (perawatan)", "up": "Siap mencetak lagi"}.get,
+            horizontal=True,
+            key="printer_move",
+        )
+        reason = st.text_input("Alasan", key="printer_reason")
+        if not st.form_submit_button("Simpan status printer"):
+            return
+    if not reason.strip():
+        st.error("Gagal: tulis alasannya (mis. ribbon diganti, kartu macet).")
+        return
+    if move == "down":
+        ui.run_action(
+            lambda: actions.mark_printer_down(ctx.engine, ctx.actor, name, reason.strip()),
+            f"Printer {name} dihentikan untuk perawatan.",
+        )
+    else:
+        ui.run_action(
+            lambda: actions.mark_printer_up(
+                ctx.engine, ctx.actor, name, reason.strip(), state_root=ctx.settings.resolved_home
+            ),
+            f"Printer {name} siap mencetak lagi.",
+        )
+
+
+def qc_form() -> None:
+    cards = ui.query(ctx, "awaiting_qc", limit=200)
+    if not cards:
+        return
+    labels = {c["card_ref"]: f"{c['card_ref']} — {c['nama']} ({ctx.nik(c['nik'])})" for c in cards}
+    with st.form("qc"):
+        st.markdown("**Pemeriksaan mutu (QC)**")
+        refs = st.multiselect("Kartu", list(labels), format_func=labels.get, key="qc_cards")
+        verdict = st.radio(
+            "Hasil",
+            ["pass", "reject"],
+            format_func={"pass": "Lolos QC", "reject": "Tolak (blangko rusak)"}.get,
+            horizontal=True,
+            key="qc_verdict",
+        )
+        cause = st.selectbox(
+            "Sebab (bila ditolak)",
+            list(Cause),
+            format_func=lambda c: CAUSE_LABELS[c],
+            key="qc_cause",
+        )
+        note = st.text_input("Catatan (bila ditolak)", key="qc_note")
+        if not st.form_submit_button("Simpan hasil QC"):
+            return
+    if not refs:
+        st.error("Gagal: pilih kartu yang diperiksa.")
+        return
+    if verdict == "pass":
+        ui.run_action(
+            lambda: actions.pass_cards(ctx.engine, ctx.actor, refs),
+            f"{len(refs)} kartu lolos QC.",
+        )
+    else:
+        ui.run_action(
+            lambda: actions.reject_cards(
+                ctx.engine, ctx.actor, refs, cause=cause, note=note.strip() or None
+            ),
+            f"{len(refs)} kartu ditolak; blangko dicatat rusak dan record kembali ke antrean.",
+        )
+
+
+figures()
+if ctx.may(Action.PRINTER_STATE) or ctx.may(Action.QC):
+    st.divider()
+    st.subheader("Tindakan")
+    if ctx.may(Action.PRINTER_STATE):
+        printer_form()
+    if ctx.may(Action.QC):
+        qc_form()

@@ -1,0 +1,366 @@
+"""Stok Blangko: lots, the ledger, stock over time and its projection, reorder requests
+and their letters, spoiled blanks awaiting destruction, reports to download."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import streamlit as st
+
+from cetak import actions
+from cetak.access import Action
+from dashboard import charts, ui
+from inventory.rules import CAUSE_LABELS, Kind
+
+ctx = ui.context()
+ui.header(ctx, "Stok Blangko")
+
+KIND_LABELS = {
+    "RECEIVED": "diterima",
+    "CONSUMED": "dipakai cetak",
+    "SPOILED": "rusak",
+    "DESTROYED": "dimusnahkan",
+    "TRANSFER_OUT": "pindah keluar",
+    "TRANSFER_IN": "pindah masuk",
+    "ADJUSTMENT": "penyesuaian opname",
+    "RETURNED": "dikembalikan ke pusat",
+    "LOST": "hilang",
+}
+
+
+def file_download(label: str, path: str | None, *, key: str) -> None:
+    """A download button for a document on disk, read only when clicked."""
+    if not path or not Path(path).is_file():
+        st.caption(f"{label}: berkas belum tersedia.")
+        return
+    st.download_button(
+        label,
+        data=lambda p=path: Path(p).read_bytes(),
+        file_name=Path(path).name,
+        mime="application/pdf",
+        key=key,
+    )
+
+
+@st.fragment(run_every=ui.REFRESH_SECONDS)
+def figures() -> None:
+    ui.still_logged_in()
+    stock = ui.query(ctx, "stock_figures", today=ctx.today)
+    c = st.columns(5)
+    c[0].metric("Blangko di tangan", ui.num(stock["on_hand"]))
+    cover = stock["days_of_cover"]
+    c[1].metric("Cukup untuk", "-" if cover is None else f"{ui.num(cover, 1)} hari")
+    c[2].metric("Titik pesan ulang", ui.num(stock["reorder_point"]))
+    c[3].metric("Dalam perjalanan dari pusat", ui.num(stock["in_transit"]))
+    c[4].metric("Rusak menunggu dimusnahkan", ui.num(stock["awaiting_destruction"]))
+    st.caption(
+        f"Pemakaian rata-rata {ui.num(stock['daily_consumption'], 1)} blangko/hari, "
+        f"PRR baru {ui.num(stock['new_prr_per_day'], 1)}/hari, tingkat rusak "
+        f"{ui.pct(stock['spoilage_rate'])}, waktu tunggu kiriman pusat "
+        f"{ui.num(stock['lead_time_days'])} hari, antrean PRR {ui.num(stock['prr_backlog'])}."
+    )
+    if stock["escalate"]:
+        st.error("Stok habis sebelum kiriman pusat tiba: eskalasi ke Kepala seksi.")
+    elif stock["reorder_due"]:
+        st.warning("Stok sudah di bawah titik pesan ulang.")
+
+    history = ui.query(ctx, "on_hand_history", today=ctx.today, days=60, tz=ctx.tz)
+    st.altair_chart(
+        charts.stock_outlook(
+            history,
+            on_hand=stock["on_hand"],
+            daily_use=stock["daily_consumption"],
+            reorder_point=stock["reorder_point"],
+            lead_time_days=stock["lead_time_days"],
+            today=ctx.today,
+        ),
+        width="stretch",
+    )
+
+    st.subheader("Lot blangko")
+    lots = ui.query(ctx, "lots")
+    st.dataframe(
+        [
+            {
+                "Lokasi": r["site"],
+                "Lot": r["lot"],
+                "Diterima": r["received_on"],
+                "Jumlah diterima": r["received"],
+                "Surat pengantar": r["reference"] or "",
+                "Di tangan": r["on_hand"],
+                "Rusak menunggu": r["awaiting_destruction"],
+            }
+            for r in lots
+        ],
+        hide_index=True,
+    )
+
+    st.subheader("Permintaan blangko ke pusat")
+    requests = ui.query(ctx, "reorder_requests")
+    if not requests:
+        st.caption("Belum ada permintaan.")
+    for r in requests:
+        cols = st.columns([3, 2, 2, 2])
+        cols[0].markdown(f"**{r['number']}** — {ui.REQUEST_STATES.get(r['state'], r['state'])}")
+        cols[1].markdown(f"{ui.num(r['quantity'])} keping")
+        confirmed = r["confirmed_quantity"]
+        cols[2].markdown("dikonfirmasi " + ("-" if confirmed is None else ui.num(confirmed)))
+        with cols[3]:
+            file_download("Unduh surat", r["letter_path"], key=f"letter_{r['number']}")
+
+    st.subheader("Blangko rusak menunggu pemusnahan")
+    waiting = ui.query(ctx, "awaiting_destruction", limit=200)
+    if waiting["total"]:
+        st.dataframe(
+            [
+                {
+                    "Lot": g["lot"],
+                    "Sebab": CAUSE_LABELS.get(g["cause"], g["cause"]),
+                    "Jumlah": g["jumlah"],
+                }
+                for g in waiting["groups"]
+            ],
+            hide_index=True,
+        )
+        with st.expander(f"Daftar kartu rusak ({ui.num(waiting['total'])})"):
+            st.dataframe(
+                [
+                    {
+                        "Waktu": ui.when(ctx, r["at"]),
+                        "Lot": r["lot"],
+                        "Sebab": CAUSE_LABELS.get(r["cause"] or "", r["cause"] or ""),
+                        "Kartu": r["card_ref"] or "",
+                    }
+                    for r in waiting["rows"]
+                ],
+                hide_index=True,
+            )
+    else:
+        st.caption("Tidak ada blangko rusak yang menunggu.")
+
+    st.subheader("Berita acara pemusnahan")
+    reports = ui.query(ctx, "destruction_reports")
+    if not reports:
+        st.caption("Belum ada berita acara.")
+    for r in reports:
+        cols = st.columns([3, 2, 2])
+        cols[0].markdown(f"**{r['number']}** — {ui.day(r['held_on'])}, {r['place']}")
+        cols[1].markdown(f"{ui.num(r['quantity'])} blangko")
+        with cols[2]:
+            file_download("Unduh berita acara", r["pdf_path"], key=f"ba_{r['number']}")
+    ui.refreshed(ctx)
+
+
+@st.fragment(run_every=ui.REFRESH_SECONDS)
+def ledger() -> None:
+    st.subheader("Buku besar blangko")
+    c = st.columns(4)
+    first = c[0].date_input(
+        "Dari", ctx.today - timedelta(days=6), format="DD/MM/YYYY", key="ledger_from"
+    )
+    last = c[1].date_input("Sampai", ctx.today, format="DD/MM/YYYY", key="ledger_to")
+    kind = c[2].selectbox(
+        "Jenis",
+        [None, *[k.value for k in Kind]],
+        format_func=lambda k: "Semua jenis" if k is None else KIND_LABELS.get(k, k),
+        key="ledger_kind",
+    )
+    lot_codes = [r["lot"] for r in ui.query(ctx, "lots")]
+    lot = c[3].selectbox(
+        "Lot",
+        [None, *dict.fromkeys(lot_codes)],
+        format_func=lambda x: x or "Semua lot",
+        key="ledger_lot",
+    )
+    if first > last:
+        st.error("Tanggal awal sesudah tanggal akhir.")
+        return
+    rows = ui.query(ctx, "ledger", first=first, last=last, tz=ctx.tz, kind=kind, lot=lot, limit=500)
+    st.dataframe(
+        [
+            {
+                "Waktu": ui.when(ctx, r["at"]),
+                "Jenis": KIND_LABELS.get(r["kind"], r["kind"]),
+                "Lokasi": r["site_code"],
+                "Lot": r["lot_code"],
+                "Di tangan": r["delta_on_hand"],
+                "Rusak": r["delta_spoiled"],
+                "Sebab": CAUSE_LABELS.get(r["cause"] or "", r["cause"] or ""),
+                "Kartu": r["card_ref"] or "",
+                "Oleh": r["actor"],
+                "Catatan": r["note"] or "",
+            }
+            for r in rows
+        ],
+        hide_index=True,
+    )
+    if len(rows) == 500:
+        st.caption("Menampilkan 500 baris terbaru; persempit tanggal atau saring jenis/lot.")
+
+
+def monthly_report() -> None:
+    st.subheader("Laporan bulanan blangko")
+    this_month = ctx.today.replace(day=1)
+    months = []
+    m = this_month
+    for _ in range(12):
+        months.append(m)
+        m = (m - timedelta(days=1)).replace(day=1)
+    month = st.selectbox(
+        "Bulan", months, format_func=lambda d: d.strftime("%m/%Y"), key="report_month"
+    )
+
+    def build(month: date = month) -> bytes:
+        from sqlmodel import Session
+
+        from inventory.paperwork import monthly_report as render
+        from inventory.queries import totals
+
+        with Session(ctx.engine) as session:
+            _, awaiting = totals(session)
+        path = render(ctx.engine, ctx.settings, ctx.served, month, awaiting)
+        return path.read_bytes()
+
+    st.download_button(
+        "Unduh laporan bulanan (PDF)",
+        data=build,
+        file_name=f"laporan-blangko-{month:%Y-%m}.pdf",
+        mime="application/pdf",
+        key="monthly_report",
+    )
+
+
+def receipt_form() -> None:
+    requests = [r for r in ui.query(ctx, "reorder_requests") if r["state"] in ("SENT", "CONFIRMED")]
+    with st.form("stock_receipt", clear_on_submit=True):
+        st.markdown("**Terima lot blangko dari pusat**")
+        c = st.columns(3)
+        lot = c[0].text_input("Kode lot", key="receipt_lot")
+        quantity = c[1].number_input(
+            "Jumlah blangko", min_value=1, step=100, value=1000, key="receipt_qty"
+        )
+        on = c[2].date_input("Tanggal terima", ctx.today, format="DD/MM/YYYY", key="receipt_date")
+        c = st.columns(3)
+        serial = c[0].text_input("Nomor seri pertama (bila ada)", key="receipt_serial")
+        reference = c[1].text_input("Nomor surat pengantar", key="receipt_reference")
+        request = c[2].selectbox(
+            "Memenuhi permintaan",
+            [None, *[r["number"] for r in requests]],
+            format_func=lambda x: x or "(otomatis)",
+            key="receipt_request",
+        )
+        if not st.form_submit_button("Simpan penerimaan"):
+            return
+    if not lot.strip():
+        st.error("Gagal: isi kode lot.")
+        return
+    ui.run_action(
+        lambda: actions.receive_lot(
+            ctx.engine,
+            ctx.actor,
+            lot=lot.strip(),
+            quantity=int(quantity),
+            received_on=on,
+            reference=reference.strip() or None,
+            serial_start=serial.strip() or None,
+            request=request,
+        ),
+        lambda r: (
+            f"Lot {r[0].code} diterima: {ui.num(r[0].quantity)} blangko."
+            + (f" Permintaan {r[1]} ditutup." if r[1] else "")
+        ),
+    )
+
+
+def count_form() -> None:
+    lot_codes = [
+        r["lot"] for r in ui.query(ctx, "lots") if r["on_hand"] or r["awaiting_destruction"]
+    ]
+    with st.form("stock_take", clear_on_submit=True):
+        st.markdown("**Stok opname**")
+        c = st.columns(3)
+        lot = c[0].selectbox(
+            "Lot",
+            [None, *dict.fromkeys(lot_codes)],
+            format_func=lambda x: x or "Semua lot",
+            key="take_lot",
+        )
+        counted = c[1].number_input(
+            "Jumlah terhitung", min_value=0, step=1, value=None, key="take_counted"
+        )
+        reason = c[2].text_input("Keterangan", key="take_reason")
+        if not st.form_submit_button("Simpan stok opname"):
+            return
+    if counted is None or not reason.strip():
+        st.error("Gagal: isi jumlah terhitung dan keterangan stok opname.")
+        return
+    ui.run_action(
+        lambda: actions.count_stock(
+            ctx.engine,
+            ctx.actor,
+            counted=int(counted),
+            reason=reason.strip(),
+            threshold=ctx.settings.stocktake_flag_threshold,
+            lot=lot,
+        ),
+        lambda r: (
+            f"Stok opname dicatat: buku {ui.num(r.count.expected)}, terhitung "
+            f"{ui.num(r.count.counted)}, selisih {ui.num(r.count.difference)}"
+            + (" (ditandai untuk Kepala seksi)." if r.count.flagged else ".")
+        ),
+    )
+
+
+def reorder_form() -> None:
+    open_requests = [
+        r for r in ui.query(ctx, "reorder_requests") if r["state"] in ("DRAFT", "SENT", "CONFIRMED")
+    ]
+    if not open_requests:
+        return
+    with st.form("reorder_update"):
+        st.markdown("**Perbarui permintaan blangko**")
+        c = st.columns(3)
+        number = c[0].selectbox(
+            "Permintaan", [r["number"] for r in open_requests], key="reorder_number"
+        )
+        step = c[1].radio(
+            "Tindakan",
+            ["sent", "confirmed", "received"],
+            format_func={
+                "sent": "Surat sudah dikirim",
+                "confirmed": "Dikonfirmasi pusat",
+                "received": "Sudah diterima",
+            }.get,
+            key="reorder_step",
+        )
+        quantity = c[2].number_input(
+            "Jumlah dikonfirmasi (bila beda)", min_value=0, step=100, value=0, key="reorder_qty"
+        )
+        if not st.form_submit_button("Simpan permintaan"):
+            return
+    if step == "sent":
+        call = lambda: actions.mark_request_sent(ctx.engine, ctx.actor, number)  # noqa: E731
+    elif step == "confirmed":
+        call = lambda: actions.confirm_request(  # noqa: E731
+            ctx.engine, ctx.actor, number, quantity=int(quantity) or None
+        )
+    else:
+        call = lambda: actions.mark_request_received(ctx.engine, ctx.actor, number)  # noqa: E731
+    ui.run_action(
+        call, lambda r: f"Permintaan {r.number}: {ui.REQUEST_STATES.get(r.state, r.state)}."
+    )
+
+
+figures()
+ledger()
+monthly_report()
+if ctx.may(Action.STOCK_RECEIPT) or ctx.may(Action.STOCK_TAKE) or ctx.may(Action.REORDER_UPDATE):
+    st.divider()
+    st.subheader("Tindakan")
+    if ctx.may(Action.STOCK_RECEIPT):
+        receipt_form()
+    if ctx.may(Action.STOCK_TAKE):
+        count_form()
+    if ctx.may(Action.REORDER_UPDATE):
+        reorder_form()

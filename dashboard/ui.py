@@ -1,0 +1,257 @@
+"""Shared bits of the dashboard pages: the page context, cached reads, formatting, and
+running an action with its outcome shown in Bahasa Indonesia."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from cetak.access import Action, Actor, Forbidden, allowed, display_nik
+from cetak.db import engine_from_settings
+from cetak.installation import NotInitialised, ServedRegency, load_installation
+from cetak.settings import Settings, get_settings
+from dashboard import data
+
+#: Figures refresh by themselves this often (seconds), without a reload.
+REFRESH_SECONDS = 60
+#: Read queries are kept this long (seconds); an action clears them at once.
+CACHE_SECONDS = 30
+
+PRINTER_STATES = {
+    "online": "siap",
+    "busy": "sedang mencetak",
+    "resting": "istirahat",
+    "offline": "tidak terhubung",
+    "maintenance": "perawatan",
+}
+REQUEST_STATES = {
+    "DRAFT": "draf (belum dikirim)",
+    "SENT": "terkirim ke pusat",
+    "CONFIRMED": "dikonfirmasi pusat",
+    "RECEIVED": "diterima",
+    "CANCELLED": "dibatalkan",
+}
+SHIPMENT_STATES = {"packed": "dikemas", "dispatched": "dalam pengiriman", "received": "diterima"}
+
+
+@dataclass(frozen=True)
+class Context:
+    settings: Settings
+    engine: Engine
+    served: ServedRegency
+    actor: Actor
+
+    @property
+    def today(self) -> date:
+        return self.served.today()
+
+    @property
+    def tz(self) -> str:
+        return self.served.timezone
+
+    def may(self, action: Action) -> bool:
+        return allowed(self.actor.role, action)
+
+    def nik(self, nik: str | None) -> str:
+        return display_nik(nik or "", self.actor.role)
+
+
+@st.cache_resource(ttl=600, show_spinner=False)
+def _served(url: str, _engine: Engine) -> ServedRegency:
+    return load_installation(_engine)
+
+
+def settings_and_engine() -> tuple[Settings, Engine]:
+    settings = get_settings()
+    return settings, engine_from_settings(settings)
+
+
+def served(settings: Settings, engine: Engine) -> ServedRegency:
+    try:
+        return _served(settings.url, engine)
+    except NotInitialised:
+        st.error(
+            "Basis data belum disiapkan. Jalankan dulu: cetak init --regency KODE "
+            "(contoh: cetak init --regency 33.10)"
+        )
+        st.stop()
+
+
+def context() -> Context:
+    """The page's context; a page reached without a login shows nothing (defence in depth:
+    the app's navigation already offers only the login form to a visitor)."""
+    actor = st.session_state.get("actor")
+    if not isinstance(actor, Actor):
+        st.stop()
+    settings, engine = settings_and_engine()
+    return Context(settings, engine, served(settings, engine), actor)
+
+
+# --- cached reads ----------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False, max_entries=500)
+def _query(url: str, name: str, key: tuple[tuple[str, Any], ...], _ctx: Context) -> Any:
+    fn = getattr(data, name)
+    kwargs = dict(key)
+    params = inspect.signature(fn).parameters
+    if "settings" in params:
+        kwargs["settings"] = _ctx.settings
+    if "served" in params:
+        kwargs["served"] = _ctx.served
+    with Session(_ctx.engine) as session:
+        return fn(session, **kwargs)
+
+
+def query(ctx: Context, name: str, **kwargs: Any) -> Any:
+    """``dashboard.data.<name>(session, **kwargs)``, kept ``CACHE_SECONDS`` per inputs."""
+    return _query(ctx.settings.url, name, tuple(sorted(kwargs.items())), ctx)
+
+
+def read(ctx: Context, fn: Callable[..., Any], **kwargs: Any) -> Any:
+    """An uncached read (downloads built on demand)."""
+    with Session(ctx.engine) as session:
+        return fn(session, **kwargs)
+
+
+# --- formatting ------------------------------------------------------------------------------
+
+
+def num(n: float | int | None, digits: int = 0) -> str:
+    """Indonesian number: ``1.234`` / ``6,7``."""
+    if n is None:
+        return "-"
+    text = f"{n:,.{digits}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def pct(x: float | None) -> str:
+    return "-" if x is None else f"{num(100 * x, 1)}%"
+
+
+def when(ctx: Context, at: datetime | None) -> str:
+    return "-" if at is None else ctx.served.now(at).strftime("%d-%m-%Y %H:%M")
+
+
+def day(d: date | None) -> str:
+    return "-" if d is None else d.strftime("%d-%m-%Y")
+
+
+_NIK_RUN = re.compile(r"(?<!\d)\d{16}(?!\d)")
+
+
+def mask_text(ctx: Context, text: str | None) -> str:
+    """Free text (audit targets, details) with any NIK in it shown as this role may see it."""
+    if not text:
+        return ""
+    return _NIK_RUN.sub(lambda m: ctx.nik(m.group(0)), text)
+
+
+def kecamatan_name(ctx: Context, kode: str | None) -> str:
+    if not kode:
+        return "-"
+    return ctx.served.kecamatan.get(kode, kode)
+
+
+def kecamatan_choice(ctx: Context, label: str, *, key: str) -> str | None:
+    """A kecamatan filter ("Semua" first); returns the code or None."""
+    codes = [None, *ctx.served.kecamatan]
+    return st.selectbox(
+        label,
+        codes,
+        format_func=lambda c: "Semua kecamatan" if c is None else f"{c} {ctx.served.kecamatan[c]}",
+        key=key,
+    )
+
+
+# --- page frame ------------------------------------------------------------------------------
+
+
+def header(ctx: Context, title: str, caption: str | None = None) -> None:
+    from dashboard import auth
+
+    auth.sidebar(ctx.actor)
+    st.title(title)
+    if caption:
+        st.caption(caption)
+    show_flash()
+
+
+def refreshed(ctx: Context) -> None:
+    st.caption(
+        f"Diperbarui {ctx.served.now().strftime('%H:%M:%S')} "
+        f"({ctx.served.timezone}); angka diperbarui sendiri tiap {REFRESH_SECONDS} detik."
+    )
+
+
+def still_logged_in() -> None:
+    """Inside an auto-refreshing fragment: an expired session ends and the app reloads
+    (to the login form); nothing more is drawn for a session already ended."""
+    from dashboard import auth
+
+    if not isinstance(st.session_state.get("actor"), Actor):
+        st.stop()
+    if auth.expired():
+        auth.end(auth.EXPIRED)
+        st.rerun()
+
+
+def show_flash() -> None:
+    for level, message in st.session_state.pop("_flash", []):
+        getattr(st, level)(message)
+
+
+def _flash(level: str, message: str) -> None:
+    st.session_state.setdefault("_flash", []).append((level, message))
+
+
+def error_message(exc: Exception) -> str | None:
+    """The staff message of an error the services raise on purpose, else None."""
+    from inventory.distribution.errors import DistributionError
+    from inventory.errors import StockError
+    from printers.errors import PrintError
+
+    if isinstance(exc, Forbidden | StockError | PrintError | DistributionError):
+        return str(getattr(exc, "message", exc))
+    try:
+        from cetak.lifecycle import IllegalTransition
+    except ImportError:  # pragma: no cover
+        return None
+    if isinstance(exc, IllegalTransition):
+        return f"Perubahan status tidak diizinkan: {exc.from_state} → {exc.to_state}"
+    if isinstance(exc, ValueError):
+        return str(exc)
+    return None
+
+
+def run_action(call: Callable[[], Any], success: Callable[[Any], str] | str) -> bool:
+    """Run an action (a ``cetak.actions`` call); show its outcome or its Indonesian error.
+
+    On success the cached figures are dropped and the page is drawn again with the
+    outcome on top; a refusal or a service error is shown where the form is. An
+    unexpected failure is reported without a traceback (it is in the server log).
+    """
+    try:
+        result = call()
+    except Exception as exc:  # noqa: BLE001 - every failure is shown, never a traceback
+        message = error_message(exc)
+        if message is None:
+            import logging
+
+            logging.getLogger("cetak.dashboard").exception("action failed")
+            message = f"Tindakan gagal karena kesalahan sistem ({type(exc).__name__})."
+        st.error(f"Gagal: {message}")
+        return False
+    text = success(result) if callable(success) else success
+    st.cache_data.clear()
+    _flash("success", text)
+    st.rerun()
+    return True  # pragma: no cover - st.rerun does not return

@@ -1,0 +1,408 @@
+"""The dashboard through ``streamlit.testing.v1.AppTest``: the login gate, every page for
+every role, figures against the database, what each role may see and do, and one action
+of each kind performed through the pages leaving its audit row."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import dashboard_seed
+import pytest
+import sqlalchemy as sa
+from dashboard_seed import PASSWORD, USERS, Seeded
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+from cetak import actions
+from cetak.access import Action, Actor, Role, allowed
+from cetak.db import make_engine, migrate
+from cetak.models import Record, utcnow
+from cetak.settings import Settings
+from cetak.users import AuditEntry
+from dashboard import data
+from inventory.models import Lot, ReorderRequest, StockCount
+from inventory.queries import totals
+from printers.models import Card, Printer
+
+APP = Path(__file__).parent.parent / "dashboard" / "app.py"
+PAGES = ["ringkasan", "antrian", "stok", "distribusi", "karantina", "audit"]
+ROLE_USER = {Role(role): name for name, role in USERS.items()}
+NIK_RUN = re.compile(r"(?<!\d)\d{16}(?!\d)")
+
+
+# --- fixtures --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Seeded]:
+    """One seeded print room per module; each test works on its own copy."""
+    root = tmp_path_factory.mktemp("dashboard-seed")
+    path = root / "cetak.db"
+    settings = Settings(home=root / "home", database_url=f"sqlite:///{path}")
+    settings.ensure_dirs()
+    engine = make_engine(settings.url)
+    migrate(engine)
+    seeded = dashboard_seed.seed(engine, settings, root)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path, seeded
+
+
+@pytest.fixture
+def room(
+    seeded_template: tuple[Path, Seeded], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[sa.Engine, Seeded]]:
+    template, seeded = seeded_template
+    shutil.copy(template, tmp_path / "cetak.db")
+    url = f"sqlite:///{tmp_path / 'cetak.db'}"
+    monkeypatch.setenv("CETAK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CETAK_DATABASE_URL", url)
+    Settings().ensure_dirs()
+    engine = make_engine(url)
+    yield engine, seeded
+    engine.dispose()
+
+
+def app() -> AppTest:
+    return AppTest.from_file(str(APP), default_timeout=30)
+
+
+def logged_in(role: Role, page: str | None = None) -> AppTest:
+    """The app with a live session for the seeded user of ``role`` (on ``page``)."""
+    at = app()
+    now = utcnow()
+    at.session_state["actor"] = Actor(ROLE_USER[role], role)
+    at.session_state["started_at"] = now
+    at.session_state["last_seen"] = now
+    at.run()
+    if page is not None:
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> list[str]:
+    """Every piece of text the page shows: headings, text, notices, tables and metrics."""
+    out: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "text"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    for kind in ("info", "success", "warning", "error"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    out += [f"{m.label}={m.value}" for m in at.metric]
+    for df in at.dataframe:
+        out.append(df.value.to_csv(index=False))
+    return out
+
+
+def button(at: AppTest, label: str):
+    found = [b for b in at.button if b.label == label]
+    assert found, f"no button {label!r}: {[b.label for b in at.button]}"
+    return found[0]
+
+
+def audits(engine: sa.Engine, action: str) -> list[AuditEntry]:
+    with Session(engine) as s:
+        return list(s.exec(select(AuditEntry).where(AuditEntry.action == action)))
+
+
+def metric(at: AppTest, label: str) -> str:
+    values = [m.value for m in at.metric if m.label == label]
+    assert values, f"no metric {label!r}"
+    return values[0]
+
+
+# --- the login gate --------------------------------------------------------------------------
+
+
+def test_a_visitor_sees_the_login_form_and_nothing_else(room):
+    at = app().run()
+    assert not at.exception
+    assert [t.label for t in at.text_input] == ["Nama pengguna", "Kata sandi"]
+    assert not at.metric and not at.dataframe and not at.sidebar.button
+    assert not any(NIK_RUN.search(t) for t in texts(at))
+    assert all("Ringkasan" not in t for t in texts(at))
+    with pytest.raises(ValueError):
+        at.switch_page("pages/ringkasan.py")  # the pages are not even registered
+
+
+def test_a_wrong_password_is_refused_with_an_indonesian_message_and_audited(room):
+    engine, _ = room
+    at = app().run()
+    at.text_input(key="login_name").input("kasi")
+    at.text_input(key="login_password").input("salah-sekali")
+    button(at, "Masuk").click().run()
+    assert [e.value for e in at.error] == ["Nama pengguna atau kata sandi salah"]
+    assert not at.metric
+    failed = audits(engine, "login_failed")
+    assert [(a.actor, a.ok) for a in failed] == [("kasi", False)]
+
+
+def test_a_login_opens_the_summary_and_keluar_ends_the_session(room):
+    engine, _ = room
+    at = app().run()
+    at.text_input(key="login_name").input("kasi")
+    at.text_input(key="login_password").input(PASSWORD)
+    button(at, "Masuk").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Ringkasan"
+    assert at.session_state["actor"] == Actor("kasi", Role.SUPERVISOR)
+    assert [a.actor for a in audits(engine, "login")] == ["kasi"]
+    at.sidebar.button(key="logout").click().run()
+    assert "actor" not in at.session_state
+    assert not at.metric and not at.dataframe
+
+
+def test_an_idle_session_expires_back_to_the_login_form(room):
+    at = logged_in(Role.SUPERVISOR)
+    at.session_state["last_seen"] = utcnow() - timedelta(minutes=31)
+    at.run()
+    assert "actor" not in at.session_state
+    assert not at.metric and not at.dataframe
+
+
+def test_repeated_failures_lock_the_account_with_a_message(room):
+    at = app().run()
+    for _ in range(5):
+        at.text_input(key="login_name").input("ops")
+        at.text_input(key="login_password").input("bukan-sandinya")
+        button(at, "Masuk").click().run()
+    assert "dikunci" in at.error[0].value
+    at.text_input(key="login_password").input(PASSWORD)
+    button(at, "Masuk").click().run()
+    assert "dikunci" in at.error[0].value and not at.metric
+
+
+# --- every page, every role ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_page_renders_for_every_role_without_an_error(room, role):
+    at = logged_in(role)
+    for page in PAGES:
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert at.title, page
+        assert not at.error, (page, [e.value for e in at.error])
+
+
+def test_the_summary_figures_are_those_of_the_database(room):
+    engine, seeded = room
+    at = logged_in(Role.VIEWER)
+    with Session(engine) as s:
+        waiting = s.execute(
+            sa.select(sa.func.count()).where(Record.state.in_(["queued", "held", "scheduled"]))
+        ).scalar()
+        on_hand, _ = totals(s)
+        by_state = dict(
+            s.execute(sa.select(Card.state, sa.func.count()).group_by(Card.state)).all()
+        )
+    assert metric(at, "PRR menunggu cetak") == str(waiting) == "5"
+    assert metric(at, "Dicetak hari ini") == "10"
+    assert metric(at, "Blangko di tangan") == str(on_hand) == "490"
+    assert metric(at, "Permintaan blangko terbuka") == seeded.request
+    assert metric(at, "KTP-el menunggu diambil") == str(by_state["received"])
+    assert metric(at, "Kartu menunggu QC") == str(by_state["printed"]) == "3"
+    assert metric(at, "Selisih kiriman terbuka") == "1"
+    warnings = " ".join(w.value for w in at.warning)
+    assert "fargo-2" in warnings and seeded.request in warnings
+
+
+def test_the_distribution_page_counts_cards_per_kecamatan(room):
+    at = logged_in(Role.VIEWER, "distribusi")
+    assert metric(at, "Dalam pengiriman") == "3"
+    assert metric(at, "Di kecamatan") == "2"
+    assert metric(at, "Diambil pemohon") == "1"
+    table = at.dataframe[0].value
+    assert set(table["Kecamatan"]) == {"Cawas", "Klaten Utara"}
+
+
+# --- what each role sees ---------------------------------------------------------------------
+
+FORMS = {
+    "antrian": {Action.PRINTER_STATE: "Simpan status printer", Action.QC: "Simpan hasil QC"},
+    "stok": {
+        Action.STOCK_RECEIPT: "Simpan penerimaan",
+        Action.STOCK_TAKE: "Simpan stok opname",
+        Action.REORDER_UPDATE: "Simpan permintaan",
+    },
+    "distribusi": {
+        Action.SHIPMENT_RECEIVE: "Simpan penerimaan kiriman",
+        Action.DISCREPANCY_RESOLVE: "Simpan penyelesaian",
+        Action.COLLECTION: "Simpan pengambilan",
+    },
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_a_role_sees_exactly_the_actions_it_may_do(room, role):
+    at = logged_in(role)
+    for page, forms in FORMS.items():
+        at.switch_page(f"pages/{page}.py").run()
+        labels = {b.label for b in at.button}
+        for action, label in forms.items():
+            assert (label in labels) == allowed(role, action), (role, page, label)
+
+
+def test_niks_are_whole_only_for_roles_that_check_them(room):
+    _, seeded = room
+    full = seeded.niks[7]  # a card awaiting QC
+    masked = f"{full[:4]}********{full[12:]}"
+    for role in Role:
+        shown = " ".join(texts(logged_in(role, "antrian")))
+        if allowed(role, Action.VIEW_FULL_NIK):
+            assert full in shown, role
+        else:
+            assert full not in shown and masked in shown, role
+            assert not NIK_RUN.search(shown), role
+
+
+def test_the_quarantine_export_is_offered_only_to_roles_that_may_export(room):
+    engine, _ = room
+    for role in Role:
+        at = logged_in(role, "karantina")
+        assert metric(at, "Record karantina") == "1"
+        offered = [d for d in at.get("download_button") if d.proto.label == "Unduh CSV untuk pusat"]
+        assert bool(offered) == allowed(role, Action.EXPORT_QUARANTINE), role
+    with Session(engine) as s:
+        nik = s.exec(select(Record.nik).where(Record.state == "quarantined")).one()
+        csv_text = data.quarantine_csv(s, show_nik=lambda n: "MASKED:" + n).decode()
+    header, row = csv_text.splitlines()
+    assert header == "prr_id,batch_id,row_number,reason,reason_detail,nik"
+    assert row.endswith(f"MASKED:{nik}") and "BAD_NIK_FORMAT" in row
+
+
+# --- actions through the pages ---------------------------------------------------------------
+
+
+def submitted(at: AppTest, label: str) -> AppTest:
+    button(at, label).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_an_operator_takes_a_printer_down_and_up_with_audit_rows(room):
+    engine, _ = room
+    at = logged_in(Role.OPERATOR, "antrian")
+    at.selectbox(key="printer_name").set_value("fargo-1")
+    at.radio(key="printer_move").set_value("down")
+    at.text_input(key="printer_reason").input("kartu macet")
+    submitted(at, "Simpan status printer")
+    assert at.success[0].value == "Printer fargo-1 dihentikan untuk perawatan."
+    with Session(engine) as s:
+        assert s.get(Printer, "fargo-1").state == "maintenance"
+    at.selectbox(key="printer_name").set_value("fargo-2")
+    at.radio(key="printer_move").set_value("up")
+    at.text_input(key="printer_reason").input("ribbon diganti")
+    submitted(at, "Simpan status printer")
+    with Session(engine) as s:
+        assert s.get(Printer, "fargo-2").state == "online"
+    assert [(a.actor, a.target) for a in audits(engine, "printer_down")] == [("ops", "fargo-1")]
+    assert [(a.actor, a.target) for a in audits(engine, "printer_up")] == [("ops", "fargo-2")]
+
+
+def test_an_operator_passes_and_rejects_cards_at_qc(room):
+    engine, seeded = room
+    at = logged_in(Role.OPERATOR, "antrian")
+    good, bad = seeded.printed[0], seeded.printed[1]
+    at.multiselect(key="qc_cards").set_value([good])
+    at.radio(key="qc_verdict").set_value("pass")
+    submitted(at, "Simpan hasil QC")
+    assert at.success[0].value == "1 kartu lolos QC."
+    at.multiselect(key="qc_cards").set_value([bad])
+    at.radio(key="qc_verdict").set_value("reject")
+    at.selectbox(key="qc_cause").set_value("GAGAL_CETAK")
+    submitted(at, "Simpan hasil QC")
+    with Session(engine) as s:
+        states = dict(
+            s.execute(
+                sa.select(Card.card_ref, Card.state).where(Card.card_ref.in_([good, bad]))
+            ).all()
+        )
+    assert states == {good: "passed", bad: "spoiled"}
+    assert [a.actor for a in audits(engine, "qc_pass")] == ["ops"]
+    assert [a.actor for a in audits(engine, "qc_reject")] == ["ops"]
+    assert metric(at, "PRR menunggu 0-3 hari") == "6"  # the rejected card's record requeued
+
+
+def test_a_stock_manager_receives_a_lot_and_counts_stock(room):
+    engine, _ = room
+    at = logged_in(Role.STOCK_MANAGER, "stok")
+    at.text_input(key="receipt_lot").input("BLG-2026-12-A")
+    at.number_input(key="receipt_qty").set_value(2000)
+    at.text_input(key="receipt_reference").input("B-2301/DUKCAPIL/XII/2026")
+    submitted(at, "Simpan penerimaan")
+    assert at.success[0].value.startswith("Lot BLG-2026-12-A diterima: 2.000 blangko.")
+    assert metric(at, "Blangko di tangan") == "2.490"
+    at.selectbox(key="take_lot").set_value("BLG-T-1")
+    at.number_input(key="take_counted").set_value(488)
+    at.text_input(key="take_reason").input("opname akhir bulan")
+    submitted(at, "Simpan stok opname")
+    with Session(engine) as s:
+        assert s.get(Lot, "BLG-2026-12-A").quantity == 2000
+        count = s.exec(select(StockCount)).one()
+    assert (count.expected, count.counted, count.difference) == (490, 488, -2)
+    assert [a.actor for a in audits(engine, "stock_receipt")] == ["stok"]
+    assert [a.actor for a in audits(engine, "stock_take")] == ["stok"]
+
+
+def test_a_stock_manager_moves_a_reorder_request_from_sent_to_received(room):
+    engine, seeded = room
+    at = logged_in(Role.STOCK_MANAGER, "stok")
+    for step in ("sent", "confirmed", "received"):
+        at.selectbox(key="reorder_number").set_value(seeded.request)
+        at.radio(key="reorder_step").set_value(step)
+        submitted(at, "Simpan permintaan")
+    with Session(engine) as s:
+        request = s.exec(select(ReorderRequest)).one()
+    assert request.state == "RECEIVED"
+    for name in ("reorder_sent", "reorder_confirmed", "reorder_received"):
+        assert [a.actor for a in audits(engine, name)] == ["stok"], name
+
+
+def test_an_empty_required_field_is_refused_in_the_form_without_calling_the_service(room):
+    engine, _ = room
+    at = logged_in(Role.OPERATOR, "antrian")
+    button(at, "Simpan status printer").click().run()
+    assert "tulis alasannya" in at.error[0].value
+    assert not audits(engine, "printer_down")
+
+
+def test_a_service_refusal_is_shown_in_indonesian_not_as_a_traceback(room):
+    engine, _ = room
+    at = logged_in(Role.STOCK_MANAGER, "stok")
+    at.text_input(key="receipt_lot").input("BLG-T-1")  # already received
+    button(at, "Simpan penerimaan").click().run()
+    assert not at.exception
+    assert at.error and at.error[0].value.startswith("Gagal: ")
+    assert "Traceback" not in at.error[0].value
+
+
+needs_distribution_actions = pytest.mark.skipif(
+    not hasattr(actions, "receive_shipment"), reason="distribution actions not landed yet"
+)
+
+
+@needs_distribution_actions
+def test_an_operator_confirms_a_shipment_resolves_a_case_and_records_a_collection(room):
+    engine, seeded = room
+    at = logged_in(Role.OPERATOR, "distribusi")
+    at.selectbox(key="recv_number").set_value(seeded.shipment)
+    at.text_input(key="recv_officer").input("Bambang (Kec. Klaten Utara)")
+    submitted(at, "Simpan penerimaan kiriman")
+    at.selectbox(key="case_id").set_value(seeded.case_id)
+    at.radio(key="case_res").set_value("found")
+    submitted(at, "Simpan penyelesaian")
+    at.text_input(key="col_nik").input(seeded.collectable_nik)
+    at.text_input(key="col_by").input("pemohon sendiri")
+    at.radio(key="col_place").set_value("kecamatan")
+    submitted(at, "Simpan pengambilan")
+    assert metric(at, "Diambil pemohon") == "2"
+    for name in ("shipment_receive", "discrepancy_resolve", "collection"):
+        rows = audits(engine, name)
+        assert [a.actor for a in rows] == ["ops"], name
