@@ -39,6 +39,9 @@ demo: install
 	$(DEMO) stock status
 	$(DEMO) reorder list
 	@echo "--- peringatan di $(DEMO_HOME)/alerts:" && ls $(DEMO_HOME)/alerts
+	@echo "--- distribusi ke kecamatan"
+	CETAK_HOME=$(DEMO_HOME) PREFECT_HOME=$(DEMO_HOME)/prefect $(BIN)/python scripts/demo_distribution.py
+	@echo "--- struk di $(DEMO_HOME)/receipts:" && ls $(DEMO_HOME)/receipts | head -5
 	$(DEMO) status
 	@echo "Data demo ada di $(DEMO_HOME); contoh: CETAK_HOME=$(DEMO_HOME) $(BIN)/cetak records --state ready"
 

@@ -227,6 +227,19 @@ def status(json_out: JsonOpt = False) -> None:
     for state, n in counts.items():
         table.add_row(STATE_LABELS[RecordState(state)], state, f"{n:,}".replace(",", "."))
     out.print(table)
+    if distribution:
+        total = {
+            k: sum(r[k] for r in distribution)
+            for k in distribution[0]
+            if k in ("packed", "in_transit", "received", "collected", "lost", "open_discrepancies")
+        }
+        oldest = max((r["oldest_uncollected_days"] or 0) for r in distribution)
+        out.print(
+            f"Distribusi: {total['packed']} dikemas, {total['in_transit']} dalam pengiriman, "
+            f"{total['received']} menunggu di kecamatan (terlama {oldest} hari), "
+            f"{total['collected']} diambil, {total['lost']} hilang, "
+            f"{total['open_discrepancies']} kasus selisih terbuka."
+        )
 
 
 @app.command("demo-feed")

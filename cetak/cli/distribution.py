@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -541,7 +542,7 @@ def trace(
     """Jejak satu KTP-el dari PRR sampai ke tangan pemohon."""
     from inventory.distribution.queries import trace as trace_query
 
-    with context() as (_s, engine, _served), Session(engine) as session:
+    with context() as (_s, engine, served), Session(engine) as session:
         found = trace_query(session, ref)
     if found is None:
         fail("tidak ditemukan: bukan NIK, PRR id, atau referensi kartu yang dikenal", 1)
@@ -551,9 +552,13 @@ def trace(
     out.print(
         f"PRR {found['prr_id']} · NIK {found['nik']} · {found['nama']} · {found['state_label']}"
     )
+
+    def local(at: str) -> str:
+        return f"{served.now(datetime.fromisoformat(at)):%d-%m-%Y %H:%M}"
+
     for e in found["events"]:
         out.print(
-            f"  {e['at'][:16]}  {e['from'] or '-':>15} → {e['to']:<15} {e['actor']}  {e['reason'] or ''}"
+            f"  {local(e['at'])}  {e['from'] or '-':>15} → {e['to']:<15} {e['actor']}  {e['reason'] or ''}"
         )
     for c in found["cards"]:
         out.print(
@@ -562,7 +567,7 @@ def trace(
         )
     if found["collection"]:
         col = found["collection"]
-        out.print(f"  diambil {col['at'][:16]} oleh {col['by']} di {col['place']}")
+        out.print(f"  diambil {local(col['at'])} oleh {col['by']} di {col['place']}")
 
 
 def distribution_summary(session: Session, served: Any) -> list[dict[str, Any]]:
