@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from cetak.db import LOCK_DISTRIBUTION, write_session
@@ -103,6 +104,12 @@ def test_passed_cards_are_packed_one_shipment_per_kecamatan_and_dispatched(engin
     # Manifests are written once, after the commit.
     paths = paper.write_manifests(engine, home_settings(), served)
     assert len(paths) == 2 and all(p.read_bytes().startswith(b"%PDF") for p in paths)
+    cawas = next(p for p in paths if p.stem == by_kec(packed, CAWAS).number)
+    text = "".join(page.extract_text() for page in PdfReader(cawas).pages)
+    nik = printed["rows"][0]["nik"]
+    assert by_kec(packed, CAWAS).number in text and "Cawas" in text
+    assert f"{nik[:4]}********{nik[12:]}" in text and nik not in text
+    assert "BUDI SANTOSO" in text and "TAMBAKBOYO" in text and "tiga" in text.lower()
     assert paper.write_manifests(engine, home_settings(), served) == []
 
 
