@@ -6,6 +6,8 @@ export CETAK_HOME ?= $(CURDIR)/var
 export PREFECT_HOME ?= $(CETAK_HOME)/prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 DEMO_RECORDS ?= 2000
+DEMO_PORT ?= 8501
+DEMO_PASSWORD ?= demo-cetak-3310
 
 .PHONY: install demo test test-fast bench lint clean
 
@@ -44,6 +46,10 @@ demo: install
 	@echo "--- struk di $(DEMO_HOME)/receipts:" && ls $(DEMO_HOME)/receipts | head -5
 	$(DEMO) status
 	@echo "Data demo ada di $(DEMO_HOME); contoh: CETAK_HOME=$(DEMO_HOME) $(BIN)/cetak records --state ready"
+	@echo "--- dasbor: pengguna demo 'kasi' (Kepala seksi), kata sandi '$(DEMO_PASSWORD)'"
+	printf '%s\n' '$(DEMO_PASSWORD)' | $(DEMO) users add kasi --role supervisor --password-stdin
+	@echo "Buka http://localhost:$(DEMO_PORT) lalu masuk sebagai kasi / $(DEMO_PASSWORD) (Ctrl+C untuk berhenti)."
+	$(DEMO) dashboard --port $(DEMO_PORT)
 
 test: install
 	$(BIN)/pytest -n 2 --dist loadgroup

@@ -406,3 +406,42 @@ def test_an_operator_confirms_a_shipment_resolves_a_case_and_records_a_collectio
     for name in ("shipment_receive", "discrepancy_resolve", "collection"):
         rows = audits(engine, name)
         assert [a.actor for a in rows] == ["ops"], name
+
+
+# --- cetak dashboard -------------------------------------------------------------------------
+
+
+def test_cetak_dashboard_starts_streamlit_headless_on_this_installation(room, monkeypatch):
+    from typer.testing import CliRunner
+
+    from cetak.cli import app as cli
+    from cetak.cli import dashboard as command
+
+    seen: dict = {}
+
+    def fake_call(args, env):
+        seen.update(args=args, env=env)
+        return 0
+
+    monkeypatch.setattr(command.subprocess, "call", fake_call)
+    result = CliRunner().invoke(cli, ["dashboard", "--port", "8601"])
+    assert result.exit_code == 0, result.output
+    assert "http://localhost:8601" in result.output
+    args = seen["args"]
+    assert args[1:4] == ["-m", "streamlit", "run"] and args[4].endswith("dashboard/app.py")
+    assert args[args.index("--server.port") + 1] == "8601"
+    assert args[args.index("--server.headless") + 1] == "true"
+    assert args[args.index("--browser.gatherUsageStats") + 1] == "false"
+    assert seen["env"]["CETAK_DATABASE_URL"] == Settings().url
+
+
+def test_cetak_dashboard_refuses_an_uninitialised_database_in_indonesian(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from cetak.cli import app as cli
+
+    monkeypatch.setenv("CETAK_HOME", str(tmp_path / "kosong"))
+    monkeypatch.delenv("CETAK_DATABASE_URL", raising=False)
+    result = CliRunner().invoke(cli, ["dashboard"])
+    assert result.exit_code == 1
+    assert "belum disiapkan" in result.output

@@ -46,6 +46,10 @@ app.add_typer(_dist.discrepancies_app, name="discrepancies")
 app.add_typer(_dist.receipts_app, name="receipts")
 app.add_typer(users_app, name="users")
 
+from cetak.cli.dashboard import dashboard as _dashboard  # noqa: E402
+
+app.command("dashboard")(_dashboard)
+
 
 @app.command()
 def init(
