@@ -38,6 +38,18 @@ def _w(engine: Any) -> Any:
     return write_session(engine, lock=LOCK_DISTRIBUTION)
 
 
+def _receipt_row(r: Any) -> dict[str, Any]:
+    """A printed (or failed) receipt, as ``--json`` shows it."""
+    return {
+        "id": r.receipt_id,
+        "kind": r.kind,
+        "reference": r.reference,
+        "printed": r.ok,
+        "target": r.target,
+        "message": r.message,
+    }
+
+
 def _print_receipts(
     settings: Any, engine: Any, served: Any, ids: list[int], *, quiet: bool = False
 ) -> list[dict[str, Any]]:
@@ -53,17 +65,7 @@ def _print_receipts(
                 f"[bold yellow]Perhatian:[/] {r.message}. Serah terima tetap tercatat; "
                 f"cetak ulang nanti dengan: cetak receipts print"
             )
-    return [
-        {
-            "id": r.receipt_id,
-            "kind": r.kind,
-            "reference": r.reference,
-            "printed": r.ok,
-            "target": r.target,
-            "message": r.message,
-        }
-        for r in results
-    ]
+    return [_receipt_row(r) for r in results]
 
 
 def dispatch(
@@ -396,17 +398,7 @@ def receipts_print(
     with context() as (settings, engine, served):
         settings.ensure_dirs()
         results = print_receipts(engine, settings, served, ids=ids or None, reprint=reprint)
-    rows = [
-        {
-            "id": r.receipt_id,
-            "kind": r.kind,
-            "reference": r.reference,
-            "printed": r.ok,
-            "target": r.target,
-            "message": r.message,
-        }
-        for r in results
-    ]
+    rows = [_receipt_row(r) for r in results]
     if json_out:
         print_json(rows)
         return
