@@ -122,6 +122,21 @@ def read(ctx: Context, fn: Callable[..., Any], **kwargs: Any) -> Any:
         return fn(session, **kwargs)
 
 
+def export_quarantine(ctx: Context, filters: dict[str, str | None]) -> bytes:
+    """The quarantine CSV for central, built when the download is pressed: role-checked
+    and audited by ``cetak.actions.perform``, NIKs as this user may see them."""
+    from cetak import actions
+
+    return actions.perform(
+        ctx.engine,
+        ctx.actor,
+        Action.EXPORT_QUARANTINE,
+        "quarantine_export",
+        lambda s: data.quarantine_csv(s, show_nik=ctx.nik, **filters),
+        detail={k: v for k, v in filters.items() if v},
+    )
+
+
 # --- formatting ------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -159,3 +159,289 @@ def seed(engine: Engine, settings: Settings, tmp: Path) -> Seeded:
         request="SPB-3310-202611-001",
         case_id=got.cases[0],
     )
+
+
+# --- a year of history, in bulk (for the dashboard's speed) ---------------------------------
+
+
+def bulk_history(engine: Engine, served: ServedRegency, *, records: int, seed: int = 1) -> None:
+    """About a year of a Klaten-sized print room, inserted in bulk (not through services).
+
+    ``records`` PRRs arrive evenly over 365 days; each older than three days has a card
+    printed two days after arrival (4% of cards spoiled first), packed per kecamatan and
+    day, received three days later, and 85% collected within four months. The ledger
+    holds a monthly lot and one CONSUMED row per card, and the balance cache matches it.
+    Only the dashboard's speed test uses this: the figures are plausible, not exact.
+    """
+    import random
+
+    import sqlalchemy as sa
+
+    from cetak.models import Batch
+    from cetak.users import AuditEntry
+    from inventory.distribution.models import Collection, Shipment
+    from inventory.models import Balance, Lot, Movement
+    from printers.models import Printer
+
+    rnd = random.Random(seed)
+    now = utcnow().replace(microsecond=0)
+    start = now - timedelta(days=365)
+    kecs = sorted(served.kecamatan)
+    per_day = records / 365
+    t = {m: m.__table__ for m in (Record, Card, Movement, Shipment, Collection, Batch)}  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        ins = [
+            {"name": f"bulk-{i}", "driver": "spool", "uri": "/tmp", "site_code": "DISDUKCAPIL"}
+            for i in range(1, 4)
+        ]
+        conn.execute(Printer.__table__.insert(), ins)  # type: ignore[attr-defined]
+        batches = [
+            {
+                "batch_id": f"BULK-{d:03d}",
+                "kode_wilayah": served.kode_wilayah,
+                "jumlah_record": 0,
+                "ack_json": "{}",
+                "source_name": "bulk",
+                "archive_path": "-",
+                "accepted_at": start + timedelta(days=d),
+            }
+            for d in range(366)
+        ]
+        conn.execute(t[Batch].insert(), batches)
+        lots = []
+        for m in range(13):
+            lots.append(
+                {
+                    "code": f"BULK-LOT-{m:02d}",
+                    "site_code": "DISDUKCAPIL",
+                    "received_on": (start + timedelta(days=28 * m)).date(),
+                    "quantity": int(per_day * 31) + 1000,
+                    "actor": "bulk",
+                    "received_at": start + timedelta(days=28 * m),
+                }
+            )
+        conn.execute(Lot.__table__.insert(), lots)  # type: ignore[attr-defined]
+        rec_rows, card_rows, mov_rows, col_rows = [], [], [], []
+        shipments: dict[tuple[str, int], int] = {}
+        ship_rows: list[dict] = []
+        rec_id = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t[Record].c.id), 0))).scalar()
+        card_id = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t[Card].c.id), 0))).scalar()
+        ship_base = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.max(t[Shipment].c.id), 0))
+        ).scalar()
+        used = dict.fromkeys((lot["code"] for lot in lots), 0)
+
+        def flush() -> None:
+            for table, rows in (
+                (t[Record], rec_rows),
+                (t[Shipment], ship_rows),
+                (t[Card], card_rows),
+                (t[Movement], mov_rows),
+                (t[Collection], col_rows),
+            ):
+                if rows:
+                    # executemany wants the same keys in every row: fill with column defaults
+                    keys = set().union(*rows)
+                    scalar = {
+                        c.name: c.default.arg
+                        for c in table.columns
+                        if c.default is not None and c.default.is_scalar
+                    }
+                    base = {k: scalar.get(k) for k in keys}
+                    conn.execute(table.insert(), [base | r for r in rows])
+                    rows.clear()
+
+        for i in range(records):
+            day = int(i / per_day)
+            created = start + timedelta(days=day, minutes=rnd.randint(0, 600))
+            kec = kecs[i % len(kecs)]
+            rec_id += 1
+            age = (now - created).days
+            state = "queued"
+            if age > 3:
+                state = "ready" if age <= 5 else "dispatched" if age <= 8 else "received"
+            rec_rows.append(
+                {
+                    "id": rec_id,
+                    "prr_id": f"PRR-BULK-{i:08d}",
+                    "batch_id": f"BULK-{day:03d}",
+                    "row_number": i,
+                    "nik": f"{kec.replace('.', '')}0101{70 + i % 30:02d}{i % 10000:04d}",
+                    "nama": "WARGA BULK",
+                    "tempat_lahir": "KLATEN",
+                    "tanggal_lahir": "1970-01-01",
+                    "birth_date": date(1940 + i % 60, 1, 1),
+                    "jenis_kelamin": "LAKI-LAKI",
+                    "golongan_darah": "O",
+                    "alamat": "DUSUN",
+                    "rt": "1",
+                    "rw": "2",
+                    "kel_desa": "DESA",
+                    "kode_kecamatan": kec,
+                    "agama": "ISLAM",
+                    "status_perkawinan": "KAWIN",
+                    "pekerjaan": "PETANI",
+                    "kewarganegaraan": "WNI",
+                    "berlaku_hingga": "SEUMUR HIDUP",
+                    "jenis_permohonan": "BARU",
+                    "tanggal_rekam": (created - timedelta(days=rnd.randint(5, 25)))
+                    .date()
+                    .isoformat(),
+                    "foto": "-",
+                    "state": state,
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
+            if state != "queued":
+                printed = created + timedelta(days=2)
+                lot = f"BULK-LOT-{min(int((printed - start).days / 28), 12):02d}"
+                printer = f"bulk-{1 + i % 3}"
+                if rnd.random() < 0.04:
+                    card_id += 1
+                    card_rows.append(
+                        {
+                            "id": card_id,
+                            "card_ref": f"CRD-BULK-{i:08d}-1",
+                            "record_id": rec_id,
+                            "attempt": 1,
+                            "printer_name": printer,
+                            "lot_code": lot,
+                            "state": "spoiled",
+                            "spoil_cause": rnd.choice(
+                                ["GAGAL_CETAK", "GAGAL_ENCODE", "RUSAK_FISIK"]
+                            ),
+                            "created_at": printed,
+                        }
+                    )
+                    mov_rows.append(
+                        {
+                            "idempotency_key": f"spoil:CRD-BULK-{i:08d}-1",
+                            "kind": "SPOILED",
+                            "site_code": "DISDUKCAPIL",
+                            "lot_code": lot,
+                            "delta_on_hand": -1,
+                            "delta_spoiled": 1,
+                            "cause": "GAGAL_CETAK",
+                            "card_ref": f"CRD-BULK-{i:08d}-1",
+                            "actor": "bulk",
+                            "at": printed,
+                        }
+                    )
+                    used[lot] += 1
+                card_id += 1
+                ship_id = None
+                received_at = None
+                card_state = "passed"
+                if state in ("dispatched", "received"):
+                    key = (kec, day)
+                    if key not in shipments:
+                        shipments[key] = ship_base + len(shipments) + 1
+                        ship_rows.append(
+                            {
+                                "id": shipments[key],
+                                "number": f"KRM-BULK-{day:03d}-{kec}",
+                                "kode_kecamatan": kec,
+                                "state": state,
+                                "cards": 0,
+                                "packed_by": "bulk",
+                                "packed_at": printed,
+                                "dispatched_at": printed,
+                                "received_at": printed + timedelta(days=3)
+                                if state == "received"
+                                else None,
+                            }
+                        )
+                    ship_id = shipments[key]
+                    card_state = state
+                    if state == "received":
+                        received_at = printed + timedelta(days=3)
+                        taken = received_at + timedelta(days=rnd.randint(1, 120))
+                        if taken < now and rnd.random() < 0.85:
+                            card_state = "collected"
+                            col_rows.append(
+                                {
+                                    "card_id": card_id,
+                                    "record_id": rec_id,
+                                    "place": "kecamatan",
+                                    "kode_kecamatan": kec,
+                                    "collected_by": "pemohon",
+                                    "officer": "bulk",
+                                    "at": taken,
+                                }
+                            )
+                card_rows.append(
+                    {
+                        "id": card_id,
+                        "card_ref": f"CRD-BULK-{i:08d}",
+                        "record_id": rec_id,
+                        "attempt": 2,
+                        "printer_name": printer,
+                        "lot_code": lot,
+                        "state": card_state,
+                        "created_at": printed,
+                        "printed_at": printed,
+                        "qc_at": printed,
+                        "shipment_id": ship_id,
+                        "received_at": received_at,
+                    }
+                )
+                rec_rows[-1]["state"] = {"collected": "collected"}.get(card_state, state)
+                mov_rows.append(
+                    {
+                        "idempotency_key": f"consume:CRD-BULK-{i:08d}",
+                        "kind": "CONSUMED",
+                        "site_code": "DISDUKCAPIL",
+                        "lot_code": lot,
+                        "delta_on_hand": -1,
+                        "card_ref": f"CRD-BULK-{i:08d}",
+                        "record_id": rec_id,
+                        "actor": "bulk",
+                        "at": printed,
+                    }
+                )
+                used[lot] += 1
+            if len(rec_rows) >= 20_000:
+                flush()
+        flush()
+        for lot in lots:
+            mov_rows.append(
+                {
+                    "idempotency_key": f"receive:{lot['code']}",
+                    "kind": "RECEIVED",
+                    "site_code": "DISDUKCAPIL",
+                    "lot_code": lot["code"],
+                    "delta_on_hand": lot["quantity"],
+                    "actor": "bulk",
+                    "at": lot["received_at"],
+                }
+            )
+        flush()
+        conn.execute(
+            Balance.__table__.insert(),  # type: ignore[attr-defined]
+            [
+                {
+                    "site_code": "DISDUKCAPIL",
+                    "lot_code": lot["code"],
+                    "lot_received_on": lot["received_on"],
+                    "on_hand": max(lot["quantity"] - used[lot["code"]], 0),
+                    "awaiting_destruction": 0,
+                }
+                for lot in lots
+            ],
+        )
+        conn.execute(
+            AuditEntry.__table__.insert(),  # type: ignore[attr-defined]
+            [
+                {
+                    "at": now - timedelta(minutes=i),
+                    "actor": "ops",
+                    "role": "operator",
+                    "action": "qc_pass",
+                    "target": f"CRD-{i}",
+                    "detail_json": "{}",
+                    "ok": True,
+                }
+                for i in range(5000)
+            ],
+        )

@@ -276,6 +276,26 @@ def test_the_quarantine_export_is_offered_only_to_roles_that_may_export(room):
     assert row.endswith(f"MASKED:{nik}") and "BAD_NIK_FORMAT" in row
 
 
+def test_the_quarantine_export_is_role_checked_audited_and_masks_niks(room):
+    from cetak.access import Forbidden
+    from cetak.installation import load_installation
+    from dashboard import ui
+
+    engine, _ = room
+    served, settings = load_installation(engine), Settings()
+    with Session(engine) as s:
+        nik = s.exec(select(Record.nik).where(Record.state == "quarantined")).one()
+    manager = ui.Context(settings, engine, served, Actor("stok", Role.STOCK_MANAGER))
+    csv_text = ui.export_quarantine(manager, {"reason": "BAD_NIK_FORMAT"}).decode()
+    assert csv_text.splitlines()[1].endswith(",*****")  # a 5-digit NIK, masked whole
+    assert nik not in csv_text
+    viewer = ui.Context(settings, engine, served, Actor("tamu", Role.VIEWER))
+    with pytest.raises(Forbidden):
+        ui.export_quarantine(viewer, {})
+    rows = audits(engine, "quarantine_export")
+    assert [(a.actor, a.ok) for a in rows] == [("stok", True), ("tamu", False)]
+
+
 # --- actions through the pages ---------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cetak.access import Action
-from dashboard import data, ui
+from dashboard import ui
 
 ctx = ui.context()
 ui.header(ctx, "Karantina", "Record dari pusat yang tidak dapat dicetak dan alasannya.")
@@ -80,7 +80,7 @@ def figures() -> None:
         filters = {"reason": reason, "batch": batch, "kecamatan": kec}
         st.download_button(
             "Unduh CSV untuk pusat",
-            data=lambda f=filters: ui.read(ctx, data.quarantine_csv, show_nik=ctx.nik, **f),
+            data=lambda f=filters: ui.export_quarantine(ctx, f),
             file_name=f"karantina-{ctx.served.kode_wilayah.replace('.', '')}"
             f"-{ctx.today:%Y%m%d}.csv",
             mime="text/csv",
