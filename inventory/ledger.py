@@ -395,6 +395,29 @@ def spoil_blank(
     ).movement
 
 
+def lose_card(
+    session: Session, *, card_ref: str, actor: str, note: str, at: datetime | None = None
+) -> Movement:
+    """A printed card is lost on its way to the resident: its consumed blank is accounted
+    for by a LOST row (no stock moves; the blank left the shelf when it was consumed)."""
+    consumed = _existing(session, f"consume:{card_ref}")
+    if consumed is None or reversal_of(session, consumed.id) is not None:
+        raise LookupError(f"no consumed blank for card {card_ref}")
+    return post(
+        session,
+        key=f"lost:{card_ref}",
+        kind=Kind.LOST,
+        site=consumed.site_code,
+        lot=consumed.lot_code,
+        delta_on_hand=0,
+        actor=actor,
+        at=at,
+        card_ref=card_ref,
+        record_id=consumed.record_id,
+        note=note,
+    ).movement
+
+
 def reverse(
     session: Session, *, movement_id: int, actor: str, reason: str, at: datetime | None = None
 ) -> Movement:

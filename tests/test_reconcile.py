@@ -40,6 +40,7 @@ def every_kind_of_movement(engine) -> None:
         for i in range(5):
             ledger.consume_blank(s, card_ref=f"CARD-{i}", actor=ACTOR)
         ledger.spoil_blank(s, card_ref="CARD-0", cause="GAGAL_ENCODE", actor=ACTOR)
+        ledger.lose_card(s, card_ref="CARD-1", actor=ACTOR, note="hilang di perjalanan")
         ledger.spoil_blank(s, cause="RUSAK_FISIK", actor=ACTOR, key="shelf:1", note="basah")
         transfers.transfer(s, to_site=WEDI, quantity=20, actor=ACTOR, key="transfer:BAST-1")
         for i in range(3):

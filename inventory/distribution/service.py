@@ -45,7 +45,7 @@ from inventory.distribution.errors import (
 from inventory.distribution.models import Collection, Discrepancy, Receipt, Shipment, ShipmentCard
 from inventory.distribution.rules import CardPlace, Resolution
 from inventory.ledger import DEFAULT_SITE
-from inventory.rules import Cause, Kind
+from inventory.rules import Cause
 from printers.models import Card
 
 _CARD = Card.__table__  # type: ignore[attr-defined]
@@ -474,24 +474,7 @@ def _resolve_card(
         transition(session, [card.record_id], RecordState.RECEIVED, actor=actor, reason=why, at=now)
         return
     if outcome == "lost":
-        consumed = session.exec(
-            select(ledger.Movement).where(
-                ledger.Movement.idempotency_key == f"consume:{card.card_ref}"
-            )
-        ).first()
-        ledger.post(
-            session,
-            key=f"lost:{card.card_ref}",
-            kind=Kind.LOST,
-            site=consumed.site_code if consumed else DEFAULT_SITE,
-            lot=consumed.lot_code if consumed else (card.lot_code or ""),
-            delta_on_hand=0,
-            actor=actor,
-            at=now,
-            card_ref=card.card_ref,
-            record_id=card.record_id,
-            note=why,
-        )
+        ledger.lose_card(session, card_ref=card.card_ref, actor=actor, at=now, note=why)
         _set_cards(session, [card.id], [CardPlace.DISPATCHED], state=CardPlace.LOST, note=why)
     else:
         ledger.spoil_blank(
