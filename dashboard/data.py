@@ -484,10 +484,14 @@ def quarantine_reasons(session: Session) -> list[dict[str, Any]]:
 
 
 def quarantine_batches(session: Session, *, limit: int = 200) -> list[str]:
+    """Batches with quarantined rows, newest first (from the batch table's own counts)."""
+    from cetak.models import Batch
+
+    table = Batch.__table__  # type: ignore[attr-defined]
     rows = session.execute(
-        _quarantine_query([_REC.c.batch_id], {})
-        .group_by(_REC.c.batch_id)
-        .order_by(_REC.c.batch_id.desc())
+        sa.select(table.c.batch_id)
+        .where(table.c.quarantined > 0)
+        .order_by(table.c.batch_id.desc())
         .limit(limit)
     )
     return [b for (b,) in rows]
@@ -505,7 +509,9 @@ def quarantine(
     filters = {"reason": reason, "batch": batch, "kecamatan": kecamatan}
     total = session.execute(_quarantine_query([sa.func.count()], filters)).scalar()
     cols = [_REC.c[c] for c in QUARANTINE_COLUMNS] + [_REC.c.kode_kecamatan]
-    rows = session.execute(_quarantine_query(cols, filters).order_by(_REC.c.id).limit(limit))
+    # Ordered by an expression: SQLite would otherwise walk the whole table in id order
+    # instead of finding the few quarantined rows by the state index, then sorting them.
+    rows = session.execute(_quarantine_query(cols, filters).order_by(_REC.c.id + 0).limit(limit))
     return {"total": int(total or 0), "rows": [dict(r._mapping) for r in rows]}
 
 

@@ -107,7 +107,7 @@ def seed(engine: Engine, settings: Settings, tmp: Path) -> Seeded:
         set_down(s, "fargo-2", "ribbon habis")
         # Ten cards printed today on fargo-1 (records 0-9); 10-13 stay queued.
         for i in range(10):
-            _print(s, ids[i], f"CRD-T-{i:04d}", "fargo-1", now - timedelta(minutes=30 - i))
+            _print(s, ids[i], f"CRD-T-{i:04d}", "fargo-1", now + timedelta(seconds=i))
         for name, role in USERS.items():
             add_user(s, name, role, PASSWORD, actor="seed")
         s.add(
@@ -164,10 +164,12 @@ def seed(engine: Engine, settings: Settings, tmp: Path) -> Seeded:
 # --- a year of history, in bulk (for the dashboard's speed) ---------------------------------
 
 
-def bulk_history(engine: Engine, served: ServedRegency, *, records: int, seed: int = 1) -> None:
-    """About a year of a Klaten-sized print room, inserted in bulk (not through services).
+def bulk_history(
+    engine: Engine, served: ServedRegency, *, records: int, days: int = 365, seed: int = 1
+) -> None:
+    """Years of a Klaten-sized print room, inserted in bulk (not through services).
 
-    ``records`` PRRs arrive evenly over 365 days; each older than three days has a card
+    ``records`` PRRs arrive evenly over ``days`` days; each older than three days has a card
     printed two days after arrival (4% of cards spoiled first), packed per kecamatan and
     day, received three days later, and 85% collected within four months. The ledger
     holds a monthly lot and one CONSUMED row per card, and the balance cache matches it.
@@ -185,9 +187,9 @@ def bulk_history(engine: Engine, served: ServedRegency, *, records: int, seed: i
 
     rnd = random.Random(seed)
     now = utcnow().replace(microsecond=0)
-    start = now - timedelta(days=365)
+    start = now - timedelta(days=days)
     kecs = sorted(served.kecamatan)
-    per_day = records / 365
+    per_day = records / days
     t = {m: m.__table__ for m in (Record, Card, Movement, Shipment, Collection, Batch)}  # type: ignore[attr-defined]
     with engine.begin() as conn:
         ins = [
@@ -197,7 +199,7 @@ def bulk_history(engine: Engine, served: ServedRegency, *, records: int, seed: i
         conn.execute(Printer.__table__.insert(), ins)  # type: ignore[attr-defined]
         batches = [
             {
-                "batch_id": f"BULK-{d:03d}",
+                "batch_id": f"BULK-{d:04d}",
                 "kode_wilayah": served.kode_wilayah,
                 "jumlah_record": 0,
                 "ack_json": "{}",
@@ -205,11 +207,12 @@ def bulk_history(engine: Engine, served: ServedRegency, *, records: int, seed: i
                 "archive_path": "-",
                 "accepted_at": start + timedelta(days=d),
             }
-            for d in range(366)
+            for d in range(days + 1)
         ]
         conn.execute(t[Batch].insert(), batches)
         lots = []
-        for m in range(13):
+        months = days // 28 + 1
+        for m in range(months):
             lots.append(
                 {
                     "code": f"BULK-LOT-{m:02d}",
@@ -264,7 +267,7 @@ def bulk_history(engine: Engine, served: ServedRegency, *, records: int, seed: i
                 {
                     "id": rec_id,
                     "prr_id": f"PRR-BULK-{i:08d}",
-                    "batch_id": f"BULK-{day:03d}",
+                    "batch_id": f"BULK-{day:04d}",
                     "row_number": i,
                     "nik": f"{kec.replace('.', '')}0101{70 + i % 30:02d}{i % 10000:04d}",
                     "nama": "WARGA BULK",
@@ -295,7 +298,7 @@ def bulk_history(engine: Engine, served: ServedRegency, *, records: int, seed: i
             )
             if state != "queued":
                 printed = created + timedelta(days=2)
-                lot = f"BULK-LOT-{min(int((printed - start).days / 28), 12):02d}"
+                lot = f"BULK-LOT-{min(int((printed - start).days / 28), months - 1):02d}"
                 printer = f"bulk-{1 + i % 3}"
                 if rnd.random() < 0.04:
                     card_id += 1
@@ -340,7 +343,7 @@ def bulk_history(engine: Engine, served: ServedRegency, *, records: int, seed: i
                         ship_rows.append(
                             {
                                 "id": shipments[key],
-                                "number": f"KRM-BULK-{day:03d}-{kec}",
+                                "number": f"KRM-BULK-{day:04d}-{kec}",
                                 "kode_kecamatan": kec,
                                 "state": state,
                                 "cards": 0,

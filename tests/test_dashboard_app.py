@@ -465,3 +465,85 @@ def test_cetak_dashboard_refuses_an_uninitialised_database_in_indonesian(tmp_pat
     result = CliRunner().invoke(cli, ["dashboard"])
     assert result.exit_code == 1
     assert "belum disiapkan" in result.output
+
+
+# --- the read model on both databases --------------------------------------------------------
+
+
+def test_the_read_model_answers_the_same_on_sqlite_and_postgresql(engine, home, tmp_path):
+    seeded = dashboard_seed.seed(engine, home, tmp_path)
+    served = seeded.served
+    today, tz = served.today(), served.timezone
+    with Session(engine) as s:
+        waiting = data.waiting_prr(s, today=today, tz=tz)
+        assert waiting["total"] == 5 and waiting["by_age"]["0-3 hari"] == 5
+        assert waiting["oldest_days"] == 0
+        queue = data.queue_by_kecamatan(s, today=today, tz=tz, kecamatan=served.kecamatan)
+        assert sum(r["jumlah"] for r in queue) == 5
+        assert data.printed_today(s, today=today, tz=tz) == {"printed": 10, "spoiled": 1}
+        flow = data.daily_flow(s, today=today, days=7, tz=tz)
+        assert flow[-1] == {"tanggal": today, "prr_masuk": 14, "kartu_dicetak": 10}
+        fargo = {p["name"]: p for p in data.printers(s, today=today, tz=tz)}["fargo-1"]
+        assert (fargo["blanks_window"], fargo["spoiled_window"]) == (10, 1)
+        assert data.spoilage(s, today=today, tz=tz) == [
+            {"printer": "fargo-1", "cause": "RUSAK_FISIK", "jumlah": 1}
+        ]
+        assert [c["card_ref"] for c in data.awaiting_qc(s)] == seeded.printed
+        stock = data.stock_figures(s, today=today, settings=home, served=served)
+        assert stock["on_hand"] == 490 and stock["awaiting_destruction"] == 1
+        history = data.on_hand_history(s, today=today, days=3, tz=tz)
+        assert [h["stok"] for h in history] == [0, 0, 490]
+        consumed = data.ledger(s, first=today, last=today, tz=tz, kind="CONSUMED")
+        assert sum(r["delta_on_hand"] for r in consumed) == -9  # the rejected card's reversed
+        assert data.awaiting_destruction(s)["total"] == 1
+        assert data.quarantine(s, reason="BAD_NIK_FORMAT")["total"] == 1
+        assert data.quarantine_reasons(s) == [{"reason": "BAD_NIK_FORMAT", "jumlah": 1}]
+        leads = {r["tahap"]: r for r in data.lead_times(s, today=today, days=90, tz=tz)}
+        assert leads["PRR → cetak"]["jumlah"] == 9 and leads["PRR → cetak"]["median"] == 0
+        assert leads["Cetak → diambil"]["jumlah"] == 1
+        assert leads["Perekaman → PRR"]["jumlah"] == 14  # not the quarantined row
+        assert len(data.audit(s, first=today, last=today, tz=tz)) == 4  # four users added
+        assert data.open_discrepancy_count(s) == 1
+
+
+def test_percentiles_are_read_from_a_histogram_by_nearest_rank():
+    assert data.percentile([], 0.5) is None
+    assert data.percentile([(3, 1)], 0.9) == 3
+    hist = [(1, 5), (2, 3), (10, 2)]  # ten values: 1x5, 2x3, 10x2
+    assert data.percentile(hist, 0.5) == 1
+    assert data.percentile(hist, 0.6) == 2
+    assert data.percentile(hist, 0.9) == 10
+
+
+# --- speed -----------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_every_page_renders_within_two_seconds_on_a_year_of_klaten_history(
+    sqlite_url, tmp_path, monkeypatch
+):
+    import time
+
+    import streamlit as st
+
+    monkeypatch.setenv("CETAK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CETAK_DATABASE_URL", sqlite_url)
+    settings = Settings()
+    settings.ensure_dirs()
+    engine = make_engine(sqlite_url)
+    seeded = dashboard_seed.seed(engine, settings, tmp_path)
+    dashboard_seed.bulk_history(engine, seeded.served, records=150_000)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    engine.dispose()
+    at = logged_in(Role.SUPERVISOR)
+    slow = {}
+    for page in PAGES:
+        st.cache_data.clear()  # every page reads the database, not the cache
+        started = time.perf_counter()
+        at.switch_page(f"pages/{page}.py").run()
+        elapsed = time.perf_counter() - started
+        assert not at.exception, (page, [e.value for e in at.exception])
+        if elapsed >= 2.0:
+            slow[page] = round(elapsed, 2)
+    assert not slow, slow
