@@ -112,7 +112,19 @@ def print_section(work: Path) -> list[str]:
     ]
 
 
-SECTIONS = {"ingest": ingest_section, "stock": stock_section, "print": print_section}
+def dashboard_section(work: Path) -> list[str]:
+    import dashboard_bench
+
+    print("dashboard: seeding (or reusing) 150,000 and 1,000,000 records, timing pages ...")
+    return dashboard_bench.section(dashboard_bench.run())
+
+
+SECTIONS = {
+    "ingest": ingest_section,
+    "stock": stock_section,
+    "print": print_section,
+    "dashboard": dashboard_section,
+}
 
 
 def main() -> None:
