@@ -104,6 +104,7 @@ class Record(SQLModel, table=True):
         sa.Index("ix_record_state_kecamatan", "state", "kode_kecamatan"),
         sa.Index("ix_record_nik_state", "nik", "state"),
         sa.Index("ix_record_state_release", "state", "release_on"),
+        sa.Index("ix_record_created_at", "created_at"),  # arrivals and lead times by day
         sa.UniqueConstraint("batch_id", "row_number", name="uq_record_batch_row"),
     )
 

@@ -75,6 +75,8 @@ class Card(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("record_id", "attempt", name="uq_card_record_attempt"),
         sa.Index("ix_card_state", "state"),
+        sa.Index("ix_card_printed_at", "printed_at"),  # printed per day
+        sa.Index("ix_card_created_at", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
