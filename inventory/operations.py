@@ -95,16 +95,19 @@ def count_stock(
 
 def awaiting_destruction(session: Session) -> list[Movement]:
     """SPOILED movements not yet destroyed (and not themselves reversed), oldest first."""
-    destroyed = sa.select(_MOV.c.destroys_id).where(_MOV.c.destroys_id.is_not(None))
-    reversed_ = sa.select(_MOV.c.reverses_id).where(_MOV.c.reverses_id.is_not(None))
+    later = _MOV.alias("later")
+    # NOT EXISTS probes the destroys_id / reverses_id indexes per spoiled row; NOT IN would
+    # read every destruction and reversal of the whole ledger first.
+    settled = sa.exists().where(
+        sa.or_(later.c.destroys_id == _MOV.c.id, later.c.reverses_id == _MOV.c.id)
+    )
     return list(
         session.exec(  # type: ignore[call-overload]
             sa.select(Movement)
             .where(
                 Movement.kind == Kind.SPOILED.value,
                 Movement.delta_spoiled > 0,
-                Movement.id.not_in(destroyed),  # type: ignore[union-attr]
-                Movement.id.not_in(reversed_),  # type: ignore[union-attr]
+                ~settled,
             )
             .order_by(Movement.id)
         ).scalars()

@@ -45,16 +45,29 @@ def distribution_status(
 ) -> list[dict[str, Any]]:
     """Per kecamatan: cards packed, in transit, received (waiting), collected, lost,
     returned; open discrepancy cases; the day the oldest waiting card arrived."""
+    # Cards still on their way or waiting (few, through ix_card_state) ...
+    live = [
+        p.value
+        for p in rules.CardPlace
+        if p not in (rules.CardPlace.PASSED, rules.CardPlace.COLLECTED)
+    ]
     counts = session.execute(
         sa.select(
             _REC.c.kode_kecamatan, _CARD.c.state, sa.func.count(), sa.func.min(_CARD.c.received_at)
         )
         .join(_REC, _REC.c.id == _CARD.c.record_id)
-        .where(
-            _CARD.c.state.in_([p.value for p in rules.CardPlace if p is not rules.CardPlace.PASSED])
-        )
+        .where(_CARD.c.state.in_(live))
         .group_by(_REC.c.kode_kecamatan, _CARD.c.state)
     ).all()
+    # ... and the hand-overs of all time, counted on the collection index alone.
+    counts += [
+        (kec, rules.CardPlace.COLLECTED.value, n, None)
+        for kec, n in session.execute(
+            sa.select(Collection.kode_kecamatan, sa.func.count()).group_by(
+                Collection.kode_kecamatan
+            )
+        ).all()
+    ]
     cases = dict(
         session.execute(
             sa.select(Shipment.kode_kecamatan, sa.func.count())
