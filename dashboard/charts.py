@@ -100,7 +100,8 @@ def stock_outlook(
         ("Kiriman tiba bila dipesan hari ini", today + timedelta(days=lead_time_days), "#2ca02c")
     ]
     empty = stockout_day(on_hand, daily_use, today)
-    if empty is not None:
+    # A stock-out beyond the horizon would squash the chart; the page states days of cover.
+    if empty is not None and (empty - today).days <= horizon_days:
         marks.append(("Perkiraan stok habis", empty, "#ff7f0e"))
     rules = pd.DataFrame(
         [{"tanggal": pd.Timestamp(d), "label": label, "warna": c} for label, d, c in marks]

@@ -150,6 +150,8 @@ def server(room: Room) -> Iterator[str]:
             "false",
             "--server.fileWatcherType",
             "none",
+            "--client.toolbarMode",
+            "viewer",
         ],
         cwd=REPO,
         env=room.env,
@@ -328,7 +330,7 @@ def test_a_supervisor_sees_the_database_figures_on_every_page(
         },
         "Karantina": {"Record karantina": quarantined},
     }
-    assert waiting > 0 and on_hand > 0 and attention > 0 and quarantined > 0
+    assert waiting > 0 and on_hand > 0 and quarantined > 0  # figures worth comparing
     for title in PAGES:
         open_page(page, title)
         screenshot(page, title)

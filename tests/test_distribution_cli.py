@@ -123,7 +123,7 @@ def test_pickup_receipt_through_a_real_socket_and_a_printer_that_is_down(env, pr
     assert cli_json("trace", nik, env=env)["collection"]["by"] == "Budi Santoso"
 
     # Back up (a real TCP server capturing the ESC/POS bytes): print what is owed.
-    server = CaptureServer()
+    server = CaptureServer(timeout=120)
     try:
         run_cli("receipts", "printer", CAWAS, "--network", f"127.0.0.1:{server.port}", env=env)
         result = cli_json("receipts", "print", env=env)

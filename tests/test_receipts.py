@@ -75,9 +75,9 @@ def barcodes(stream: bytes) -> list[tuple[bytes, str]]:
 class CaptureServer:
     """A TCP "printer" on 127.0.0.1: accepts one connection and keeps every byte until EOF."""
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float = 5) -> None:
         self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(5)
+        self.sock.settimeout(timeout)  # how long to wait for the client (a CLI starts slowly)
         self.port = self.sock.getsockname()[1]
         self._data = bytearray()
         self._thread = threading.Thread(target=self._serve, daemon=True)

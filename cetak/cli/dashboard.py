@@ -37,6 +37,8 @@ def streamlit_command(port: int, address: str) -> list[str]:
         "false",
         "--global.developmentMode",
         "false",
+        "--client.toolbarMode",  # no "Deploy" button or developer menu for staff
+        "viewer",
     ]
 
 

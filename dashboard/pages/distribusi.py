@@ -50,7 +50,11 @@ def figures() -> None:
                     "Diambil": r["collected"],
                     "Hilang": r["lost"],
                     "Selisih terbuka": r["open_discrepancies"],
-                    "Terlama menunggu (hari)": r.get("oldest_uncollected_days"),
+                    "Terlama menunggu (hari)": (
+                        "-"
+                        if r.get("oldest_uncollected_days") is None
+                        else str(r["oldest_uncollected_days"])
+                    ),
                 }
                 for r in status
             ],
