@@ -52,6 +52,13 @@ def _day_start(day: date, tz: str) -> datetime:
     return datetime.combine(day, time.min, ZoneInfo(tz)).astimezone(UTC)
 
 
+def _not_by_index(column: Any) -> Any:
+    """``column || ''``: the same value, but SQLite will not pick the column's own index
+    for it. For conditions like ``state = 'spoiled' AND created_at >= :start``, where the
+    state matches every spoiled card of all history and the time index finds the window's."""
+    return column.concat("")
+
+
 def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
@@ -183,7 +190,9 @@ def printed_today(session: Session, *, today: date, tz: str) -> dict[str, int]:
     ).scalar()
     spoiled = session.execute(
         sa.select(sa.func.count()).where(
-            _CARD.c.state == "spoiled", _CARD.c.created_at >= start, _CARD.c.created_at < end
+            _not_by_index(_CARD.c.state) == "spoiled",
+            _CARD.c.created_at >= start,
+            _CARD.c.created_at < end,
         )
     ).scalar()
     return {"printed": int(printed or 0), "spoiled": int(spoiled or 0)}
@@ -236,11 +245,12 @@ def printers(session: Session, *, today: date, tz: str, days: int = 30) -> list[
 
 
 def spoilage(session: Session, *, today: date, tz: str, days: int = 30) -> list[dict[str, Any]]:
-    """Spoiled cards of the window by printer and cause (``ix_card_state`` finds them)."""
+    """Spoiled cards of the window by printer and cause (``ix_card_created_at`` finds the
+    window's cards; ``ix_card_state`` would find every spoiled card of all history)."""
     start, _ = _utc_bounds(tz, today - timedelta(days=days - 1), today)
     rows = session.execute(
         sa.select(_CARD.c.printer_name, _CARD.c.spoil_cause, sa.func.count())
-        .where(_CARD.c.state == "spoiled", _CARD.c.created_at >= start)
+        .where(_not_by_index(_CARD.c.state) == "spoiled", _CARD.c.created_at >= start)
         .group_by(_CARD.c.printer_name, _CARD.c.spoil_cause)
     )
     return [
@@ -412,10 +422,28 @@ def reorder_requests(session: Session, *, limit: int = 50) -> list[dict[str, Any
 
 
 def awaiting_destruction(session: Session, *, limit: int = 200) -> dict[str, Any]:
-    """Spoiled blanks kept for the next berita acara: per lot and cause, and the first rows."""
-    from inventory.operations import awaiting_destruction as waiting
+    """Spoiled blanks kept for the next berita acara: per lot and cause, and the first rows.
 
-    moves = waiting(session)  # bounded: what was spoiled since the last destruction
+    The same rows as ``inventory.operations.awaiting_destruction`` (SPOILED, neither
+    destroyed nor reversed), found newest first on ``ix_movement_kind_at`` and stopped
+    at the balance cache's count of blanks awaiting destruction: the scan reads about
+    what was spoiled since the last destruction instead of every spoiled blank of all
+    history. The cache is kept by the same transactions and checked by reconciliation.
+    """
+    from inventory.queries import totals
+
+    _, expected = totals(session)
+    later = _MOV.alias("later")
+    settled = sa.exists().where(
+        sa.or_(later.c.destroys_id == _MOV.c.id, later.c.reverses_id == _MOV.c.id)
+    )
+    found = session.execute(
+        sa.select(_MOV.c.at, _MOV.c.lot_code, _MOV.c.cause, _MOV.c.card_ref)
+        .where(_MOV.c.kind == Kind.SPOILED.value, _MOV.c.delta_spoiled > 0, ~settled)
+        .order_by(_MOV.c.at.desc(), _MOV.c.id.desc())
+        .limit(max(expected, 0))
+    ).all()
+    moves = list(reversed(found))  # oldest first
     groups: dict[tuple[str, str], int] = {}
     for m in moves:
         key = (m.lot_code, m.cause or "RUSAK_FISIK")
