@@ -1,13 +1,16 @@
-"""A year of a print room's history as numpy columns (pure: no database, no I/O).
+"""A print room's history as numpy columns (pure: no database, no I/O).
 
-``year_of_history`` decides when each record arrived, waited, was printed (and spoiled),
+``history`` decides when each record arrived, waited, was printed (and spoiled),
 passed QC, was packed, shipped, received at its kecamatan and collected, and which blank
 of which lot each card took. ``bench/dashboard_seed.py`` writes the result in bulk.
 
 Times are int64 microseconds since the epoch (UTC). A "day" is an index of a local
-calendar day in the regency's zone: day 0 is a year before today, day ``DAYS - 1`` is
-today. Anything that would happen after ``now`` has not happened yet: that is how the
-backlog, the cards on the way and the uncollected cards arise.
+calendar day in the regency's zone: day 0 is ``days - 1`` days before today, day
+``days - 1`` is today. The length scales with the number of records at Klaten's rate
+(``days_for``): 150,000 records are one year, 1,000,000 are about 6.7 years of the same
+daily volume, not one year at 6.7 times the rate. Anything that would happen after
+``now`` has not happened yet: that is how the backlog, the cards on the way and the
+uncollected cards arise.
 """
 
 from __future__ import annotations
@@ -21,7 +24,15 @@ US = 1_000_000
 MINUTE = 60 * US
 HOUR = 60 * MINUTE
 DAY = 24 * HOUR
-DAYS = 365
+#: Records a year at Klaten scale, and the days of history they fill.
+KLATEN_PER_YEAR = 150_000
+YEAR_DAYS = 365
+
+
+def days_for(n: int) -> int:
+    """Days of history that hold ``n`` records at Klaten's daily rate (150,000 → 365)."""
+    return max(1, round(YEAR_DAYS * n / KLATEN_PER_YEAR))
+
 
 STATES = (
     "queued",
@@ -108,6 +119,7 @@ class Columns:
 @dataclass
 class History:
     start: date  # local date of day 0
+    days: int  # day ``days - 1`` is today
     base: int  # UTC microseconds of day 0's local midnight
     now: int
     batches: Columns
@@ -124,9 +136,9 @@ class History:
 
 
 class _Calendar:
-    def __init__(self, start: date, base: int) -> None:
+    def __init__(self, start: date, base: int, days: int) -> None:
         self.base = base
-        span = DAYS + 400  # far enough for anything that lands after today
+        span = days + 400  # far enough for anything that lands after today
         weekday = (start.weekday() + np.arange(span)) % 7
         self.work = _next_true(weekday < 5)  # Monday-Friday: intake, printing, shipping
         self.office = _next_true(weekday < 6)  # kecamatan offices open on Saturday too
@@ -149,24 +161,33 @@ def _next_true(ok: np.ndarray) -> np.ndarray:
     return out
 
 
-def year_of_history(
-    n: int, *, today: date, now: int, utc_offset_h: float, kec_weights: np.ndarray, seed: int
+def history(
+    n: int,
+    *,
+    days: int,
+    today: date,
+    now: int,
+    utc_offset_h: float,
+    kec_weights: np.ndarray,
+    seed: int,
 ) -> History:
+    """``n`` records arriving over the ``days`` days ending ``today`` (see ``days_for``)."""
     rng = np.random.default_rng(seed)
-    start = today - timedelta(days=DAYS - 1)
+    start = today - timedelta(days=days - 1)
     midnight = (start - date(1970, 1, 1)).days * DAY
     base = midnight - int(utc_offset_h * HOUR)
-    cal = _Calendar(start, base)
-    batches, rec = _arrivals(rng, cal, n, now, kec_weights)
+    cal = _Calendar(start, base, days)
+    batches, rec = _arrivals(rng, cal, n, now, kec_weights, days)
     attempts, ship = _pipeline(rng, cal, rec, now)
     events = _events(rng, rec, attempts, ship, now)
     _final_states(rec, events, attempts, now)
     cards = _cards(rec, attempts, ship, now)
-    lots, movements, destructions = _ledger(rng, cal, cards, now)
+    lots, movements, destructions = _ledger(rng, cal, cards, now, days)
     jobs = _jobs(cards, rec, attempts, now)
     shipments, discrepancies = _shipments(ship, cards, rec, now)
     return History(
         start=start,
+        days=days,
         base=base,
         now=now,
         batches=batches,
@@ -187,12 +208,19 @@ def year_of_history(
 
 
 def _arrivals(
-    rng: np.random.Generator, cal: _Calendar, n: int, now: int, kec_weights: np.ndarray
+    rng: np.random.Generator,
+    cal: _Calendar,
+    n: int,
+    now: int,
+    kec_weights: np.ndarray,
+    n_days: int,
 ) -> tuple[Columns, Columns]:
-    """Batches from central on working days (two to four a day), their records' categories."""
-    days = np.arange(DAYS)
+    """Batches from central on working days (two to four a day), their records' categories.
+
+    The daily volume follows a yearly season, the same whatever the length of history."""
+    days = np.arange(n_days)
     workdays = days[(cal.work[days] == days) & (cal.at(days, 8.0) < now)]
-    season = 1 + 0.25 * np.sin(2 * np.pi * (workdays - 60) / DAYS)
+    season = 1 + 0.25 * np.sin(2 * np.pi * (workdays - 60) / YEAR_DAYS)
     weights = season * rng.lognormal(0, 0.2, len(workdays))
     per_day = rng.multinomial(n, weights / weights.sum())
     b_day, b_at, b_count = [], [], []
@@ -520,14 +548,15 @@ def _cards(rec: Columns, att: Columns, ship: Columns, now: int) -> Columns:
 # --- the blank ledger -------------------------------------------------------------------------
 
 LOT_EVERY_DAYS = 14
+DESTROY_EVERY_DAYS = 91
 
 
 def _ledger(
-    rng: np.random.Generator, cal: _Calendar, cards: Columns, now: int
+    rng: np.random.Generator, cal: _Calendar, cards: Columns, now: int, days: int
 ) -> tuple[Columns, Columns, Columns]:
-    """Lots received every two weeks, each enough for its fortnight; FIFO blanks per card;
-    spoiled blanks destroyed quarterly under a berita acara."""
-    lot_days = np.arange(0, DAYS, LOT_EVERY_DAYS)
+    """Lots received every two weeks, each topping up for its fortnight; FIFO blanks per card;
+    spoiled blanks destroyed quarterly under a berita acara, every quarter of every year."""
+    lot_days = np.arange(0, days, LOT_EVERY_DAYS)
     received = cal.at(cal.work[lot_days], 9.5 + rng.uniform(0, 1.0, len(lot_days)))
     lot_days, received = lot_days[received <= now], received[received <= now]
     received[0] = min(received[0], int(cards["created"][0]) - HOUR) if len(cards) else received[0]
@@ -535,7 +564,18 @@ def _ledger(
     per_window = np.searchsorted(cards["created"], bounds) - np.searchsorted(
         cards["created"], received
     )
-    quantity = (np.ceil((per_window * 1.03 + 100) / 100) * 100).astype(np.int64)
+    # Each lot tops the stock up to the fortnight's use plus a margin (3 % and 100 blanks),
+    # in hundreds: the spare does not pile up, so the stock on hand looks the same after
+    # six years as after one. The fortnight under way is planned at the recent rate.
+    plan = per_window.copy()
+    if len(plan) > 1:
+        plan[-1] = max(plan[-1], int(plan[-5:-1].mean()))
+    need = np.cumsum(plan) + np.ceil(plan * 0.03 + 100).astype(np.int64)
+    quantity = np.empty(len(per_window), dtype=np.int64)
+    supplied = 0
+    for k, target in enumerate(need.tolist()):
+        quantity[k] = max(100, -(-(target - supplied) // 100) * 100)
+        supplied += int(quantity[k])
     lots = Columns()
     lots["received"], lots["quantity"] = received, quantity
     lots["first_serial"] = 500_001 + np.cumsum(quantity) - quantity
@@ -544,8 +584,13 @@ def _ledger(
     cards["lot"] = np.searchsorted(cum, card_no, side="right")
     cards["serial"] = lots["first_serial"][cards["lot"]] + card_no - (cum - quantity)[cards["lot"]]
 
-    # Destruction days: the first working day of each quarter after the first.
-    d_days = cal.work[np.array([91, 182, 273])]
+    # Stock never runs out: each lot is received before its first blank is taken.
+    if len(cards) and (received[cards["lot"]] > cards["created"]).any():
+        raise AssertionError("a card took a blank from a lot not yet received")
+
+    # Destruction days: the first working day of each quarter after the first (the last
+    # day of history, today, is left for the next one).
+    d_days = cal.work[np.arange(DESTROY_EVERY_DAYS, days - 1, DESTROY_EVERY_DAYS)]
     d_at = cal.at(d_days, 10.0)
     d_at = d_at[d_at <= now]
     destructions = Columns()

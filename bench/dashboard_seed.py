@@ -1,7 +1,9 @@
-"""A Klaten-scale database (33.10, 26 kecamatan) with a year of history, for the dashboard.
+"""A Klaten-scale database (33.10, 26 kecamatan) with years of history, for the dashboard.
 
 ``seeded_database(n)`` returns a SQLite file under ``var/bench/`` holding ``n`` records of
-invented residents and everything a year of them leaves behind: batches and deliveries,
+invented residents arriving at Klaten's rate (150,000 a year: 150,000 records are one year
+of history, 1,000,000 are about 6.7 years, ``dashboard_history.days_for``) and everything
+they leave behind: batches and deliveries,
 records in realistic states with an event for their creation and every change of state,
 printers, print jobs and their items, cards (passed, spoiled with a cause, collected ...),
 lots of blanks and a ledger that reconciles with its balance cache, destruction reports,
@@ -49,7 +51,7 @@ from intake import demonames as names  # noqa: E402
 from intake.demonames import pick, table  # noqa: E402
 from intake.nik import encode_nik  # noqa: E402
 
-SEED_VERSION = 1
+SEED_VERSION = 2  # 2: history length scales with n at Klaten's daily rate
 REGENCY = "33.10"
 CHUNK = 20_000
 PRINTER_NAMES = tuple(f"fargo-{i}" for i in range(1, hist.PRINTERS + 1))
@@ -248,9 +250,11 @@ def seed(
     ordered = [cum[k] for k in place.kec_table[0]]
     weights = dict(zip(place.kec_table[0], np.diff([0.0, *ordered]), strict=True))
     offset_h = served.now(now).utcoffset().total_seconds() / 3600  # type: ignore[union-attr]
-    progress(f"dashboard seed: planning a year of {n:,} records ...")
-    h = hist.year_of_history(
+    days = hist.days_for(n)
+    progress(f"dashboard seed: planning {n:,} records over {days:,} days ...")
+    h = hist.history(
         n,
+        days=days,
         today=today,
         now=int(now.timestamp() * 1e6),
         utc_offset_h=offset_h,
@@ -575,9 +579,10 @@ class _Writer:
 
     def printers(self, conn: sqlite3.Connection) -> int:
         h, cards = self.h, self.h.cards
-        today = h.start + timedelta(days=hist.DAYS - 1)
-        today_start = h.base + (hist.DAYS - 1) * DAY
-        per_day = max(300, int(len(cards) / 250 / len(PRINTER_NAMES) * 1.5))
+        today = h.start + timedelta(days=h.days - 1)
+        today_start = h.base + (h.days - 1) * DAY
+        workdays = 250 * h.days / hist.YEAR_DAYS  # about 250 printing days a year
+        per_day = max(300, int(len(cards) / workdays / len(PRINTER_NAMES) * 1.5))
         rows = []
         for p, name in enumerate(PRINTER_NAMES):
             mine = cards["printer"] == p
@@ -1216,7 +1221,7 @@ class _Writer:
             ("dewi", "stock_manager"),
             ("supervisor", "supervisor"),
         )
-        for d in range(hist.DAYS):
+        for d in range(h.days):
             if (h.start + timedelta(days=d)).weekday() >= 5:
                 continue
             for k, (name, role) in enumerate(staff):
