@@ -197,6 +197,7 @@ def monthly_lots(session: Session, served: ServedRegency, month: date) -> list[L
             _MOV.c.cause,
             sa.func.sum(_MOV.c.delta_on_hand),
             sa.func.sum(_MOV.c.delta_spoiled),
+            sa.func.count(),
         )
         .where(_MOV.c.at >= start, _MOV.c.at < end)
         .group_by(_MOV.c.lot_code, _MOV.c.kind, _MOV.c.cause)
@@ -208,8 +209,8 @@ def monthly_lots(session: Session, served: ServedRegency, month: date) -> list[L
     for code in lots:
         by: dict[str, int] = {}
         spoiled: dict[str, int] = {}
-        destroyed = 0
-        for lot_code, kind, cause, delta, spoil in month_rows:
+        destroyed = lost = 0
+        for lot_code, kind, cause, delta, spoil, rows in month_rows:
             if lot_code != code:
                 continue
             by[kind] = by.get(kind, 0) + int(delta or 0)
@@ -219,6 +220,8 @@ def monthly_lots(session: Session, served: ServedRegency, month: date) -> list[L
                 )
             if kind == Kind.DESTROYED:
                 destroyed += -int(spoil or 0)
+            if kind == Kind.LOST:
+                lost += int(rows)
         open_n = int(opening.get(code, 0) or 0)
         out.append(
             LotMonth(
@@ -233,6 +236,7 @@ def monthly_lots(session: Session, served: ServedRegency, month: date) -> list[L
                 adjusted=by.get(Kind.ADJUSTMENT, 0),
                 returned=-by.get(Kind.RETURNED, 0),
                 closing=open_n + sum(by.values()),
+                lost=lost,
             )
         )
     return out

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from cetak.db import LOCK_DISTRIBUTION, write_session
 from cetak.lifecycle import RecordState
 from cetak.models import Record, RecordEvent, utcnow
+from inventory import paperwork
 from inventory.distribution import paper, queries, service
 from inventory.distribution.errors import (
     AlreadyCollected,
@@ -268,6 +269,9 @@ def test_resolving_cases_found_lost_damaged(engine, served, printed):
     on_hand, awaiting = totals(Session(engine))
     assert on_hand == on_hand_before[0] and awaiting == on_hand_before[1] + 1
     assert queries.open_discrepancies(Session(engine)) == []
+    with Session(engine) as s:  # the month's report names the lost card
+        [month] = paperwork.monthly_lots(s, served, served.today())
+    assert month.lost == 1
     with w(engine) as s, pytest.raises(CaseClosed):
         service.resolve(s, case[c2], "found", actor="op")
 

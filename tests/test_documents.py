@@ -668,3 +668,9 @@ def test_a_month_without_lots_says_so() -> None:
 def test_an_infinite_days_of_cover_cannot_be_computed_either() -> None:
     text = read_pdf(render_reorder_letter(reorder_letter(days_of_cover=float("inf")))).words()
     assert "cukup untuk : belum dapat dihitung" in text
+
+
+def test_cards_lost_after_printing_are_named_under_the_balance_checks() -> None:
+    gone = replace(lot("LOT-L", received=10, printed=4, closing=6), lost=1)
+    text = read_pdf(render_monthly_report(monthly_report((gone,)))).words()
+    assert "Termasuk dalam kolom Dicetak: 1 KTP-el dinyatakan hilang setelah dicetak" in text

@@ -71,20 +71,24 @@ def uncollected_alerts(settings: Settings) -> int:
     week = today.isocalendar()
     raised = 0
     with write_session(engine) as session:
-        for row in queries.uncollected_ages(session, today=today, tz=served.timezone):
-            over = row["over_90"] if settings.return_after_days >= 90 else row["over_60"]
-            if not over:
-                continue
+        late = queries.return_list(
+            session, today=today, tz=served.timezone, days=settings.return_after_days
+        )
+        per_kecamatan: dict[str, list[dict[str, Any]]] = {}
+        for card in late:
+            per_kecamatan.setdefault(card["kode_kecamatan"], []).append(card)
+        for kode, cards in sorted(per_kecamatan.items()):
             raised += raise_alert(
                 session,
-                key=f"uncollected:{row['kode_kecamatan']}:{week.year}-W{week.week:02d}",
+                key=f"uncollected:{kode}:{week.year}-W{week.week:02d}",
                 kind="uncollected",
                 level="WARNING",
                 message=(
-                    f"{over} KTP-el menunggu lebih dari {settings.return_after_days} hari di "
-                    f"Kecamatan {row['kecamatan']}: jemput bola atau tarik kembali ke Disdukcapil"
+                    f"{len(cards)} KTP-el menunggu lebih dari {settings.return_after_days} hari "
+                    f"di Kecamatan {cards[0]['kecamatan']}: jemput bola atau tarik kembali ke "
+                    "Disdukcapil"
                 ),
-                data=row,
+                data={"kode_kecamatan": kode, "cards": len(cards)},
             )
     deliver_pending(engine, notifier_from_settings(settings.alerts_dir, settings.alert_webhook_url))
     return raised

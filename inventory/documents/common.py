@@ -103,6 +103,7 @@ class LotMonth:
     adjusted: int  # signed
     returned: int
     closing: int  # on hand at month end
+    lost: int = 0  # printed cards declared lost on their way (within ``printed``)
 
     @property
     def spoiled_total(self) -> int:

@@ -160,8 +160,8 @@ def _signed(n: int) -> str:
 
 def _sum_lots(lots: tuple[LotMonth, ...], causes: list[str]) -> LotMonth:
     counts = (
-        "opening received printed destroyed transferred_in transferred_out adjusted returned "
-        "closing"
+        "opening received printed lost destroyed transferred_in transferred_out adjusted "
+        "returned closing"
     ).split()
     totals = {name: sum(getattr(lot, name) for lot in lots) for name in counts}
     spoiled = {c: sum(lot.spoiled.get(c, 0) for lot in lots) for c in causes}
@@ -182,6 +182,16 @@ def _balance_checks(lots: tuple[LotMonth, ...]) -> list[Flowable]:
     ]
     for lot in lots:
         flows.append(_p(f"<b>Lot {esc(lot.lot)}</b>: {_check_line(lot)}", _S.small))
+    lost = sum(lot.lost for lot in lots)
+    if lost:
+        flows.append(
+            _p(
+                f"Termasuk dalam kolom Dicetak: {angka(lost)} KTP-el dinyatakan hilang setelah "
+                "dicetak (dalam pengiriman ke kecamatan); blangkonya tercatat di buku stok dan "
+                "cetak ulangnya memakai blangko baru.",
+                _S.small,
+            )
+        )
     return flows
 
 
