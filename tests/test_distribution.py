@@ -395,6 +395,14 @@ def test_status_uncollected_jemput_bola_and_trace(engine, served, printed):
     ]
     assert t["collection"]["by"] == "Budi" and t["cards"][0]["shipment"].startswith("KRM-3310-")
     assert "*" in t["nik"]
+    # The same lists as a report the section head signs.
+    pdf = paper.uncollected_report(engine, home_settings(), served)
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "LAPORAN KTP-EL BELUM DIAMBIL" in text and "Bayat" in text
+    bayat = printed["rows"][3]["nik"]
+    assert f"{bayat[:4]}********{bayat[12:]}" in text and bayat not in text
+    assert "Daftar jemput bola: pemohon berusia 65 tahun ke atas" in text
+    assert "Mengetahui," in text and "Disiapkan oleh," in text
 
 
 def test_receipts_print_after_the_commit_and_a_dead_printer_keeps_the_handover(

@@ -459,6 +459,9 @@ def uncollected(
     return_list: Annotated[
         bool, typer.Option("--return-list", help="Daftar kartu untuk ditarik")
     ] = False,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Tulis laporan PDF untuk ditandatangani kepala seksi")
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """KTP-el yang belum diambil: umur tunggu per kecamatan, jemput bola, daftar tarik."""
@@ -481,6 +484,12 @@ def uncollected(
             if return_list or json_out
             else []
         )
+    if pdf:
+        from inventory.distribution.paper import uncollected_report
+
+        path = uncollected_report(engine, settings, served)
+        if not json_out:
+            out.print(f"Laporan ditulis: {path}")
     if json_out:
         print_json({"by_kecamatan": ages, "jemput_bola": visit, "return_list": back})
         return

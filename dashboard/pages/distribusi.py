@@ -181,6 +181,19 @@ def jemput_bola() -> None:
         kecamatan=kec,
         limit=500,
     )
+
+    def report() -> bytes:
+        from inventory.distribution.paper import uncollected_report
+
+        return uncollected_report(ctx.engine, ctx.settings, ctx.served).read_bytes()
+
+    st.download_button(
+        "Unduh laporan KTP-el belum diambil (PDF, untuk ditandatangani)",
+        data=report,
+        file_name=f"ktp-el-belum-diambil-{ctx.today:%Y%m%d}.pdf",
+        mime="application/pdf",
+        key="uncollected_report",
+    )
     if not rows:
         st.caption("Tidak ada warga dalam daftar.")
         return

@@ -241,3 +241,56 @@ __all__ = [
     "set_printer",
     "write_manifests",
 ]
+
+
+def uncollected_report(engine: Engine, settings: Settings, served: ServedRegency) -> Path:
+    """The signed report of cards waiting at the kecamatan, jemput bola and returns."""
+    from inventory.distribution import queries
+    from inventory.distribution.uncollected_pdf import (
+        Resident,
+        UncollectedReport,
+        WaitingRow,
+        render_uncollected,
+    )
+
+    today, tz = served.today(), served.timezone
+
+    def people(rows: list[dict[str, object]]) -> tuple[Resident, ...]:
+        return tuple(
+            Resident(
+                **{
+                    k: r[k]
+                    for k in ("card_ref", "nama", "umur", "alamat", "kel_desa", "kecamatan", "days")
+                },  # type: ignore[arg-type]
+                nik_masked=str(r["nik"]),
+            )
+            for r in rows
+        )
+
+    with Session(engine) as session:
+        rows = queries.uncollected_ages(session, today=today, tz=tz)
+        visit = queries.jemput_bola(session, today=today, tz=tz, min_age=settings.jemput_bola_age)
+        back = queries.return_list(session, today=today, tz=tz, days=settings.return_after_days)
+    number = f"BDA-{served.kode_wilayah.replace('.', '')}-{today:%Y%m%d}"
+    doc = UncollectedReport(
+        number=number,
+        office=office(served, settings),
+        on=today,
+        rows=tuple(
+            WaitingRow(r["kecamatan"], r["waiting"], r["over_30"], r["over_60"], r["over_90"])
+            for r in rows
+        ),
+        jemput_bola=people(visit),
+        to_return=people(back),
+        min_age=settings.jemput_bola_age,
+        return_after_days=settings.return_after_days,
+        prepared_by=Person(
+            name=settings.kepala_seksi, role="Kepala Seksi", nip=settings.kepala_seksi_nip
+        ),
+        approved_by=Person(
+            name=settings.kepala_dinas, role="Kepala Dinas", nip=settings.kepala_dinas_nip
+        ),
+    )
+    return write_pdf(
+        settings.documents_dir / "belum-diambil" / f"{number}.pdf", render_uncollected(doc)
+    )
