@@ -137,7 +137,12 @@ def pack(
         raise UnknownKecamatan(kecamatan)
     query = (
         sa.select(
-            _CARD.c.id, Record.kode_kecamatan, _CARD.c.card_ref, _CARD.c.state, Record.state
+            _CARD.c.id,
+            Record.kode_kecamatan,
+            _CARD.c.card_ref,
+            _CARD.c.state,
+            Record.state,
+            _CARD.c.record_id,
         ).join(Record, Record.id == _CARD.c.record_id)  # type: ignore[arg-type]
     )
     if card_refs is not None:
@@ -147,7 +152,7 @@ def pack(
         if len(known) != len(refs):
             raise UnknownCardRef(sorted(set(refs) - known))
         problems = []
-        for _, kec, ref, state, rec_state in rows:
+        for _, kec, ref, state, rec_state, _ in rows:
             if state == CardPlace.PACKED or state == CardPlace.DISPATCHED or state == "received":
                 problems.append((ref, f"sudah {rules.PLACE_LABELS[state]}"))
             elif state != CardPlace.PASSED:
@@ -166,10 +171,7 @@ def pack(
     groups = rules.pack((r[0], r[1]) for r in rows)
     if not groups:
         raise NothingToDispatch(served.kecamatan.get(kecamatan, kecamatan) if kecamatan else None)
-    ids = [r[0] for r in rows]
-    record_ids = dict(
-        session.execute(sa.select(_CARD.c.id, _CARD.c.record_id).where(_CARD.c.id.in_(ids))).all()
-    )
+    record_ids = {r[0]: r[5] for r in rows}
     packed = []
     for number, (kec, card_ids) in zip(
         _next_numbers(session, served, now, len(groups)), groups.items(), strict=True
