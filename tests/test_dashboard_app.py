@@ -547,3 +547,26 @@ def test_every_page_renders_within_two_seconds_on_a_year_of_klaten_history(
         if elapsed >= 2.0:
             slow[page] = round(elapsed, 2)
     assert not slow, slow
+
+
+# --- PostgreSQL --------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_every_page_renders_on_postgresql_with_the_database_figures(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The read model's SQL (local days, day differences, windows) on the other backend."""
+    settings = Settings(home=tmp_path / "home", database_url=pg_url)
+    settings.ensure_dirs()
+    engine = make_engine(pg_url)
+    dashboard_seed.seed(engine, settings, tmp_path)
+    monkeypatch.setenv("CETAK_HOME", str(settings.home))
+    monkeypatch.setenv("CETAK_DATABASE_URL", pg_url)
+    for page in PAGES:
+        logged_in(Role.SUPERVISOR, page)  # asserts no exception on the page
+    at = logged_in(Role.SUPERVISOR, "stok")
+    with Session(engine) as s:
+        on_hand, _ = totals(s)
+    assert metric(at, "Blangko di tangan") == f"{on_hand:,}".replace(",", ".")
+    engine.dispose()
