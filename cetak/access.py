@@ -37,6 +37,7 @@ class Action(StrEnum):
     SHIPMENT_RECEIVE = "shipment_receive"
     DISCREPANCY_RESOLVE = "discrepancy_resolve"
     COLLECTION = "collection"
+    REQUEUE = "requeue"  # send records that needed an operator back to the print queue
     VIEW_FULL_NIK = "view_full_nik"
     EXPORT_QUARANTINE = "export_quarantine"
     MANAGE_USERS = "manage_users"
@@ -52,6 +53,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.SHIPMENT_RECEIVE: "mengonfirmasi penerimaan kiriman",
     Action.DISCREPANCY_RESOLVE: "menyelesaikan selisih kiriman",
     Action.COLLECTION: "mencatat pengambilan KTP-el",
+    Action.REQUEUE: "mengantrekan ulang record yang perlu perhatian",
     Action.VIEW_FULL_NIK: "melihat NIK lengkap",
     Action.EXPORT_QUARANTINE: "mengekspor record karantina",
     Action.MANAGE_USERS: "mengelola pengguna",
@@ -66,6 +68,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.SHIPMENT_RECEIVE,
             Action.DISCREPANCY_RESOLVE,
             Action.COLLECTION,
+            Action.REQUEUE,
             Action.VIEW_FULL_NIK,
         }
     ),

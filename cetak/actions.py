@@ -277,6 +277,24 @@ def mark_request_received(engine: Engine, actor: Actor, ref: str) -> ReorderRequ
     )
 
 
+# --- records ---------------------------------------------------------------------------------
+
+
+def requeue_records(engine: Engine, actor: Actor, prr_ids: list[str], reason: str) -> int:
+    """Records an operator looked at go back to the print queue (``cetak requeue``)."""
+    from cetak.records import requeue
+
+    return perform(
+        engine,
+        actor,
+        Action.REQUEUE,
+        "requeue",
+        lambda s: requeue(s, prr_ids, actor=actor.audit_name(), reason=reason),
+        target=", ".join(prr_ids),
+        detail={"reason": reason},
+    )
+
+
 # --- distribution (added with issue 5) -------------------------------------------------------
 
 

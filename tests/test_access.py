@@ -31,6 +31,7 @@ def test_the_permissions_table_is_as_the_issue_says():
         Action.SHIPMENT_RECEIVE,
         Action.DISCREPANCY_RESOLVE,
         Action.COLLECTION,
+        Action.REQUEUE,
         Action.VIEW_FULL_NIK,
     }
     assert PERMISSIONS[Role.STOCK_MANAGER] == {

@@ -570,3 +570,25 @@ def test_every_page_renders_on_postgresql_with_the_database_figures(
         on_hand, _ = totals(s)
     assert metric(at, "Blangko di tangan") == f"{on_hand:,}".replace(",", ".")
     engine.dispose()
+
+
+def test_an_operator_requeues_a_record_that_needed_attention(room):
+    engine, _ = room
+    with engine.begin() as conn:  # a record whose card failed three times
+        prr = conn.execute(
+            sa.select(Record.prr_id).where(Record.state == "queued").limit(1)
+        ).scalar_one()
+        conn.execute(
+            sa.update(Record).where(Record.prr_id == prr).values(state="needs_attention")
+        )
+    viewer = logged_in(Role.VIEWER, "antrian")
+    assert not [f for f in viewer.multiselect if f.key == "requeue_ids"]
+    at = logged_in(Role.OPERATOR, "antrian")
+    at.multiselect(key="requeue_ids").set_value([prr])
+    at.text_input(key="requeue_reason").input("foto diperiksa, printer dibersihkan")
+    submitted(at, "Antrekan ulang")
+    assert at.success[0].value == "1 record kembali ke antrean cetak."
+    with Session(engine) as s:
+        assert s.exec(select(Record.state).where(Record.prr_id == prr)).one() == "queued"
+    [row] = audits(engine, "requeue")
+    assert (row.actor, row.target, row.ok) == ("ops", prr, True)

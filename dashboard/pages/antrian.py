@@ -199,11 +199,33 @@ def qc_form() -> None:
         )
 
 
+def requeue_form() -> None:
+    records = ui.query(ctx, "needs_attention", limit=200)
+    if not records:
+        return
+    labels = {r["prr_id"]: f"{r['prr_id']} — {r['nama']} ({ctx.nik(r['nik'])})" for r in records}
+    with st.form("requeue"):
+        st.markdown("**Antrekan ulang record yang sudah diperiksa**")
+        ids = st.multiselect("Record", list(labels), format_func=labels.get, key="requeue_ids")
+        reason = st.text_input("Apa yang sudah diperiksa/diperbaiki", key="requeue_reason")
+        if not st.form_submit_button("Antrekan ulang"):
+            return
+    if not ids or not reason.strip():
+        st.error("Gagal: pilih record dan tulis apa yang sudah diperiksa.")
+        return
+    ui.run_action(
+        lambda: actions.requeue_records(ctx.engine, ctx.actor, ids, reason.strip()),
+        lambda n: f"{n} record kembali ke antrean cetak.",
+    )
+
+
 figures()
-if ctx.may(Action.PRINTER_STATE) or ctx.may(Action.QC):
+if ctx.may(Action.PRINTER_STATE) or ctx.may(Action.QC) or ctx.may(Action.REQUEUE):
     st.divider()
     st.subheader("Tindakan")
     if ctx.may(Action.PRINTER_STATE):
         printer_form()
     if ctx.may(Action.QC):
         qc_form()
+    if ctx.may(Action.REQUEUE):
+        requeue_form()
