@@ -139,6 +139,35 @@ def post(
         raise InsufficientStock(site, -delta_on_hand, on_hand, lot)
     if awaiting + delta_spoiled < 0:
         raise InsufficientStock(site, -delta_spoiled, awaiting, lot)
+    return _append(
+        session,
+        key=key,
+        kind=kind,
+        site=site,
+        lot=lot,
+        delta_on_hand=delta_on_hand,
+        delta_spoiled=delta_spoiled,
+        actor=actor,
+        at=at,
+        **fields,
+    )
+
+
+def _append(
+    session: Session,
+    *,
+    key: str,
+    kind: Kind,
+    site: str,
+    lot: str,
+    delta_on_hand: int,
+    delta_spoiled: int,
+    actor: str,
+    at: datetime,
+    **fields: Any,
+) -> Posted:
+    """Insert the movement and update its balance row, which the caller has locked and
+    checked. The movement comes back from the INSERT itself (RETURNING), not re-read."""
     values = {
         "idempotency_key": key,
         "kind": kind.value,
@@ -150,7 +179,10 @@ def post(
         "at": at,
         **fields,
     }
-    if not _insert_ignore(session, _MOV, values):
+    dialect = postgresql if _is_pg(session) else sqlite
+    insert = dialect.insert(Movement).values(**values).on_conflict_do_nothing()
+    movement = session.scalars(insert.returning(Movement)).first()
+    if movement is None:
         # A concurrent worker posted the same key and committed first.
         found = _existing(session, key)
         assert found is not None
@@ -164,8 +196,6 @@ def post(
             updated_at=at,
         )
     )
-    movement = _existing(session, key)
-    assert movement is not None
     return Posted(movement, True)
 
 
@@ -293,27 +323,33 @@ def consume_blank(
 
     Raises ``InsufficientStock`` when the site holds no blank.
     """
-    found = _existing(session, f"consume:{card_ref}")
-    if found is not None:
-        return found
-    site_code = resolve_site(session, site)
-    for lot, _ in fifo_lots(session, site_code, lock=True):
-        try:
-            return post(
-                session,
-                key=f"consume:{card_ref}",
-                kind=Kind.CONSUMED,
-                site=site_code,
-                lot=lot,
-                delta_on_hand=-1,
-                actor=actor,
-                at=at,
-                card_ref=card_ref,
-                record_id=record_id,
-            ).movement
-        except InsufficientStock:
-            continue  # emptied by another worker between the listing and the lock
-    raise InsufficientStock(site_code, 1, 0)
+    key = f"consume:{card_ref}"
+    # A named site is checked only when it has no stock: a balance row implies the site.
+    site_code = resolve_site(session, None) if site is None else site
+    # The oldest lot with stock, its balance row locked (PostgreSQL) with its current count:
+    # post()'s own balance insert, lock and check are not needed again.
+    lots = fifo_lots(session, site_code, lock=True)
+    if not lots:
+        found = _existing(session, key)  # taken before the stock ran out: still this card's
+        if found is not None:
+            return found
+        resolve_site(session, site_code)
+        raise InsufficientStock(site_code, 1, 0)
+    # Posted once per key: a blank taken before for this card comes back unchanged (the
+    # INSERT ... ON CONFLICT DO NOTHING inserts nothing and the first movement is read).
+    return _append(
+        session,
+        key=key,
+        kind=Kind.CONSUMED,
+        site=site_code,
+        lot=lots[0][0],
+        delta_on_hand=-1,
+        delta_spoiled=0,
+        actor=actor,
+        at=at or utcnow(),
+        card_ref=card_ref,
+        record_id=record_id,
+    ).movement
 
 
 def spoil_blank(

@@ -2,13 +2,17 @@
 
 For every record of a claimed job::
 
-    render ─► [txn] card + consume_blank ─► find(card_ref) or submit ─► [txn] submitted
-           ─► poll until finished ─► [txn] printed (record printed)  |  spoiled (back to queue)
+    [txn] render, consume_blank + card ─► find(card_ref) or submit ─► poll
+          ─► (still printing: [txn] submitted ─► poll until finished)
+          ─► [txn] printed (record printed)  |  spoiled (back to queue)
 
 The card reference is the idempotency key of the blank and the job name at the
 printer. A worker killed anywhere resumes the same card: the blank is not taken
 again (same key) and the printer is asked for the job by name before anything
-is submitted, so no record is printed twice and no blank consumed twice.
+is submitted, so no record is printed twice and no blank consumed twice. A card
+the printer finishes at once (the simulated printer) is recorded as submitted in
+the transaction that settles it; once sent, a card is never voided, whatever the
+printer answers next.
 """
 
 from __future__ import annotations
@@ -47,6 +51,27 @@ FAULT_LABELS = {
     Fault.BAD_DATA: "data cetak ditolak printer",
     Fault.UNKNOWN: "kesalahan printer",
 }
+
+
+#: Card states of a blank taken and a card not settled yet (maybe at the printer).
+IN_FLIGHT = ("taken", "submitted")
+
+# Updates go to the tables (Core), not through the ORM: no object of these rows is loaded
+# in the session, and an ORM-enabled UPDATE costs several times the statement itself.
+_CARD = Card.__table__  # type: ignore[attr-defined]
+_JOB = PrintJob.__table__  # type: ignore[attr-defined]
+
+
+def _update_card(session: Session, card_id: int | None, **values: object) -> None:
+    session.execute(sa.update(_CARD).where(_CARD.c.id == card_id).values(**values))
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A card job this worker handed to the printer: the printer's job id, and when."""
+
+    job_id: str
+    at: datetime
 
 
 class _InFlight(Exception):
@@ -141,12 +166,8 @@ class _Runner:
                 return None  # printed, cancelled or released meanwhile
             if not own_records(session, self.job_id, [record_id]):
                 return None  # released and since planned on a newer job
-            card = session.exec(
-                select(Card).where(
-                    Card.record_id == record_id,
-                    Card.state.in_(("taken", "submitted")),  # type: ignore[attr-defined]
-                )
-            ).first()
+            cards = session.exec(select(Card).where(Card.record_id == record_id)).all()
+            card = next((c for c in cards if c.state in IN_FLIGHT), None)
             try:
                 pdf = render_card(card_data(session, record, self.served, self.served.now(now)))
             except CardLayoutError as exc:
@@ -163,80 +184,97 @@ class _Runner:
                 self.outcome.needs_attention += 1
                 return None
             if card is None:
-                previous = session.exec(
-                    select(sa.func.max(Card.attempt)).where(Card.record_id == record_id)
-                ).one()
-                attempt = (previous or 0) + 1
-                card = Card(
-                    card_ref=f"K{record_id:08d}-{attempt}",
-                    record_id=record_id,
-                    attempt=attempt,
-                    job_id=self.job_id,
-                    printer_name=self.printer_name,
-                    created_at=now,
-                )
-                session.add(card)
-                session.flush()
+                attempt = max((c.attempt for c in cards), default=0) + 1
+                card_ref = f"K{record_id:08d}-{attempt}"
+                # The blank first, so the card row is written once, with its lot.
                 movement = ledger.consume_blank(
                     session,
-                    card_ref=card.card_ref,
+                    card_ref=card_ref,
                     actor=self.actor,
                     site=self.site,
                     record_id=record_id,
                     at=now,
                 )
-                card.lot_code = movement.lot_code
+                card = Card(
+                    card_ref=card_ref,
+                    record_id=record_id,
+                    attempt=attempt,
+                    job_id=self.job_id,
+                    printer_name=self.printer_name,
+                    lot_code=movement.lot_code,
+                    created_at=now,
+                )
                 session.add(card)
-            job = session.get(PrintJob, self.job_id)
-            assert job is not None
-            job.lease_until = now + self.lease
-            session.add(job)
+            session.execute(
+                sa.update(_JOB).where(_JOB.c.id == self.job_id).values(lease_until=now + self.lease)
+            )
             return card, pdf
 
-    def print_card(self, card: Card, pdf: bytes) -> JobResult:
+    def print_card(self, card: Card, pdf: bytes) -> tuple[JobResult, Sent | None]:
+        """The printer's result for the card, and the job this call sent (None: the printer
+        had it already). A job still printing at the first poll is recorded as submitted
+        before the wait; one finished at once is recorded when it is settled."""
         try:
             found = self.driver.find(card.card_ref)  # submitted before a crash? never twice
         except PrinterFault as exc:
             raise _InFlight(exc) from exc  # unknown whether it was sent: ask again later
-        if found is None:
-            job_id = self.driver.submit(job_name=card.card_ref, pdf=pdf)
-            with write_session(self.engine) as session:
-                session.execute(
-                    sa.update(Card)
-                    .where(Card.id == card.id)
-                    .values(  # type: ignore[arg-type]
-                        state="submitted", driver_job_id=job_id, submitted_at=utcnow()
-                    )
-                )
+        if found is not None:
+            return self._wait(found), None
+        job_id = self.driver.submit(job_name=card.card_ref, pdf=pdf)  # fault: never sent
+        sent = Sent(job_id, utcnow())
+        try:
             found = self.driver.poll(job_id)
+        except PrinterFault as exc:
+            self._submitted(card, sent)  # sent, fate unknown: asked again by name later
+            raise _InFlight(exc) from exc
+        if not found.finished:
+            self._submitted(card, sent)
+            found = self._wait(found)
+        return found, sent
+
+    def _wait(self, found: JobResult) -> JobResult:
         deadline = time.monotonic() + self.poll_timeout
         while not found.finished:
             if time.monotonic() > deadline:
                 # The printer may still print it: the card stays in flight, asked again later.
                 raise _InFlight(PrinterFault(Fault.OFFLINE, "pekerjaan tidak selesai"))
             time.sleep(self.poll_interval)
-            found = self.driver.poll(found.job_id)
+            try:
+                found = self.driver.poll(found.job_id)
+            except PrinterFault as exc:
+                raise _InFlight(exc) from exc  # at the printer: never voided
         return found
 
-    def settle(self, card: Card, result: JobResult) -> None:
+    def _submitted(self, card: Card, sent: Sent) -> None:
+        with write_session(self.engine) as session:
+            _update_card(
+                session, card.id, state="submitted", driver_job_id=sent.job_id, submitted_at=sent.at
+            )
+
+    def settle(self, card: Card, result: JobResult, sent: Sent | None = None) -> None:
+        """Record the printer's result: printed, or spoiled with its blank. ``sent``: the
+        job was sent by this worker and finished at once, never recorded as submitted."""
         now = utcnow()
+        sent_values = (
+            {} if sent is None else {"driver_job_id": sent.job_id, "submitted_at": sent.at}
+        )
         with write_session(self.engine) as session:
             printer = session.get(Printer, self.printer_name)
-            record = session.get(Record, card.record_id)
-            assert printer is not None and record is not None
+            assert printer is not None
             if result.state is JobState.COMPLETED:
-                session.execute(
-                    sa.update(Card)
-                    .where(Card.id == card.id)
-                    .values(  # type: ignore[arg-type]
-                        state="printed", printed_at=now, chip_id=result.chip_id
-                    )
+                _update_card(
+                    session,
+                    card.id,
+                    state="printed",
+                    printed_at=now,
+                    chip_id=result.chip_id,
+                    **sent_values,
                 )
                 transition(
                     session,
-                    [record.id],
+                    [card.record_id],
                     RecordState.PRINTED,
-                    actor=self.actor,  # type: ignore[list-item]
+                    actor=self.actor,
                     reason=f"kartu {card.card_ref} dicetak",
                     at=now,
                     extra={"printed_at": now},
@@ -245,7 +283,7 @@ class _Runner:
                 self.outcome.printed += 1
             else:
                 fault = result.fault or Fault.UNKNOWN
-                self._spoil(session, card, record, fault, now)
+                self._spoil(session, card, fault, now, sent_values)
                 printer.spoiled_today += 1
                 printer.since_rest += 1  # a spoiled card heats the printer all the same
                 if fault in STOPPING:
@@ -260,8 +298,15 @@ class _Runner:
             self.outcome.cards.append(card.card_ref)
 
     def _spoil(
-        self, session: Session, card: Card, record: Record, fault: Fault, now: datetime
+        self,
+        session: Session,
+        card: Card,
+        fault: Fault,
+        now: datetime,
+        card_values: dict[str, object],
     ) -> None:
+        record = session.get(Record, card.record_id)
+        assert record is not None
         cause = Cause.GAGAL_ENCODE if fault is Fault.ENCODE_FAILED else Cause.GAGAL_CETAK
         ledger.spoil_blank(
             session,
@@ -271,12 +316,13 @@ class _Runner:
             at=now,
             note=FAULT_LABELS[fault],
         )
-        session.execute(
-            sa.update(Card)
-            .where(Card.id == card.id)
-            .values(  # type: ignore[arg-type]
-                state="spoiled", fault=fault.value, spoil_cause=cause.value
-            )
+        _update_card(
+            session,
+            card.id,
+            state="spoiled",
+            fault=fault.value,
+            spoil_cause=cause.value,
+            **card_values,
         )
         target = card_failed(
             session,
@@ -300,9 +346,7 @@ class _Runner:
             ).first()
             if consumed is not None:
                 ledger.reverse(session, movement_id=consumed.id, actor=self.actor, reason=reason)  # type: ignore[arg-type]
-            session.execute(
-                sa.update(Card).where(Card.id == card.id).values(state="void", note=reason)  # type: ignore[arg-type]
-            )
+            _update_card(session, card.id, state="void", note=reason)
 
     def release_rest(self, reason: str, keep: int | None = None) -> None:
         """Records of this job not printed yet go back to the queue (but ``keep``)."""
@@ -352,7 +396,7 @@ class _Runner:
                 continue
             card, pdf = taken
             try:
-                result = self.print_card(card, pdf)
+                result, sent = self.print_card(card, pdf)
             except _InFlight as exc:
                 # The printer cannot say whether it holds this card: the card stays in
                 # flight with this job, which resumes once the printer answers again.
@@ -365,7 +409,7 @@ class _Runner:
                 )
                 self._printer_down(exc)
                 break
-            self.settle(card, result)
+            self.settle(card, result, sent)
             if self.outcome.stopped:
                 break
         if self.outcome.stopped:

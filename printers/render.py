@@ -6,7 +6,7 @@ values in one column; the photo on the right with the issuing regency and date a
 holder's signature area under it. Nothing else goes on an identity card (no barcode, no
 tracking number: those belong on the carrier sheet, see :mod:`printers.carrier`).
 
-Text is upper case, in the embedded Vera font of :mod:`cetak.pdfstyle`, so it can be
+Text is upper case, in the embedded Vera font of :mod:`printers.cardfont`, so it can be
 extracted from the PDF and prints the same from any viewer. A long name or address first
 wraps onto a second line, then gets smaller down to :data:`MIN_SIZE` (a name of 60 letters,
 the legal most, may take a third line); other long values get smaller first and wrap last.
@@ -29,7 +29,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from cetak.pdfstyle import FONT, FONT_BOLD, register_fonts
+from printers.cardfont import CARD_FONT, CARD_FONT_BOLD, register_card_fonts
 
 __all__ = ["CARD_HEIGHT", "CARD_WIDTH", "MIN_SIZE", "CardData", "CardLayoutError", "render_card"]
 
@@ -79,11 +79,12 @@ _ROWS = tuple(f for f in list(_NAMES)[:13] if f != "golongan_darah")  # rows, to
 _WRAPS = ("nama", "alamat", "tempat_lahir", "pekerjaan", "agama", "kel_desa", "kecamatan")
 _STAGES = {"nama": ((1, 2), (3,)), "alamat": ((1, 2),)} | dict.fromkeys(_WRAPS[2:], ((1,), (2,)))
 _INDENTED = frozenset({"rt", "kel_desa", "kecamatan"})
-_COLON_X = _LEFT + max(stringWidth(_LABELS[f], FONT, _LABEL_SIZE) for f in _NAMES) + 0.7 * mm
+register_card_fonts()  # the columns below are measured in the card font
+_COLON_X = _LEFT + max(stringWidth(_LABELS[f], CARD_FONT, _LABEL_SIZE) for f in _NAMES) + 0.7 * mm
 _VALUE_X = _COLON_X + 1.2 * mm
 _BLOOD = _LABELS["golongan_darah"] + " : "
-_BLOOD_X = _TEXT_END - stringWidth("AB+", FONT, _SIZE)  # room for GOL. DARAH : AB+
-_GOL_X = _BLOOD_X - stringWidth(_BLOOD, FONT, _LABEL_SIZE)
+_BLOOD_X = _TEXT_END - stringWidth("AB+", CARD_FONT, _SIZE)  # room for GOL. DARAH : AB+
+_GOL_X = _BLOOD_X - stringWidth(_BLOOD, CARD_FONT, _LABEL_SIZE)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")  # JPEG, PNG
 
@@ -163,7 +164,7 @@ def _fit(
     *,
     stages: tuple[tuple[int, ...], ...] = ((1,),),
     start: float = _SIZE,
-    font: str = FONT,
+    font: str = CARD_FONT,
 ) -> _Text:
     """The first (size, line count) that fits ``width``: each stage is tried at every size
     from ``start`` down to MIN_SIZE before the next, so ``((1, 2),)`` wraps before getting
@@ -251,13 +252,35 @@ def _fit_rows(card: CardData) -> dict[str, _Text]:
     return fitted
 
 
+class _JpegPhoto(ImageReader):
+    """A JPEG photo, embedded in the PDF as it is (DCTDecode), never as pixels.
+
+    reportlab names an image by a digest of ``getRGBData()``: for a pas foto that is
+    500 kB of decoded pixels to copy and hash, about a fifth of rendering a card. For a
+    JPEG those pixels only name the image, so the file's own bytes (a few kB) name it.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data))
+        self._jpeg = data
+
+    def getRGBData(self) -> bytes:
+        self._dataA = None  # a JPEG has no alpha channel
+        return self._jpeg
+
+
 def _photo(data: bytes) -> ImageReader:
     """The photo, decoded once by Pillow; a JPEG is then embedded as it is (DCTDecode)."""
     try:
         if not data.startswith(_MAGIC):
             raise ValueError("not a JPEG or PNG file")
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # full decode: a truncated or corrupt file fails here
+            jpeg = image.format == "JPEG"
+        if jpeg:
+            return _JpegPhoto(data)
         reader = ImageReader(io.BytesIO(data))
-        reader.getRGBData()  # full decode: a truncated or corrupt file fails here
+        reader.getRGBData()  # the pixels (and alpha) reportlab embeds
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise CardLayoutError(
             "foto",
@@ -273,12 +296,11 @@ def _photo(data: bytes) -> ImageReader:
 def render_card(card: CardData) -> bytes:
     """The card front as PDF bytes: one page of 85.60 × 53.98 mm. Every check runs before
     anything is drawn; a card that cannot be laid out raises :class:`CardLayoutError`."""
-    register_fonts()
     if len(card.nik) != 16 or not (card.nik.isascii() and card.nik.isdigit()):
         raise CardLayoutError("nik", "NIK harus terdiri dari 16 digit angka.")
     head_width = CARD_WIDTH - _LEFT - _RIGHT
     heads = [
-        _fit(field, text, head_width, start=_HEAD_SIZE, font=FONT_BOLD)
+        _fit(field, text, head_width, start=_HEAD_SIZE, font=CARD_FONT_BOLD)
         for field, text in (
             ("provinsi", _region("PROVINSI", card.provinsi)),
             ("kabupaten", _region("KABUPATEN", card.kabupaten, "KOTA")),
@@ -291,12 +313,14 @@ def render_card(card: CardData) -> bytes:
     buffer = io.BytesIO()
     # uncompressed: a card goes straight to the printer, and zlib would double the time
     size = (CARD_WIDTH, CARD_HEIGHT)
-    canvas = Canvas(buffer, pagesize=size, invariant=1, pageCompression=0, initialFontName=FONT)
+    canvas = Canvas(
+        buffer, pagesize=size, invariant=1, pageCompression=0, initialFontName=CARD_FONT
+    )
     canvas.setTitle("KTP-el")
     canvas.setCreator("cetak")
     canvas.setProducer("cetak (ReportLab)")
     for text, y in zip(heads, _HEAD_Y, strict=True):
-        canvas.setFont(FONT_BOLD, text.size)
+        canvas.setFont(CARD_FONT_BOLD, text.size)
         canvas.drawCentredString(CARD_WIDTH / 2, y, text.lines[0])
     _draw_nik(canvas, card.nik)
     _draw_rows(canvas, rows)
@@ -307,11 +331,13 @@ def render_card(card: CardData) -> bytes:
 
 
 def _draw_nik(canvas: Canvas, nik: str) -> None:
-    canvas.setFont(FONT_BOLD, _NIK_SIZE)
+    canvas.setFont(CARD_FONT_BOLD, _NIK_SIZE)
     canvas.drawString(_LEFT, _NIK_Y, "NIK")
     canvas.drawString(_COLON_X, _NIK_Y, ":")
-    x = _COLON_X + stringWidth(": ", FONT_BOLD, _NIK_SIZE)
-    canvas.setFont(FONT_BOLD, min(_NIK_SIZE, (_TEXT_END - x) / stringWidth(nik, FONT_BOLD, 1)))
+    x = _COLON_X + stringWidth(": ", CARD_FONT_BOLD, _NIK_SIZE)
+    canvas.setFont(
+        CARD_FONT_BOLD, min(_NIK_SIZE, (_TEXT_END - x) / stringWidth(nik, CARD_FONT_BOLD, 1))
+    )
     canvas.drawString(x, _NIK_Y, nik)
 
 
@@ -320,17 +346,17 @@ def _draw_rows(canvas: Canvas, rows: dict[str, _Text]) -> None:
     pitch = min(_MAX_PITCH, (_FIRST_Y - _LAST_Y) / (count - 1))
     y = _FIRST_Y
     for field in _ROWS:
-        canvas.setFont(FONT, _LABEL_SIZE)
+        canvas.setFont(CARD_FONT, _LABEL_SIZE)
         canvas.drawString(_LEFT + (_INDENT if field in _INDENTED else 0), y, _LABELS[field])
         canvas.drawString(_COLON_X, y, ":")
-        canvas.setFont(FONT, rows[field].size)
+        canvas.setFont(CARD_FONT, rows[field].size)
         for line in rows[field].lines:
             canvas.drawString(_VALUE_X, y, line)
             y -= pitch
         if field == "jenis_kelamin":
-            canvas.setFont(FONT, _LABEL_SIZE)
+            canvas.setFont(CARD_FONT, _LABEL_SIZE)
             canvas.drawString(_GOL_X, y + pitch, _BLOOD)
-            canvas.setFont(FONT, rows["golongan_darah"].size)
+            canvas.setFont(CARD_FONT, rows["golongan_darah"].size)
             canvas.drawString(_BLOOD_X, y + pitch, rows["golongan_darah"].lines[0])
 
 
@@ -341,11 +367,11 @@ def _draw_photo_column(canvas: Canvas, photo: ImageReader, place: _Text, day: st
     )
     centre = _PHOTO_X + _PHOTO_W / 2
     y = bottom - 2.6 * mm
-    canvas.setFont(FONT, place.size)
+    canvas.setFont(CARD_FONT, place.size)
     for line in place.lines:
         canvas.drawCentredString(centre, y, line)
         y -= 2.5 * mm
-    canvas.setFont(FONT, _SIZE)
+    canvas.setFont(CARD_FONT, _SIZE)
     canvas.drawCentredString(centre, y, day)
     # the holder's signature goes above this line
     line_y = _LAST_Y + 1.2 * mm
@@ -353,5 +379,5 @@ def _draw_photo_column(canvas: Canvas, photo: ImageReader, place: _Text, day: st
     canvas.setStrokeGray(0.45)
     canvas.line(_PHOTO_X + 1.5 * mm, line_y, _PHOTO_X + _PHOTO_W - 1.5 * mm, line_y)
     canvas.setFillGray(0.35)
-    canvas.setFont(FONT, 3.8)
+    canvas.setFont(CARD_FONT, 3.8)
     canvas.drawCentredString(centre, line_y - 1.5 * mm, "TANDA TANGAN PEMEGANG")
