@@ -204,7 +204,10 @@ class _Runner:
                     lot_code=movement.lot_code,
                     created_at=now,
                 )
-                session.add(card)
+                # Inserted as a row (the worker only reads the card's fields from here on).
+                card.id = session.execute(
+                    sa.insert(_CARD).values(card.model_dump(exclude={"id"})).returning(_CARD.c.id)
+                ).scalar_one()
             session.execute(
                 sa.update(_JOB).where(_JOB.c.id == self.job_id).values(lease_until=now + self.lease)
             )
