@@ -578,9 +578,7 @@ def test_an_operator_requeues_a_record_that_needed_attention(room):
         prr = conn.execute(
             sa.select(Record.prr_id).where(Record.state == "queued").limit(1)
         ).scalar_one()
-        conn.execute(
-            sa.update(Record).where(Record.prr_id == prr).values(state="needs_attention")
-        )
+        conn.execute(sa.update(Record).where(Record.prr_id == prr).values(state="needs_attention"))
     viewer = logged_in(Role.VIEWER, "antrian")
     assert not [f for f in viewer.multiselect if f.key == "requeue_ids"]
     at = logged_in(Role.OPERATOR, "antrian")
