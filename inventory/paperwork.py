@@ -55,6 +55,16 @@ def office(served: ServedRegency, settings: Settings) -> Office:
     )
 
 
+def kepala_seksi(settings: Settings) -> Person:
+    """The section head, who prepares and signs the print room's documents."""
+    return Person(name=settings.kepala_seksi, role="Kepala Seksi", nip=settings.kepala_seksi_nip)
+
+
+def kepala_dinas(settings: Settings) -> Person:
+    """The head of office, who signs letters and acknowledges reports."""
+    return Person(name=settings.kepala_dinas, role="Kepala Dinas", nip=settings.kepala_dinas_nip)
+
+
 def write_pdf(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".doc-", suffix=".tmp")
@@ -125,9 +135,7 @@ def _letter_doc(
         daily_consumption=facts["daily_consumption"],
         days_of_cover=pos["days_of_cover"],
         lead_time_days=facts["lead_time_days"],
-        signer=Person(
-            name=settings.kepala_dinas, role="Kepala Dinas", nip=settings.kepala_dinas_nip
-        ),
+        signer=kepala_dinas(settings),
     )
 
 
@@ -255,12 +263,8 @@ def monthly_report(
         month=first,
         lots=tuple(lots),
         awaiting_destruction=awaiting,
-        prepared_by=Person(
-            name=settings.kepala_seksi, role="Kepala Seksi", nip=settings.kepala_seksi_nip
-        ),
-        approved_by=Person(
-            name=settings.kepala_dinas, role="Kepala Dinas", nip=settings.kepala_dinas_nip
-        ),
+        prepared_by=kepala_seksi(settings),
+        approved_by=kepala_dinas(settings),
     )
     path = settings.documents_dir / "laporan-bulanan" / f"{number}.pdf"
     return write_pdf(path, render_monthly_report(doc))

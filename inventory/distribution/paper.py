@@ -28,9 +28,8 @@ from inventory.distribution.models import (
     ShipmentCard,
 )
 from inventory.documents import Person
-from inventory.ledger import DEFAULT_SITE
 from inventory.manifest_pdf import ManifestLine, ShipmentManifest, render_manifest
-from inventory.paperwork import office, write_pdf
+from inventory.paperwork import kepala_dinas, kepala_seksi, office, write_pdf
 from inventory.receipts import (
     HandoverSlip,
     PickupReceipt,
@@ -58,9 +57,7 @@ def manifest_doc(
         kode_kecamatan=shipment.kode_kecamatan,
         packed_on=served.today(shipment.packed_at),
         lines=tuple(ManifestLine(ref, mask_nik(nik), nama, desa) for ref, nik, nama, desa in rows),
-        handed_over_by=Person(
-            name=settings.kepala_seksi, role="Kepala Seksi", nip=settings.kepala_seksi_nip
-        ),
+        handed_over_by=kepala_seksi(settings),
         courier=Person(name=shipment.courier, role="Kurir") if shipment.courier else None,
     )
 
@@ -231,7 +228,6 @@ def receipt_for(
 
 
 __all__ = [
-    "DEFAULT_SITE",
     "Printed",
     "manifest_doc",
     "print_receipts",
@@ -284,12 +280,8 @@ def uncollected_report(engine: Engine, settings: Settings, served: ServedRegency
         to_return=people(back),
         min_age=settings.jemput_bola_age,
         return_after_days=settings.return_after_days,
-        prepared_by=Person(
-            name=settings.kepala_seksi, role="Kepala Seksi", nip=settings.kepala_seksi_nip
-        ),
-        approved_by=Person(
-            name=settings.kepala_dinas, role="Kepala Dinas", nip=settings.kepala_dinas_nip
-        ),
+        prepared_by=kepala_seksi(settings),
+        approved_by=kepala_dinas(settings),
     )
     return write_pdf(
         settings.documents_dir / "belum-diambil" / f"{number}.pdf", render_uncollected(doc)
