@@ -34,12 +34,6 @@ def _start_of(day: date, tz: str) -> datetime:
     return datetime.combine(day, time.min, ZoneInfo(tz)).astimezone(UTC)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
 def distribution_status(
     session: Session, *, today: date, tz: str = "Asia/Jakarta"
 ) -> list[dict[str, Any]]:
@@ -83,9 +77,7 @@ def distribution_status(
         key = {"dispatched": "in_transit"}.get(state, state)
         row[key] = row.get(key, 0) + n
         if state == rules.CardPlace.RECEIVED and oldest is not None:
-            since = _aware(oldest)
-            assert since is not None
-            day = since.astimezone(ZoneInfo(tz)).date()
+            day = oldest.astimezone(ZoneInfo(tz)).date()
             row["oldest_uncollected"] = day.isoformat()
             row["oldest_uncollected_days"] = (today - day).days
     for kec, n in cases.items():
@@ -129,7 +121,7 @@ def open_discrepancies(session: Session, *, now: datetime | None = None) -> list
             "kind_label": rules.KIND_LABELS[d.kind],
             "opened_at": d.opened_at.isoformat(),
             "opened_by": d.opened_by,
-            "age_days": (now - _aware(d.opened_at)).days,  # type: ignore[operator]
+            "age_days": (now - d.opened_at).days,
             "note": d.note,
         }
         for d, number, kec in rows
@@ -214,8 +206,7 @@ def _waiting_cards(
     zone = ZoneInfo(tz)
     out = []
     for r in session.execute(query).all():
-        since = _aware(r.received_at)
-        day = since.astimezone(zone).date() if since else today
+        day = r.received_at.astimezone(zone).date() if r.received_at else today
         out.append(
             {
                 "card_ref": r.card_ref,
