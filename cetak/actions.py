@@ -25,7 +25,7 @@ from cetak.installation import load_installation
 from cetak.users import audit
 from intake.nik import mask_nik
 from inventory import operations, reorder
-from inventory.distribution import service
+from inventory.distribution import handover, service
 from inventory.distribution.models import Collection, Discrepancy
 from inventory.models import Lot, ReorderRequest
 from inventory.rules import Cause
@@ -366,7 +366,7 @@ def record_collection(
         actor,
         Action.COLLECTION,
         "collection",
-        lambda s: service.collect(
+        lambda s: handover.collect(
             s,
             served,
             nik,

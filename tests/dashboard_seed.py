@@ -26,6 +26,7 @@ from cetak.settings import Settings
 from cetak.users import add_user
 from intake.service import ingest_one
 from inventory import ledger
+from inventory.distribution import handover
 from inventory.distribution import service as distribution
 from inventory.models import ReorderRequest
 from inventory.rules import Cause
@@ -147,7 +148,7 @@ def seed(engine: Engine, settings: Settings, tmp: Path) -> Seeded:
         waiting = s.exec(select(Card).where(Card.state == "received").order_by(Card.id)).all()
         collected, left = waiting[0], waiting[1]
         nik_collected = s.get(Record, collected.record_id).nik
-        distribution.collect(s, served, nik_collected, by="pemohon", officer="seed")
+        handover.collect(s, served, nik_collected, by="pemohon", officer="seed")
         collectable = s.get(Record, left.record_id).nik
     return Seeded(
         served=served,

@@ -15,7 +15,7 @@ from cetak.db import LOCK_DISTRIBUTION, write_session
 from cetak.lifecycle import RecordState
 from cetak.models import Record, RecordEvent, utcnow
 from inventory import paperwork
-from inventory.distribution import paper, queries, service
+from inventory.distribution import handover, paper, queries, service
 from inventory.distribution.errors import (
     AlreadyCollected,
     BadNik,
@@ -305,27 +305,27 @@ def test_collection_checks_the_nik_and_the_place_and_happens_once(engine, served
     receive_all(engine, served, printed)
     nik = printed["rows"][0]["nik"]
     with w(engine) as s, pytest.raises(CardNotReady) as exc:
-        service.collect(s, served, nik, by="Budi", officer="op", place="disdukcapil")
+        handover.collect(s, served, nik, by="Budi", officer="op", place="disdukcapil")
     assert "menunggu di Kecamatan Cawas" in exc.value.message
     with w(engine) as s, pytest.raises(CardNotReady) as exc:
-        service.collect(s, served, nik, by="Budi", officer="op", kecamatan=BAYAT)
+        handover.collect(s, served, nik, by="Budi", officer="op", kecamatan=BAYAT)
     assert "bukan di Kecamatan Bayat" in exc.value.message
     with w(engine) as s:
-        got = service.collect(s, served, nik, by="Budi Santoso", officer="op", kecamatan=CAWAS)
+        got = handover.collect(s, served, nik, by="Budi Santoso", officer="op", kecamatan=CAWAS)
     assert got.place == "kecamatan" and got.collected_by == "Budi Santoso"
     assert card(engine, printed["cards"][0]).state == "collected"
     assert rstate(engine, printed["ids"][0]) == RecordState.COLLECTED
     with w(engine) as s, pytest.raises(AlreadyCollected) as exc:
-        service.collect(s, served, nik, by="Budi", officer="op")
+        handover.collect(s, served, nik, by="Budi", officer="op")
     assert "sudah diambil" in exc.value.message and "Budi Santoso" in exc.value.message
     assert nik not in exc.value.message  # the NIK is masked in messages
     with w(engine) as s, pytest.raises(BadNik):
-        service.collect(s, served, "12345", by="Budi", officer="op")
+        handover.collect(s, served, "12345", by="Budi", officer="op")
     with w(engine) as s, pytest.raises(NikNotFound):
-        service.collect(s, served, make_row()["nik"], by="Budi", officer="op")
+        handover.collect(s, served, make_row()["nik"], by="Budi", officer="op")
     # The Wedi resident's card is printed but not through QC: not collectable anywhere.
     with w(engine) as s, pytest.raises(CardNotReady):
-        service.collect(
+        handover.collect(
             s, served, printed["rows"][5]["nik"], by="X", officer="op", place="disdukcapil"
         )
     with Session(engine) as s:
@@ -337,19 +337,19 @@ def test_collection_checks_the_nik_and_the_place_and_happens_once(engine, served
 def test_collect_at_the_disdukcapil_counter_and_returned_cards(engine, served, printed):
     # A card never sent out is handed over at the counter.
     with w(engine) as s:
-        got = service.collect(
+        got = handover.collect(
             s, served, printed["rows"][3]["nik"], by="Wati", officer="op", place="disdukcapil"
         )
     assert got.place == "disdukcapil"
     receive_all(engine, served, printed)
     with w(engine) as s:
-        assert service.return_cards(s, [printed["cards"][1]], actor="op") == 1
+        assert handover.return_cards(s, [printed["cards"][1]], actor="op") == 1
     assert card(engine, printed["cards"][1]).state == "returned"
     assert rstate(engine, printed["ids"][1]) == RecordState.READY
     with w(engine) as s, pytest.raises(CardNotReady):
-        service.collect(s, served, printed["rows"][1]["nik"], by="X", officer="op")
+        handover.collect(s, served, printed["rows"][1]["nik"], by="X", officer="op")
     with w(engine) as s:
-        service.collect(
+        handover.collect(
             s, served, printed["rows"][1]["nik"], by="X", officer="op", place="disdukcapil"
         )
     with w(engine) as s, pytest.raises(NothingToDispatch):
@@ -365,7 +365,7 @@ def test_status_uncollected_jemput_bola_and_trace(engine, served, printed):
             .values(received_at=utcnow() - timedelta(days=95))
         )
     with w(engine) as s:
-        service.collect(s, served, printed["rows"][0]["nik"], by="Budi", officer="op")
+        handover.collect(s, served, printed["rows"][0]["nik"], by="Budi", officer="op")
     today = served.today()
     with Session(engine) as s:
         status = {r["kode_kecamatan"]: r for r in queries.distribution_status(s, today=today)}
@@ -413,7 +413,7 @@ def test_receipts_print_after_the_commit_and_a_dead_printer_keeps_the_handover(
         paper.set_printer(
             s, CAWAS, kind="network", target="127.0.0.1:1", profile="TM-T88V", actor="op"
         )
-        service.collect(s, served, printed["rows"][0]["nik"], by="Budi", officer="cli:sri")
+        handover.collect(s, served, printed["rows"][0]["nik"], by="Budi", officer="cli:sri")
     results = paper.print_receipts(engine, home, served)
     by_ref = {r.reference: r for r in results}
     assert not by_ref[printed["cards"][0]].ok

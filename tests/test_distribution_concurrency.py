@@ -28,7 +28,7 @@ WORKER = """
 import json, sys, time
 from cetak.db import LOCK_DISTRIBUTION, make_engine, write_session
 from cetak.installation import load_installation
-from inventory.distribution import service
+from inventory.distribution import handover, service
 from inventory.distribution.errors import DistributionError
 name, url, start_at, niks = sys.argv[1], sys.argv[2], float(sys.argv[3]), json.loads(sys.argv[4])
 engine = make_engine(url)
@@ -58,7 +58,7 @@ for number in numbers:
 for nik in niks:
     try:
         with w() as s:
-            service.collect(s, served, nik, by=name, officer=name)
+            handover.collect(s, served, nik, by=name, officer=name)
             done["collected"].append(nik)
     except DistributionError:
         done["refused"] += 1

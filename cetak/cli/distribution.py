@@ -212,7 +212,7 @@ def collect(
 ) -> None:
     """Catat penyerahan KTP-el kepada pemohon dan cetak tanda terimanya."""
     from intake.nik import mask_nik
-    from inventory.distribution import service
+    from inventory.distribution import handover
     from inventory.distribution.paper import receipt_for
 
     if at not in ("kecamatan", "disdukcapil"):
@@ -220,7 +220,7 @@ def collect(
     with context() as (settings, engine, served):
         settings.ensure_dirs()
         with _errors(), _w(engine) as session:
-            c = service.collect(
+            c = handover.collect(
                 session, served, nik, by=by, officer=actor(), place=at, kecamatan=kecamatan
             )
             cid, place, kec = c.id, c.place, c.kode_kecamatan
@@ -528,11 +528,11 @@ def return_cards(
     cards: Annotated[list[str], typer.Argument(help="Kartu yang ditarik kembali ke Disdukcapil")],
 ) -> None:
     """Catat KTP-el yang lama tidak diambil dan sudah kembali di Disdukcapil."""
-    from inventory.distribution import service
+    from inventory.distribution import handover
 
     with context() as (_s, engine, _served):
         with _errors(), _w(engine) as session:
-            n = service.return_cards(session, cards, actor=actor())
+            n = handover.return_cards(session, cards, actor=actor())
     out.print(f"{n} KTP-el kembali di Disdukcapil; dapat diambil di loket Disdukcapil.")
 
 

@@ -1,5 +1,5 @@
-"""Distribution services: pack and dispatch shipments, confirm receipt card by card,
-resolve discrepancy cases, hand cards to residents, return long-uncollected cards.
+"""Distribution services: pack and dispatch shipments, confirm receipt card by card and
+resolve discrepancy cases (the hand-over to residents is in ``handover``).
 
 Every function works inside the caller's write transaction (``write_session(engine,
 lock=LOCK_DISTRIBUTION)``): a refused request raises before anything is written, or the
@@ -21,18 +21,13 @@ from cetak.installation import ServedRegency
 from cetak.lifecycle import STATE_LABELS, RecordState
 from cetak.models import Kecamatan, Record, utcnow
 from cetak.records import transition
-from intake.nik import mask_nik, parse_nik
 from inventory import ledger
 from inventory.distribution import rules
 from inventory.distribution.errors import (
-    AlreadyCollected,
-    BadNik,
     BadReceipt,
     CardInOtherShipment,
     CardNotDispatchable,
-    CardNotReady,
     CaseClosed,
-    NikNotFound,
     NothingToDispatch,
     ResolutionRefused,
     ShipmentAlreadyReceived,
@@ -42,9 +37,8 @@ from inventory.distribution.errors import (
     UnknownKecamatan,
     UnknownShipment,
 )
-from inventory.distribution.models import Collection, Discrepancy, Receipt, Shipment, ShipmentCard
+from inventory.distribution.models import Discrepancy, Receipt, Shipment, ShipmentCard
 from inventory.distribution.rules import CardPlace, Resolution
-from inventory.ledger import DEFAULT_SITE
 from inventory.rules import Cause
 from printers.models import Card
 
@@ -64,22 +58,11 @@ _NOT_PACKABLE = {
 }
 
 
-def _local(served: ServedRegency, at: datetime | None) -> str:
+def local_time(served: ServedRegency, at: datetime | None) -> str:
     return "-" if at is None else f"{served.now(at):%d-%m-%Y %H:%M}"
 
 
-def _cards_by_ref(session: Session, refs: Sequence[str]) -> dict[str, Card]:
-    found = {
-        c.card_ref: c
-        for c in session.exec(select(Card).where(Card.card_ref.in_(list(refs))))  # type: ignore[attr-defined]
-    }
-    missing = [r for r in refs if r not in found]
-    if missing:
-        raise UnknownCardRef(sorted(set(missing)))
-    return found
-
-
-def _set_cards(
+def move_cards(
     session: Session, ids: Sequence[int], expect: Sequence[str], **values: object
 ) -> None:
     """Move cards between states; a card that changed under us stops the whole change."""
@@ -188,7 +171,7 @@ def pack(
         session.add(shipment)
         session.flush()
         assert shipment.id is not None
-        _set_cards(
+        move_cards(
             session, card_ids, [CardPlace.PASSED], state=CardPlace.PACKED, shipment_id=shipment.id
         )
         session.execute(
@@ -254,7 +237,7 @@ def dispatch(
             continue  # dispatching twice changes nothing
         assert shipment.id is not None
         cards = _manifest(session, shipment.id)
-        _set_cards(session, [c[0] for c in cards], [CardPlace.PACKED], state=CardPlace.DISPATCHED)
+        move_cards(session, [c[0] for c in cards], [CardPlace.PACKED], state=CardPlace.DISPATCHED)
         transition(
             session,
             [c[2] for c in cards],
@@ -305,7 +288,7 @@ def receive(
     shipment = _shipment(session, number, lock=True)
     if shipment.state == "received":
         raise ShipmentAlreadyReceived(
-            shipment.number, _local(served, shipment.received_at), shipment.received_by or "-"
+            shipment.number, local_time(served, shipment.received_at), shipment.received_by or "-"
         )
     if shipment.state != "dispatched":
         raise ShipmentNotDispatched(shipment.number, shipment.state)
@@ -331,7 +314,7 @@ def receive(
         raise BadReceipt(exc.message) from exc
     by_ref = {c[1]: c for c in cards}
     got = [by_ref[r] for r in plan.received]
-    _set_cards(
+    move_cards(
         session,
         [c[0] for c in got],
         [CardPlace.DISPATCHED],
@@ -470,19 +453,19 @@ def _resolve_card(
 ) -> None:
     assert card.id is not None
     if outcome == "received":
-        _set_cards(
+        move_cards(
             session, [card.id], [CardPlace.DISPATCHED], state=CardPlace.RECEIVED, received_at=now
         )
         transition(session, [card.record_id], RecordState.RECEIVED, actor=actor, reason=why, at=now)
         return
     if outcome == "lost":
         ledger.lose_card(session, card_ref=card.card_ref, actor=actor, at=now, note=why)
-        _set_cards(session, [card.id], [CardPlace.DISPATCHED], state=CardPlace.LOST, note=why)
+        move_cards(session, [card.id], [CardPlace.DISPATCHED], state=CardPlace.LOST, note=why)
     else:
         ledger.spoil_blank(
             session, card_ref=card.card_ref, cause=Cause.RUSAK_FISIK, actor=actor, at=now, note=why
         )
-        _set_cards(
+        move_cards(
             session,
             [card.id],
             [CardPlace.DISPATCHED],
@@ -498,143 +481,3 @@ def _resolve_card(
         reason=f"cetak ulang: {why}",
         at=now,
     )
-
-
-# --- hand-over to the resident -----------------------------------------------------------
-
-
-def collect(
-    session: Session,
-    served: ServedRegency,
-    nik: str,
-    *,
-    by: str,
-    officer: str,
-    place: str = "kecamatan",
-    kecamatan: str | None = None,
-    now: datetime | None = None,
-) -> Collection:
-    """Hand a resident's card over at ``place`` after checking it is theirs and there.
-
-    ``kecamatan`` (optional) is the office where the hand-over happens; the card must
-    wait there. Refuses a card that is elsewhere, not printed yet, or already collected.
-    """
-    now = now or utcnow()
-    nik = nik.strip()
-    if place not in rules.PLACES:
-        raise CardNotReady(
-            f"tempat pengambilan harus 'kecamatan' atau 'disdukcapil', bukan '{place}'"
-        )
-    if not by.strip():
-        raise CardNotReady("nama yang mengambil wajib diisi (--by)")
-    if parse_nik(nik, {nik[:2]}) is None:
-        raise BadNik()
-    masked = mask_nik(nik)
-    records = list(
-        session.exec(select(Record).where(Record.nik == nik).order_by(Record.id.desc()))  # type: ignore[union-attr]
-    )
-    if not records:
-        raise NikNotFound(masked)
-    live = session.execute(
-        sa.select(_CARD.c.id, _CARD.c.record_id, _CARD.c.state)
-        .where(
-            _CARD.c.record_id.in_([r.id for r in records]),
-            _CARD.c.state.in_([p.value for p in CardPlace if p is not CardPlace.LOST]),
-        )
-        .order_by(_CARD.c.record_id.desc(), _CARD.c.id.desc())
-    ).all()
-    pending = [c for c in live if c.state != CardPlace.COLLECTED]
-    if not pending:
-        done = session.exec(
-            select(Collection)
-            .where(Collection.record_id.in_([r.id for r in records]))  # type: ignore[attr-defined]
-            .order_by(Collection.id.desc())  # type: ignore[union-attr]
-        ).first()
-        if done is not None:
-            where = (
-                "Disdukcapil"
-                if done.place == "disdukcapil"
-                else (f"Kecamatan {served.kecamatan.get(done.kode_kecamatan, done.kode_kecamatan)}")
-            )
-            raise AlreadyCollected(masked, _local(served, done.at), done.collected_by, where)
-        state = RecordState(records[0].state)
-        raise CardNotReady(
-            f"KTP-el NIK {masked} belum dapat diserahkan: PRR berstatus {STATE_LABELS[state]}"
-        )
-    card_id, record_id, state = pending[0]
-    record = next(r for r in records if r.id == record_id)
-    home = served.kecamatan.get(record.kode_kecamatan, record.kode_kecamatan)
-    if state not in rules.COLLECTABLE_AT[place]:
-        where = rules.PLACE_LABELS.get(state, state)
-        if state == CardPlace.RECEIVED:
-            where = f"menunggu di Kecamatan {home}"
-        raise CardNotReady(
-            f"KTP-el NIK {masked} tidak ada di "
-            f"{'Disdukcapil' if place == 'disdukcapil' else 'kantor kecamatan'}: kartu {where}"
-        )
-    if place == "kecamatan" and kecamatan is not None and kecamatan != record.kode_kecamatan:
-        here = served.kecamatan.get(kecamatan, kecamatan)
-        raise CardNotReady(
-            f"KTP-el NIK {masked} menunggu di Kecamatan {home}, bukan di Kecamatan {here}"
-        )
-    _set_cards(session, [card_id], [state], state=CardPlace.COLLECTED)
-    transition(
-        session,
-        [record_id],
-        RecordState.COLLECTED,
-        actor=officer,
-        reason=f"diserahkan kepada {by.strip()} di {place}",
-        at=now,
-    )
-    collection = Collection(
-        card_id=card_id,
-        record_id=record_id,
-        place=place,
-        kode_kecamatan=record.kode_kecamatan,
-        collected_by=by.strip(),
-        officer=officer,
-        at=now,
-    )
-    session.add(collection)
-    session.flush()
-    card_ref = session.execute(
-        sa.select(_CARD.c.card_ref).where(_CARD.c.id == card_id)
-    ).scalar_one()
-    session.add(
-        Receipt(
-            kind="tanda_terima",
-            reference=card_ref,
-            collection_id=collection.id,
-            place=DEFAULT_SITE if place == "disdukcapil" else record.kode_kecamatan,
-            created_at=now,
-        )
-    )
-    return collection
-
-
-def return_cards(
-    session: Session, refs: Sequence[str], *, actor: str, now: datetime | None = None
-) -> int:
-    """Long-uncollected cards come back to the Disdukcapil; they can be collected there."""
-    now = now or utcnow()
-    cards = _cards_by_ref(session, list(dict.fromkeys(refs)))
-    wrong = [
-        (r, rules.PLACE_LABELS.get(c.state, c.state))
-        for r, c in cards.items()
-        if c.state != CardPlace.RECEIVED
-    ]
-    if wrong:
-        raise CardNotDispatchable(
-            [(r, f"tidak di kantor kecamatan ({w})") for r, w in sorted(wrong)]
-        )
-    ids = [c.id for c in cards.values() if c.id is not None]
-    _set_cards(session, ids, [CardPlace.RECEIVED], state=CardPlace.RETURNED)
-    transition(
-        session,
-        [c.record_id for c in cards.values()],
-        RecordState.READY,
-        actor=actor,
-        reason="tidak diambil; dikembalikan ke Disdukcapil",
-        at=now,
-    )
-    return len(ids)
