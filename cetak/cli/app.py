@@ -34,6 +34,7 @@ app.command("print")(print_command)
 app.add_typer(reorder_app, name="reorder")
 
 from cetak.cli import distribution as _dist  # noqa: E402
+from cetak.cli.receipts import receipts_app  # noqa: E402
 
 app.command("dispatch")(_dist.dispatch)
 app.command("receive")(_dist.receive)
@@ -43,7 +44,7 @@ app.command("uncollected")(_dist.uncollected)
 app.command("return-cards")(_dist.return_cards)
 app.command("trace")(_dist.trace)
 app.add_typer(_dist.discrepancies_app, name="discrepancies")
-app.add_typer(_dist.receipts_app, name="receipts")
+app.add_typer(receipts_app, name="receipts")
 app.add_typer(users_app, name="users")
 
 from cetak.cli.dashboard import dashboard as _dashboard  # noqa: E402

@@ -1,5 +1,5 @@
-"""Distribution commands: dispatch, receive, collect, discrepancies, receipts, uncollected
-cards, returns and a card's trace. Services run in one transaction each; manifests and
+"""Distribution commands: dispatch, receive, collect, discrepancies, uncollected cards,
+returns and a card's trace (receipts and their printers: ``cetak.cli.receipts``). Services run in one transaction each; manifests and
 receipts are produced after the commit, so a printer fault never undoes a hand-over."""
 
 from __future__ import annotations
@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cetak.cli.common import context, err, fail, out, print_json
+from cetak.cli.common import context, fail, out, print_json
+from cetak.cli.receipts import print_owed
 from cetak.cli.stock import actor
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
@@ -36,36 +36,6 @@ def _w(engine: Any) -> Any:
     from cetak.db import LOCK_DISTRIBUTION, write_session
 
     return write_session(engine, lock=LOCK_DISTRIBUTION)
-
-
-def _receipt_row(r: Any) -> dict[str, Any]:
-    """A printed (or failed) receipt, as ``--json`` shows it."""
-    return {
-        "id": r.receipt_id,
-        "kind": r.kind,
-        "reference": r.reference,
-        "printed": r.ok,
-        "target": r.target,
-        "message": r.message,
-    }
-
-
-def _print_receipts(
-    settings: Any, engine: Any, served: Any, ids: list[int], *, quiet: bool = False
-) -> list[dict[str, Any]]:
-    from inventory.distribution.paper import print_receipts
-
-    results = print_receipts(engine, settings, served, ids=ids) if ids else []
-    for r in results:
-        if r.ok:
-            if not quiet:
-                out.print(f"Struk {r.reference} tercetak ke {r.target}.")
-        else:
-            err.print(
-                f"[bold yellow]Perhatian:[/] {r.message}. Serah terima tetap tercatat; "
-                f"cetak ulang nanti dengan: cetak receipts print"
-            )
-    return [_receipt_row(r) for r in results]
 
 
 def dispatch(
@@ -171,7 +141,7 @@ def receive(
             )
         with Session(engine) as session:
             rid = receipt_for(session, shipment_id=got.shipment_id)
-        receipts = _print_receipts(settings, engine, served, [rid] if rid else [], quiet=json_out)
+        receipts = print_owed(settings, engine, served, [rid] if rid else [], quiet=json_out)
     result = {
         "shipment": got.number,
         "received": got.received,
@@ -226,7 +196,7 @@ def collect(
             cid, place, kec = c.id, c.place, c.kode_kecamatan
         with Session(engine) as session:
             rid = receipt_for(session, collection_id=cid)
-        receipts = _print_receipts(settings, engine, served, [rid] if rid else [], quiet=json_out)
+        receipts = print_owed(settings, engine, served, [rid] if rid else [], quiet=json_out)
     result = {
         "nik": mask_nik(nik.strip()),
         "collected_by": by.strip(),
@@ -356,99 +326,6 @@ def discrepancies_resolve(
     label = RESOLUTION_LABELS[result["resolution"]]
     extra = "; cetak ulang diantrekan" if result["resolution"] in ("lost", "damaged") else ""
     out.print(f"Kasus #{case} ({result['card_ref']}) selesai: {label}{extra}.")
-
-
-receipts_app = typer.Typer(
-    help="Struk serah terima dan tanda terima (printer ESC/POS).", no_args_is_help=True
-)
-
-
-@receipts_app.command("list")
-def receipts_list(json_out: JsonOpt = False) -> None:
-    """Struk yang belum tercetak."""
-    from inventory.distribution.queries import pending_receipts
-
-    with context() as (_s, engine, _served), Session(engine) as session:
-        rows = pending_receipts(session)
-    if json_out:
-        print_json(rows)
-        return
-    if not rows:
-        out.print("Semua struk sudah tercetak.")
-        return
-    for r in rows:
-        out.print(
-            f"#{r['id']} {r['kind']} {r['reference']} ({r['place']}): {r['state']} {r['error'] or ''}"
-        )
-
-
-@receipts_app.command("print")
-def receipts_print(
-    ids: Annotated[
-        list[int] | None, typer.Argument(help="Nomor struk (kosong: semua yang tertunda)")
-    ] = None,
-    reprint: Annotated[
-        bool, typer.Option("--reprint", help="Cetak lagi walau sudah tercetak")
-    ] = False,
-    json_out: JsonOpt = False,
-) -> None:
-    """Cetak struk yang tertunda (printer mati atau kertas habis), atau cetak ulang."""
-    from inventory.distribution.paper import print_receipts
-
-    with context() as (settings, engine, served):
-        settings.ensure_dirs()
-        results = print_receipts(engine, settings, served, ids=ids or None, reprint=reprint)
-    rows = [_receipt_row(r) for r in results]
-    if json_out:
-        print_json(rows)
-        return
-    for r in rows:
-        out.print(
-            f"#{r['id']} {r['reference']}: "
-            + ("tercetak" if r["printed"] else f"GAGAL, {r['message']}")
-        )
-    out.print(
-        f"{sum(r['printed'] for r in rows)} tercetak, {sum(not r['printed'] for r in rows)} gagal."
-    )
-    if any(not r["printed"] for r in rows):
-        raise typer.Exit(1)
-
-
-@receipts_app.command("printer")
-def receipts_printer(
-    place: Annotated[str, typer.Argument(help="DISDUKCAPIL atau kode kecamatan")],
-    network: Annotated[str | None, typer.Option("--network", help="host:port (TCP 9100)")] = None,
-    file: Annotated[
-        Path | None, typer.Option("--file", help="Perangkat (/dev/usb/lp0), file atau folder")
-    ] = None,
-    profile: Annotated[
-        str, typer.Option("--profile", help="Profil printer python-escpos")
-    ] = "TM-T88V",
-) -> None:
-    """Atur printer struk sebuah tempat (Disdukcapil atau kantor kecamatan)."""
-    from inventory.distribution.paper import set_printer
-
-    if (network is None) == (file is None):
-        fail("pilih salah satu: --network host:port atau --file JALUR", 2)
-    with context() as (_s, engine, served):
-        place = place.strip().upper() if place.strip().upper() == "DISDUKCAPIL" else place.strip()
-        if place != "DISDUKCAPIL" and place not in served.kecamatan:
-            fail(
-                f"tempat '{place}' tidak dikenal: DISDUKCAPIL atau kode kecamatan kabupaten ini", 2
-            )
-        try:
-            with _w(engine) as session:
-                set_printer(
-                    session,
-                    place,
-                    kind="network" if network else "file",
-                    target=network or str(file),
-                    profile=profile,
-                    actor=actor(),
-                )
-        except ValueError as exc:
-            fail(f"pengaturan printer struk tidak sah: {exc}", 2)
-    out.print(f"Printer struk {place}: {network or file} (profil {profile}).")
 
 
 def uncollected(
