@@ -9,15 +9,26 @@ DEMO_RECORDS ?= 2000
 DEMO_PORT ?= 8501
 DEMO_PASSWORD ?= demo-cetak-3310
 
-.PHONY: install demo test test-fast bench lint clean
+.PHONY: install lock demo test test-fast bench lint clean
 
-$(VENV)/.installed: pyproject.toml
+# Installs are reproducible: every package comes from requirements.lock (exact versions and
+# hashes); the project itself is installed on top without resolving anything again.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $@
 
 install: $(VENV)/.installed
+
+# Upgrade the lock (see README, "Upgrading dependencies"): resolve pyproject.toml anew.
+UV_VERSION ?= 0.13.9
+lock:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --universal \
+	  --generate-hashes --no-header --upgrade -o requirements.lock
 
 # The demo lives in its own home and starts afresh each time.
 DEMO_HOME ?= $(CURDIR)/var/demo
