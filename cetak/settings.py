@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
 
@@ -37,6 +38,14 @@ class Settings(BaseSettings):
     qc_auto_pass: bool = False  # demo only: every printed card passes QC at once
     print_poll_timeout_s: float = 300.0
     print_lease_s: float = 120.0  # a silent worker's job may be taken over after this
+
+    # Running as a service (issue 10): Prefect work pool, sites, backups, logs.
+    work_pool: str = "print-room"
+    site: str | None = None  # the site whose printers this machine's worker drives
+    backup_dir: Path | None = None  # default: $CETAK_HOME/backups
+    backup_keep: int = 14  # the nightly backup keeps this many copies
+    dashboard_port: int = 8501
+    prefect_port: int = 4200
 
     # Distribution.
     courier: str = "Kurir Disdukcapil"  # who carries shipments unless told otherwise
@@ -92,6 +101,16 @@ class Settings(BaseSettings):
     def outbox_dir(self) -> Path:
         return self.resolved_home / "outbox"
 
+    @property
+    def backups_dir(self) -> Path:
+        """Where ``cetak backup`` and the nightly backup write (``CETAK_BACKUP_DIR``)."""
+        return (self.backup_dir or self.resolved_home / "backups").expanduser().resolve()
+
+    @property
+    def logs_dir(self) -> Path:
+        """Logs of the server, the worker and the dashboard started by ``cetak serve``."""
+        return self.resolved_home / "logs"
+
     def ensure_dirs(self) -> None:
         for d in (
             self.resolved_home,
@@ -103,5 +122,34 @@ class Settings(BaseSettings):
             d.mkdir(parents=True, exist_ok=True)
 
 
+#: The one environment file an installation keeps its settings in (systemd units, the
+#: worker and ``cetak serve`` read it); ``CETAK_ENV_FILE`` names another.
+DEFAULT_ENV_FILE = Path("/etc/cetak/cetak.env")
+
+
+def env_file() -> Path | None:
+    """The environment file in force, if any: ``CETAK_ENV_FILE`` or ``/etc/cetak/cetak.env``.
+
+    Variables set in the process environment win over the file.
+    """
+    named = os.environ.get("CETAK_ENV_FILE")
+    if named:
+        return Path(named).expanduser()
+    return DEFAULT_ENV_FILE if DEFAULT_ENV_FILE.is_file() else None
+
+
+def read_env_file(path: Path | None = None) -> dict[str, str]:
+    """``KEY=VALUE`` lines of the environment file (comments and blanks skipped)."""
+    from dotenv import dotenv_values
+
+    path = path or env_file()
+    if path is None or not path.is_file():
+        return {}
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
 def get_settings() -> Settings:
+    path = env_file()
+    if path is not None and path.is_file():
+        return Settings(_env_file=path)  # type: ignore[call-arg]
     return Settings()

@@ -22,6 +22,7 @@ from cetak.models import Record, utcnow
 from cetak.records import transition
 from printers.models import Card, Printer, PrintJob, PrintJobItem
 
+#: The default lease; runs take ``CETAK_PRINT_LEASE_S`` from the settings.
 LEASE = timedelta(minutes=2)
 
 

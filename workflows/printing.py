@@ -12,6 +12,7 @@ import os
 import socket
 from collections import defaultdict
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -116,6 +117,7 @@ def run_printer(printer: str, job_ids: list[int], settings: Settings) -> list[di
             state_root=settings.resolved_home,
             worker=_worker(),
             poll_timeout=settings.print_poll_timeout_s,
+            lease=timedelta(seconds=settings.print_lease_s),
         )
         if outcome is None:
             continue

@@ -51,6 +51,20 @@ from cetak.cli.dashboard import dashboard as _dashboard  # noqa: E402
 
 app.command("dashboard")(_dashboard)
 
+# Running as a service (issue 10).
+from cetak.cli import backup as _backup  # noqa: E402
+from cetak.cli import deploy as _deploy  # noqa: E402
+from cetak.cli import doctor as _doctor  # noqa: E402
+from cetak.cli import serve as _serve  # noqa: E402
+
+app.command("backup")(_backup.backup)
+app.command("restore")(_backup.restore)
+app.command("doctor")(_doctor.doctor)
+app.command("serve")(_serve.serve)
+app.add_typer(_serve.service_app, name="service")
+app.command("deploy")(_deploy.deploy)
+app.command("worker")(_deploy.worker)
+
 
 @app.command()
 def init(
