@@ -26,6 +26,7 @@ from cetak.settings import Settings
 #: Advisory-lock keys (PostgreSQL) for work that must run one at a time.
 LOCK_INTAKE = 3310_0001
 LOCK_DISTRIBUTION = 3310_0004
+LOCK_PLANNING = 3310_0005
 
 
 def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     backup_keep: int = 14  # the nightly backup keeps this many copies
     dashboard_port: int = 8501
     prefect_port: int = 4200
+    flow_heartbeat_s: int = 30  # a flow run's heartbeat (Prefect's minimum is 30 s)
+    crash_after_s: int = 120  # no heartbeat for this long: the run is marked Crashed
 
     # Distribution.
     courier: str = "Kurir Disdukcapil"  # who carries shipments unless told otherwise

@@ -65,6 +65,28 @@ def claim(
     return True
 
 
+def waits_for_printer(engine: Engine, job_id: int, *, now: datetime | None = None) -> bool:
+    """The job is still to run but its printer is busy with another worker's job.
+
+    A run that planned the job then waits for the printer instead of leaving the job
+    (and its records ``scheduled``) for some later run.
+    """
+    now = now or utcnow()
+    with Session(engine) as session:
+        job = session.get(PrintJob, job_id)
+        if job is None or job.state != "planned":
+            return False
+        busy = session.exec(
+            select(PrintJob.id).where(
+                PrintJob.printer_name == job.printer_name,
+                PrintJob.state == "running",
+                PrintJob.id != job_id,
+                PrintJob.lease_until > now,  # type: ignore[operator]
+            )
+        ).first()
+        return busy is not None
+
+
 def own_records(session: Session, job_id: int, record_ids: list[int]) -> list[int]:
     """Those of ``record_ids`` whose newest job is ``job_id``: a record released from a job
     and planned again belongs to the newer job, and the old one must leave it alone."""
@@ -122,7 +144,8 @@ def release_job(engine: Engine, job_id: int, *, reason: str, actor: str) -> int:
 def write_carrier_sheet(
     engine: Engine, *, job_id: int, served: ServedRegency, directory: Path
 ) -> Path | None:
-    """The A4 carrier sheet of a finished job's good cards, after its commits (None: no card)."""
+    """The A4 carrier sheet of a finished job's good cards, after its commits (None: no card),
+    written to ``directory`` and kept in the document store."""
     from intake.nik import mask_nik
     from printers.carrier import CarrierLine, CarrierSheet, render_carrier_sheet
 
@@ -149,6 +172,11 @@ def write_carrier_sheet(
                 for ref, prr, nik, nama, desa in rows
             ),
         )
+    from cetak import storage
     from inventory.paperwork import write_pdf
 
-    return write_pdf(directory / f"{job.batch_ref}.pdf", render_carrier_sheet(sheet))
+    data = render_carrier_sheet(sheet)
+    path = write_pdf(directory / f"{job.batch_ref}.pdf", data)
+    # Kept in the database too: documents/pengantar/<batch>.pdf for any machine to serve.
+    storage.keep(engine, path, data, kind="pengantar")
+    return path

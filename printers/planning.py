@@ -30,9 +30,14 @@ _CARD = Card.__table__  # type: ignore[attr-defined]
 UNFINISHED = ("planned", "running")
 
 
-def slots(session: Session, *, today: date, now: datetime) -> list[PrinterSlot]:
+def slots(
+    session: Session, *, today: date, now: datetime, site: str | None = None
+) -> list[PrinterSlot]:
+    """The fleet's capacity now; with ``site``, only that site's printers."""
     out = []
     for printer in list_printers(session):
+        if site is not None and printer.site_code != site:
+            continue
         roll_counters(printer, today=today, now=now)
         session.add(printer)
         out.append(_slot(printer))
@@ -96,10 +101,17 @@ def plan_run(
     max_cards: int | None,
     actor: str,
     max_batch: int = 50,
+    site: str | None = None,
 ) -> list[int]:
-    """Plan the queued records onto the fleet; the new jobs' ids."""
-    printers = slots(session, today=today, now=now)
+    """Plan the queued records onto the fleet (or one site's printers); the new jobs' ids.
+
+    Callers hold the planning lock (``LOCK_PLANNING``) so that two runs, on two sites or
+    the same one, never plan the same queued record.
+    """
+    printers = slots(session, today=today, now=now, site=site)
     blanks = blanks_free(session)
+    if site is not None:
+        blanks = {s: n for s, n in blanks.items() if s == site}
     if max_cards is not None:
         left = max_cards
         for site in sorted(blanks):
@@ -148,9 +160,10 @@ def out_of_blanks(session: Session) -> bool:
     return waiting is not None and sum(blanks_free(session).values()) == 0
 
 
-def unfinished_jobs(session: Session) -> list[int]:
-    return list(
-        session.execute(
-            sa.select(_JOB.c.id).where(_JOB.c.state.in_(UNFINISHED)).order_by(_JOB.c.id)
-        ).scalars()
-    )
+def unfinished_jobs(session: Session, site: str | None = None) -> list[int]:
+    """Jobs planned or running (of one site's printers, with ``site``), oldest first."""
+    query = sa.select(_JOB.c.id).where(_JOB.c.state.in_(UNFINISHED))
+    if site is not None:
+        printers = sa.select(Printer.name).where(Printer.site_code == site)  # type: ignore[arg-type]
+        query = query.where(_JOB.c.printer_name.in_(printers))
+    return list(session.execute(query.order_by(_JOB.c.id)).scalars())

@@ -16,9 +16,10 @@ from prefect.cache_policies import NO_CACHE
 from cetak.db import LOCK_DISTRIBUTION, engine_from_settings, write_session
 from cetak.installation import load_installation
 from cetak.notify import deliver_pending, notifier_from_settings, raise_alert
-from cetak.settings import Settings, get_settings
+from cetak.settings import Settings
 from inventory.distribution import paper, queries, service
 from inventory.distribution.errors import NothingToDispatch
+from workflows.common import preflight, run_name
 
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
 
@@ -94,11 +95,10 @@ def uncollected_alerts(settings: Settings) -> int:
     return raised
 
 
-@flow(name="distribution", log_prints=False)
+@flow(name="distribution", log_prints=False, flow_run_name=run_name("distribution"))
 def distribution(kecamatan: str | None = None) -> dict[str, Any]:
     """Send today's QC-passed cards to their kecamatan and follow up what waits there."""
-    settings = get_settings()
-    settings.ensure_dirs()
+    settings, _, _ = preflight()
     shipments = pack_and_dispatch(settings, kecamatan)
     manifests = write_manifests(settings)
     receipts = print_receipts(settings)

@@ -17,9 +17,10 @@ from sqlalchemy.exc import OperationalError
 
 from cetak.db import engine_from_settings
 from cetak.installation import load_installation
-from cetak.settings import Settings, get_settings
+from cetak.settings import Settings
 from intake import service
 from intake.delivery import expand_paths
+from workflows.common import preflight, run_name
 
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [1, 5]}
 
@@ -73,16 +74,16 @@ def file_delivery(source: Path, dest: Path | None) -> str | None:
     return None if filed is None else str(filed)
 
 
-@flow(name="ingest", log_prints=False)
+@flow(name="ingest", log_prints=False, flow_run_name=run_name("ingest"))
 def ingest(paths: list[str] | None = None) -> list[dict[str, Any]]:
     """Ingest batch folders, batch zips or inbox folders; return one ACK per batch.
 
     Without ``paths`` (the scheduled deployment) it takes the inbox ``$CETAK_HOME/inbox``.
     """
-    settings = get_settings()
-    settings.ensure_dirs()
+    settings, _, _ = preflight()
     paths = paths or [str(settings.inbox_dir)]
     logger = get_run_logger()
+    logger.info("reading %s", ", ".join(paths))
     acks: list[dict[str, Any]] = []
     for path in expand_paths([Path(p) for p in paths]):
         checked = check_batch(path, settings)
@@ -102,4 +103,6 @@ def ingest(paths: list[str] | None = None) -> list[dict[str, Any]]:
             sum(ack["quarantined"].values()),
         )
         acks.append(ack)
+    if not acks:
+        logger.info("no delivery waiting in %s", ", ".join(paths))
     return acks

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections import defaultdict
 from dataclasses import asdict
 from datetime import timedelta
@@ -19,17 +20,18 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from sqlmodel import select
 
-from cetak.db import engine_from_settings, write_session
+from cetak.db import LOCK_PLANNING, engine_from_settings, write_session
 from cetak.installation import load_installation
 from cetak.models import utcnow
 from cetak.notify import deliver_pending, notifier_from_settings, raise_alert
 from cetak.records import release_held
-from cetak.settings import Settings, get_settings
+from cetak.settings import Settings
 from inventory import reorder
 from inventory.queries import STOCK_OUT
 from printers import jobs, planning, production, qc
 from printers.models import Printer, PrintJob
 from printers.registry import make_driver, record_fault
+from workflows.common import preflight, run_name
 
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
 
@@ -47,13 +49,16 @@ def release_held_records(settings: Settings) -> int:
 
 
 @task(name="probe-printers", cache_policy=NO_CACHE)
-def probe_printers(settings: Settings) -> dict[str, str]:
+def probe_printers(settings: Settings, site: str | None = None) -> dict[str, str]:
     """Offline printers whose back-off has passed are asked once; ready ones come back."""
     engine = engine_from_settings(settings)
     now = utcnow()
     states: dict[str, str] = {}
+    query = select(Printer)
+    if site is not None:
+        query = query.where(Printer.site_code == site)
     with write_session(engine) as session:
-        for printer in session.exec(select(Printer)).all():
+        for printer in session.exec(query).all():
             if printer.state == "resting" and printer.rest_until and printer.rest_until <= now:
                 driver = make_driver(printer, settings.resolved_home)
                 if hasattr(driver, "rested"):
@@ -79,15 +84,38 @@ def probe_printers(settings: Settings) -> dict[str, str]:
 
 
 @task(name="plan-jobs", cache_policy=NO_CACHE, **_IO_RETRY)
-def plan_jobs(settings: Settings, max_cards: int | None) -> dict[str, list[int]]:
-    """Unfinished jobs of earlier runs first, then new jobs; grouped by printer."""
+def plan_jobs(
+    settings: Settings, max_cards: int | None, site: str | None = None
+) -> dict[str, list[int]]:
+    """Unfinished jobs of earlier runs first, then new jobs; grouped by printer.
+
+    With ``site``, only that site's printers and jobs. ``max_cards`` bounds the new jobs
+    and the unfinished ones taken over together (the oldest first).
+    """
     engine = engine_from_settings(settings)
     served = load_installation(engine)
     now = utcnow()
-    with write_session(engine) as session:
-        earlier = planning.unfinished_jobs(session)
-        new = planning.plan_run(
-            session, today=served.today(now), now=now, max_cards=max_cards, actor="flow:print_run"
+    with write_session(engine, lock=LOCK_PLANNING) as session:
+        earlier = planning.unfinished_jobs(session, site)
+        if max_cards is not None:
+            kept, budget = [], max_cards
+            for job_id in earlier:
+                job = session.get(PrintJob, job_id)
+                if job is not None and budget > 0:
+                    kept.append(job_id)
+                    budget -= max(0, job.planned - job.printed)
+            earlier, max_cards = kept, max(0, budget)
+        new = (
+            planning.plan_run(
+                session,
+                today=served.today(now),
+                now=now,
+                max_cards=max_cards,
+                actor="flow:print_run",
+                site=site,
+            )
+            if max_cards is None or max_cards > 0
+            else []
         )
         by_printer: dict[str, list[int]] = defaultdict(list)
         idle: list[int] = []
@@ -110,15 +138,23 @@ def run_printer(printer: str, job_ids: list[int], settings: Settings) -> list[di
     served = load_installation(engine)
     outcomes = []
     for job_id in job_ids:
-        outcome = production.run_job(
-            engine,
-            job_id=job_id,
-            served=served,
-            state_root=settings.resolved_home,
-            worker=_worker(),
-            poll_timeout=settings.print_poll_timeout_s,
-            lease=timedelta(seconds=settings.print_lease_s),
-        )
+
+        def attempt(job_id: int = job_id) -> production.JobOutcome | None:
+            return production.run_job(
+                engine,
+                job_id=job_id,
+                served=served,
+                state_root=settings.resolved_home,
+                worker=_worker(),
+                poll_timeout=settings.print_poll_timeout_s,
+                lease=timedelta(seconds=settings.print_lease_s),
+            )
+
+        outcome = attempt()
+        # Another run is printing on this printer: wait for it rather than leave our job.
+        while outcome is None and jobs.waits_for_printer(engine, job_id):
+            time.sleep(1.0)
+            outcome = attempt()
         if outcome is None:
             continue
         jobs.write_carrier_sheet(
@@ -169,15 +205,19 @@ def after_run(settings: Settings, stock_out: bool) -> dict[str, Any]:
     return {"auto_passed": passed, "reorder_request": request, "stock_out": stock_out}
 
 
-@flow(name="print_run")
-def print_run(max_cards: int | None = None) -> dict[str, Any]:
-    """Print queued records on the fleet; return what was printed, spoiled and left."""
-    settings = get_settings()
-    settings.ensure_dirs()
+@flow(name="print_run", flow_run_name=run_name("print-run", by="site"))
+def print_run(max_cards: int | None = None, site: str | None = None) -> dict[str, Any]:
+    """Print queued records on the fleet; return what was printed, spoiled and left.
+
+    ``site`` limits the run to that site's printers (the worker of a site runs the site's
+    deployment); without it every printer of the installation takes part.
+    """
+    settings, _, _ = preflight()
+    site = site or settings.site  # a site's worker drives only that site's printers
     logger = get_run_logger()
     released = release_held_records(settings)
-    probe_printers(settings)
-    planned = plan_jobs(settings, max_cards)
+    probe_printers(settings, site)
+    planned = plan_jobs(settings, max_cards, site)
     futures = [run_printer.submit(name, ids, settings) for name, ids in sorted(planned.items())]
     outcomes = [o for f in futures for o in f.result()]
     stock_out = any(o["stopped"] == "stock" for o in outcomes)

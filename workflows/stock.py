@@ -15,9 +15,10 @@ from prefect.cache_policies import NO_CACHE
 from cetak.db import engine_from_settings, write_session
 from cetak.installation import load_installation
 from cetak.notify import deliver_pending, notifier_from_settings
-from cetak.settings import Settings, get_settings
+from cetak.settings import Settings
 from inventory import paperwork, reorder
 from inventory import reconcile as reconciliation
+from workflows.common import preflight, run_name
 
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
 
@@ -60,11 +61,10 @@ def deliver_alerts(settings: Settings) -> int:
     return deliver_pending(engine, notifier)
 
 
-@flow(name="reorder_check")
+@flow(name="reorder_check", flow_run_name=run_name("reorder-check"))
 def reorder_check() -> dict[str, Any]:
     """Compute the stock position; request blanks from central when it is time."""
-    settings = get_settings()
-    settings.ensure_dirs()
+    settings, _, _ = preflight()
     outcome = decide_reorder(settings)
     outcome["documents"] = produce_documents(settings)
     outcome["delivered"] = deliver_alerts(settings)
@@ -89,11 +89,10 @@ def check_ledger(settings: Settings) -> list[dict[str, Any]]:
     return [asdict(p) for p in problems]
 
 
-@flow(name="reconcile")
+@flow(name="reconcile", flow_run_name=run_name("reconcile"))
 def reconcile() -> dict[str, Any]:
     """Every site and lot: the ledger balances and the cache agrees; alert on any lot off."""
-    settings = get_settings()
-    settings.ensure_dirs()
+    settings, _, _ = preflight()
     problems = check_ledger(settings)
     delivered = deliver_alerts(settings)
     if problems:

@@ -1,0 +1,284 @@
+"""Cetak on a Prefect server: work pool, queues, the crashed-run automation, deployments.
+
+``deploy`` is what ``cetak deploy`` (and ``cetak serve``) run against ``PREFECT_API_URL``:
+
+1. the work pool (``CETAK_WORK_POOL``, type ``process``) and its queues: ``default`` (the
+   office-wide flows), ``inbox`` (read by exactly one machine) and ``site-<KODE>`` for each
+   site with printers;
+2. an automation that marks a flow run ``Crashed`` when its heartbeats stop for
+   ``CETAK_CRASH_AFTER_S`` (a worker killed, a machine switched off); the print jobs such a
+   run held are taken over by the next run once their lease (``CETAK_PRINT_LEASE_S``) ends;
+3. the deployments of the project's ``prefect.yaml``, plus one ``print-run-<KODE>``
+   deployment per site when printers stand at more than one site (then the office-wide
+   ``print-run`` keeps no schedule, so no run drives another site's printers), registered
+   with ``prefect deploy --all``.
+
+The shape of the deployments is a pure function (``deployment_file``), tested directly.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cetak.settings import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PREFECT_FILE = PROJECT_ROOT / "prefect.yaml"
+AUTOMATION_NAME = "cetak: tandai run tanpa detak sebagai Crashed"
+PRINT_RUN = "print-run"
+
+
+class DeployError(RuntimeError):
+    """Deploying failed; the message says why in Bahasa Indonesia."""
+
+
+def site_queue(site: str) -> str:
+    return f"site-{site}"
+
+
+def worker_queues(*, site: str | None, inbox: bool) -> list[str]:
+    """The queues a machine's worker serves; empty means every queue of the pool.
+
+    ``--site`` binds a worker to one site's print runs; ``--inbox`` makes it the machine
+    that reads the inbox and runs the office-wide flows (reorder, reconcile, distribution,
+    backup) too.
+    """
+    queues: list[str] = []
+    if inbox:
+        queues += ["inbox", "default"]
+    if site:
+        queues.append(site_queue(site))
+    return queues
+
+
+def deployment_file(base: dict[str, Any], *, sites: list[str], pool: str) -> dict[str, Any]:
+    """The prefect.yaml to deploy: ``base`` with the pool named ``pool`` and, for more than
+    one site with printers, one print run per site on its own queue."""
+    doc = copy.deepcopy(base)
+    deployments = doc.get("deployments") or []
+    for dep in deployments:
+        dep.setdefault("work_pool", {})["name"] = pool
+    if len(sites) > 1:
+        generic = next((d for d in deployments if d.get("name") == PRINT_RUN), None)
+        if generic is None:
+            raise DeployError(f"prefect.yaml tidak memuat deployment {PRINT_RUN}")
+        for site in sites:
+            dep = copy.deepcopy(generic)
+            dep["name"] = f"{PRINT_RUN}-{site}"
+            dep["description"] = f"Cetak antrean PRR pada printer lokasi {site}."
+            dep["parameters"] = {**(generic.get("parameters") or {}), "site": site}
+            dep["work_pool"] = {"name": pool, "work_queue_name": site_queue(site)}
+            dep["tags"] = [*generic.get("tags", []), f"site:{site}"]
+            deployments.append(dep)
+        generic["schedules"] = []  # kept for a manual run over every site
+        generic["description"] = "Cetak antrean semua lokasi (manual; tiap lokasi punya jadwal)."
+    return doc
+
+
+def deployment_names(doc: dict[str, Any]) -> list[str]:
+    """``flow/deployment`` names, as ``prefect deployment ls`` shows them."""
+    names = []
+    for dep in doc.get("deployments") or []:
+        flow = dep["entrypoint"].rsplit(":", 1)[1]
+        names.append(f"{flow}/{dep['name']}")
+    return names
+
+
+def printer_sites(settings: Settings) -> list[str]:
+    """Sites that have printers in service, by code (empty when the database is not ready)."""
+    import sqlalchemy as sa
+
+    from cetak.db import engine_from_settings
+    from printers.models import Printer
+
+    try:
+        with engine_from_settings(settings).connect() as conn:
+            rows = conn.execute(
+                sa.select(Printer.site_code).distinct().order_by(Printer.site_code)  # type: ignore[arg-type]
+            ).scalars()
+            return [str(s) for s in rows]
+    except sa.exc.DBAPIError:
+        return []
+
+
+@dataclass
+class DeployResult:
+    api_url: str
+    pool: str
+    queues: list[str]
+    automation: str
+    deployments: list[str] = field(default_factory=list)
+    output: str = ""
+
+
+def _api_url() -> str:
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        raise DeployError(
+            "PREFECT_API_URL belum diatur: tidak ada server Prefect untuk didaftari. "
+            "Jalankan cetak serve, atau atur PREFECT_API_URL di /etc/cetak/cetak.env."
+        )
+    return str(url)
+
+
+def ensure_pool(pool: str, queues: list[str]) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_work_pool(pool)
+        except ObjectNotFound:
+            client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+        for queue in queues:
+            try:
+                client.create_work_queue(name=queue, work_pool_name=pool)
+            except ObjectAlreadyExists:
+                pass
+
+
+def ensure_crash_automation(crash_after_s: int) -> str:
+    """The automation marking runs whose heartbeats stopped as Crashed (kept up to date)."""
+    from datetime import timedelta
+
+    from prefect.automations import Automation
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+
+    wanted = Automation(
+        name=AUTOMATION_NAME,
+        description=(
+            "Run yang berhenti mengirim detak (worker mati, PC padam) ditandai Crashed; "
+            "pekerjaan cetaknya diambil alih run berikutnya setelah masa sewa habis."
+        ),
+        trigger=EventTrigger(
+            after={"prefect.flow-run.heartbeat"},
+            expect={
+                "prefect.flow-run.heartbeat",
+                "prefect.flow-run.Completed",
+                "prefect.flow-run.Failed",
+                "prefect.flow-run.Cancelled",
+                "prefect.flow-run.Crashed",
+            },
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=timedelta(seconds=crash_after_s),
+        ),
+        actions=[
+            ChangeFlowRunState(
+                state=StateType.CRASHED,
+                message=(
+                    f"Tidak ada detak selama {crash_after_s} detik: worker atau mesinnya "
+                    "mati. Pekerjaan cetak dilanjutkan run berikutnya."
+                ),
+            )
+        ],
+    )
+    try:
+        existing = Automation.read(name=AUTOMATION_NAME)
+    except ValueError:
+        wanted.create()
+        return AUTOMATION_NAME
+    for attr in ("description", "trigger", "actions"):
+        setattr(existing, attr, getattr(wanted, attr))
+    existing.update()
+    return AUTOMATION_NAME
+
+
+def deploy(settings: Settings, *, prefect_file: Path = PREFECT_FILE) -> DeployResult:
+    """Pool, queues, automation and every deployment; raises ``DeployError``."""
+    api_url = _api_url()
+    if not prefect_file.is_file():
+        raise DeployError(f"berkas deployment {prefect_file} tidak ditemukan")
+    base = yaml.safe_load(prefect_file.read_text())
+    sites = printer_sites(settings)
+    doc = deployment_file(base, sites=sites, pool=settings.work_pool)
+    queues = ["default", "inbox", *(site_queue(s) for s in sites)]
+    try:
+        ensure_pool(settings.work_pool, queues)
+        automation = ensure_crash_automation(settings.crash_after_s)
+    except DeployError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the server refused or is out of reach
+        raise DeployError(
+            f"server Prefect {api_url} menolak atau tidak dapat dihubungi: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+    with tempfile.TemporaryDirectory(prefix="cetak-deploy-") as tmp:
+        path = Path(tmp) / "prefect.yaml"
+        path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+        env = dict(os.environ, PREFECT_CLI_PROMPT="false")
+        proc = subprocess.run(
+            [str(Path(sys.executable).parent / "prefect"), "--no-prompt", "deploy", "--all"]
+            + ["--prefect-file", str(path)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+    output = _plain(proc.stdout + proc.stderr)
+    if proc.returncode != 0:
+        raise DeployError(
+            "prefect deploy --all gagal (kode "
+            f"{proc.returncode}):\n" + "\n".join(output.splitlines()[-15:])
+        )
+    return DeployResult(
+        api_url, settings.work_pool, queues, automation, deployment_names(doc), output
+    )
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _plain(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def worker_command(
+    settings: Settings, *, site: str | None, inbox: bool, name: str | None
+) -> list[str]:
+    """``prefect worker start`` for this machine (see ``worker_queues``)."""
+    cmd = [
+        str(Path(sys.executable).parent / "prefect"),
+        "worker",
+        "start",
+        "--pool",
+        settings.work_pool,
+        "--type",
+        "process",
+    ]
+    for queue in worker_queues(site=site, inbox=inbox):
+        cmd += ["--work-queue", queue]
+    if name:
+        cmd += ["--name", name]
+    return cmd
+
+
+def worker_env(settings: Settings, *, site: str | None) -> dict[str, str]:
+    """The worker's environment: the env file under the process's own variables, flow
+    heartbeats on (for the crashed-run automation), the site this machine drives."""
+    from cetak.settings import read_env_file
+
+    env = {**read_env_file(), **os.environ}
+    env.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", str(max(30, settings.flow_heartbeat_s)))
+    env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if site:
+        env["CETAK_SITE"] = site
+    return env

@@ -1,0 +1,103 @@
+"""What every flow does first: check the installation, and name its runs.
+
+A flow started by a worker on a machine whose ``CETAK_HOME`` was never initialised, or
+whose database is out of reach, must end ``Failed`` with a message staff understand,
+never ``Completed`` having done nothing. ``preflight`` raises ``NotReady`` (message in
+Bahasa Indonesia) before a flow touches anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from cetak.db import engine_from_settings
+from cetak.installation import NotInitialised, ServedRegency, load_installation
+from cetak.settings import Settings, get_settings
+
+DEFAULT_ZONE = "Asia/Jakarta"
+
+
+class NotReady(RuntimeError):
+    """The installation cannot run flows (not initialised, database unreachable)."""
+
+
+def _safe_url(settings: Settings) -> str:
+    """The database URL without its password, for messages."""
+    try:
+        return sa.engine.make_url(settings.url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL is reported as is, minus nothing secret
+        return "(URL basis data tidak sah)"
+
+
+def check_database(settings: Settings) -> tuple[Engine, ServedRegency]:
+    """The engine and the regency served, or ``NotReady`` saying what is wrong."""
+    engine = engine_from_settings(settings)
+    if engine.dialect.name == "sqlite" and not settings.database_url:
+        db_file = settings.resolved_home / "cetak.db"
+        if not db_file.exists():
+            raise NotReady(
+                f"Instalasi Cetak di {settings.resolved_home} belum disiapkan (tidak ada "
+                f"{db_file.name}). Jalankan di mesin ini: cetak init --regency KODE, atau "
+                "atur CETAK_HOME / CETAK_DATABASE_URL worker ini di berkas lingkungan "
+                "(/etc/cetak/cetak.env)."
+            )
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.DBAPIError as exc:
+        raise NotReady(
+            f"Basis data {_safe_url(settings)} tidak dapat dihubungi dari mesin ini: "
+            f"{type(exc.orig).__name__}. Periksa CETAK_DATABASE_URL dan jaringan, lalu "
+            "jalankan cetak doctor."
+        ) from exc
+    try:
+        served = load_installation(engine)
+    except NotInitialised as exc:
+        raise NotReady(
+            f"Basis data {_safe_url(settings)} belum disiapkan untuk Cetak. Jalankan: "
+            "cetak init --regency KODE"
+        ) from exc
+    return engine, served
+
+
+def preflight() -> tuple[Settings, Engine, ServedRegency]:
+    """Settings, engine and regency of a flow run, after checking they can be used."""
+    settings = get_settings()
+    engine, served = check_database(settings)
+    settings.ensure_dirs()
+    return settings, engine, served
+
+
+def _local_now() -> datetime:
+    """Now in the regency's own zone when the database says which, else WIB."""
+    zone = DEFAULT_ZONE
+    try:
+        zone = load_installation(engine_from_settings(get_settings())).timezone
+    except Exception:  # noqa: BLE001 - a name is no reason to fail; preflight reports it
+        pass
+    return datetime.now(UTC).astimezone(ZoneInfo(zone))
+
+
+def run_name(prefix: str, *, by: str | None = None) -> Callable[[], str]:
+    """A flow-run name such as ``ingest-2026-12-02-0715`` or ``print-run-DISDUKCAPIL-...``.
+
+    ``by`` names a flow parameter whose value goes into the name (the site of a print run).
+    """
+
+    def name() -> str:
+        parts = [prefix]
+        if by:
+            from prefect.runtime import flow_run
+
+            value = (flow_run.parameters or {}).get(by)
+            if value:
+                parts.append(str(value))
+        parts.append(_local_now().strftime("%Y-%m-%d-%H%M"))
+        return "-".join(parts)
+
+    return name
