@@ -34,18 +34,21 @@ def _safe_url(settings: Settings) -> str:
         return "(URL basis data tidak sah)"
 
 
+def _sqlite_missing(settings: Settings) -> bool:
+    """The embedded database of this home does not exist (the home was never initialised)."""
+    return not settings.database_url and not (settings.resolved_home / "cetak.db").exists()
+
+
 def check_database(settings: Settings) -> tuple[Engine, ServedRegency]:
     """The engine and the regency served, or ``NotReady`` saying what is wrong."""
+    if _sqlite_missing(settings):  # checked before an engine is made: that creates the home
+        raise NotReady(
+            f"Instalasi Cetak di {settings.resolved_home} belum disiapkan (tidak ada "
+            "cetak.db). Jalankan di mesin ini: cetak init --regency KODE, atau atur "
+            "CETAK_HOME / CETAK_DATABASE_URL worker ini di berkas lingkungan "
+            "(/etc/cetak/cetak.env)."
+        )
     engine = engine_from_settings(settings)
-    if engine.dialect.name == "sqlite" and not settings.database_url:
-        db_file = settings.resolved_home / "cetak.db"
-        if not db_file.exists():
-            raise NotReady(
-                f"Instalasi Cetak di {settings.resolved_home} belum disiapkan (tidak ada "
-                f"{db_file.name}). Jalankan di mesin ini: cetak init --regency KODE, atau "
-                "atur CETAK_HOME / CETAK_DATABASE_URL worker ini di berkas lingkungan "
-                "(/etc/cetak/cetak.env)."
-            )
     try:
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
@@ -77,7 +80,9 @@ def _local_now() -> datetime:
     """Now in the regency's own zone when the database says which, else WIB."""
     zone = DEFAULT_ZONE
     try:
-        zone = load_installation(engine_from_settings(get_settings())).timezone
+        settings = get_settings()
+        if not _sqlite_missing(settings):
+            zone = load_installation(engine_from_settings(settings)).timezone
     except Exception:  # noqa: BLE001 - a name is no reason to fail; preflight reports it
         pass
     return datetime.now(UTC).astimezone(ZoneInfo(zone))
