@@ -174,3 +174,26 @@ class Alert(SQLModel, table=True):
     data_json: str = Field(default="{}", sa_type=sa.Text)
     created_at: datetime = _ts(default_factory=utcnow, index=True)
     delivered_at: datetime | None = _ts(default=None)
+
+
+class StoredDocument(SQLModel, table=True):
+    """A document Cetak produced (PDF, receipt, alert file), kept in the database so that
+    every machine of the installation can serve it (``cetak.storage``).
+
+    ``name`` is the document's path relative to ``$CETAK_HOME`` on the machine that wrote
+    it (``documents/manifes/KRM-3310-20261124-0001.pdf``): one row per name, whose content
+    is replaced when the document is produced again with other bytes.
+    """
+
+    __tablename__ = "stored_document"
+    __table_args__ = (sa.UniqueConstraint("name", name="uq_stored_document_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=300)
+    kind: str = Field(max_length=40, index=True)
+    media_type: str = Field(max_length=100)
+    content: bytes = Field(sa_type=sa.LargeBinary)
+    size: int
+    sha256: str = Field(max_length=64)
+    created_at: datetime = _ts(default_factory=utcnow, index=True)
+    host: str = Field(max_length=255)

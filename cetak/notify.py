@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from cetak import storage
 from cetak.db import write_session
 from cetak.models import Alert, utcnow
 
@@ -77,18 +78,28 @@ def _payload(alert: Alert) -> dict[str, Any]:
 
 
 class FileNotifier:
-    """Default: one JSON file per alert in ``$CETAK_HOME/alerts/`` and a log line."""
+    """Default: one JSON file per alert in ``$CETAK_HOME/alerts/`` and a log line.
+
+    ``deliver_pending`` also keeps the file in the document store (``alerts/<key>.json``)
+    so a dashboard on another machine can serve it.
+    """
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
+    def path_for(self, alert: Alert) -> Path:
+        safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in alert.key)[:150]
+        return self.directory / f"{safe}.json"
+
+    def content(self, alert: Alert) -> bytes:
+        return json.dumps(_payload(alert), ensure_ascii=False, indent=2).encode("utf-8")
+
     def send(self, alert: Alert) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in alert.key)[:150]
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".alert-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(_payload(alert), f, ensure_ascii=False, indent=2)
-        os.replace(tmp, self.directory / f"{safe}.json")
+        with os.fdopen(fd, "wb") as f:
+            f.write(self.content(alert))
+        os.replace(tmp, self.path_for(alert))
         log.warning("PERINGATAN %s [%s]: %s", alert.level, alert.kind, alert.message)
 
 
@@ -126,6 +137,14 @@ def deliver_pending(engine: Engine, notifier: Notifier) -> int:
     delivered = 0
     for alert in pending:
         notifier.send(alert)
+        if isinstance(notifier, FileNotifier):  # kept before it counts as delivered
+            storage.put(
+                engine,
+                f"alerts/{notifier.path_for(alert).name}",
+                notifier.content(alert),
+                kind="peringatan",
+                media_type=storage.JSON,
+            )
         with write_session(engine) as session:
             session.execute(
                 sa.update(_ALERT).where(_ALERT.c.id == alert.id).values(delivered_at=utcnow())

@@ -15,6 +15,7 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -775,6 +776,28 @@ def open_discrepancy_count(session: Session) -> int:
     return int(
         session.execute(sa.select(sa.func.count()).where(table.c.state == "open")).scalar() or 0
     )
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+def available_documents(session: Session, *, paths: tuple[str, ...], home: str) -> list[str]:
+    """Which recorded document ``paths`` (manifests, letters, berita acara; maybe written
+    on another machine) can be downloaded here: kept in the database's document store,
+    or, made before the store existed, a file on this machine."""
+    from cetak import storage
+
+    names = {p: storage.name_for(p, Path(home)) for p in paths if p}
+    held = storage.stored_names(session, names.values())
+    return [p for p, name in names.items() if name in held or Path(p).is_file()]
+
+
+def document_bytes(session: Session, *, path: str, home: str) -> bytes:
+    """The bytes of a recorded document: from the document store, else the local file
+    (empty when neither has it any more)."""
+    from cetak import storage
+
+    return storage.read(session, local=path, home=Path(home)) or b""
 
 
 # --- the summary -----------------------------------------------------------------------------

@@ -4,6 +4,8 @@ A destruction report or a reorder request is committed first; its PDF is
 written afterwards and its path recorded. A crash in between leaves the row
 without a path, and the next run writes the same (deterministic) PDF: the
 document appears once, never twice, and never for a change that rolled back.
+Every PDF is also kept in the database (``cetak.storage``) before its path is
+recorded, so any machine of the installation can serve it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from cetak import storage
 from cetak.db import write_session
 from cetak.installation import ServedRegency
 from cetak.models import Record
@@ -73,6 +76,14 @@ def write_pdf(path: Path, data: bytes) -> Path:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+    return path
+
+
+def keep_pdf(engine: Engine, settings: Settings, path: Path, data: bytes, kind: str) -> Path:
+    """Write the PDF at ``path`` as ``write_pdf`` does and keep the same bytes in the
+    document store, named by its path under ``$CETAK_HOME``."""
+    write_pdf(path, data)
+    storage.keep(engine, path, data, kind=kind, home=settings.resolved_home)
     return path
 
 
@@ -171,7 +182,9 @@ def produce_pending(engine: Engine, settings: Settings, served: ServedRegency) -
             for r in requests
         ]
     for model, row_id, path, data in jobs:
-        write_pdf(path, data)
+        keep_pdf(
+            engine, settings, path, data, "berita-acara" if model is DestructionReport else "surat"
+        )
         column = "pdf_path" if model is DestructionReport else "letter_path"
         with write_session(engine) as session:
             session.execute(
@@ -267,4 +280,4 @@ def monthly_report(
         approved_by=kepala_dinas(settings),
     )
     path = settings.documents_dir / "laporan-bulanan" / f"{number}.pdf"
-    return write_pdf(path, render_monthly_report(doc))
+    return keep_pdf(engine, settings, path, render_monthly_report(doc), "laporan-bulanan")

@@ -80,7 +80,7 @@ def prepare_home(
     """A Klaten installation with a delivery waiting in the inbox, blanks and printers.
 
     ``printers``: (name, site, sim URI). A site other than DISDUKCAPIL is added with
-    blanks of its own."""
+    blanks of its own; the blanks are shared out so that every site has work."""
     home = Path(env["CETAK_HOME"])
     run_cli("init", "--regency", "33.10", env=env)
     run_cli(
@@ -92,7 +92,7 @@ def prepare_home(
         if site != "DISDUKCAPIL":
             run_cli("stock", "site-add", site, "--name", f"Kantor {site}", env=env)
         run_cli(
-            "stock", "receive", "--lot", f"BLG-2026-12-{i}", "--quantity", str(records),
+            "stock", "receive", "--lot", f"BLG-2026-12-{i}", "--quantity", str(records // len(sites)),
             "--serial-start", f"KTP{5 + i}000001", "--reference", f"B-{i}/DUKCAPIL/XII/2026",
             *(["--site", site] if site != "DISDUKCAPIL" else []), env=env,
         )  # fmt: skip

@@ -65,6 +65,10 @@ app.add_typer(_serve.service_app, name="service")
 app.command("deploy")(_deploy.deploy)
 app.command("worker")(_deploy.worker)
 
+from cetak.cli.documents import documents_app  # noqa: E402
+
+app.add_typer(documents_app, name="documents")
+
 
 @app.command()
 def init(

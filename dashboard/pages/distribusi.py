@@ -11,6 +11,7 @@ import streamlit as st
 from cetak import actions
 from cetak.access import Action
 from dashboard import charts, ui
+from dashboard.data import document_bytes
 
 ctx = ui.context()
 ui.header(ctx, "Distribusi")
@@ -134,6 +135,15 @@ def shipments() -> None:
         key="ship_state",
     )
     rows = ui.query(ctx, "shipments", limit=100, kecamatan=kec, state=state)
+    home = str(ctx.settings.resolved_home)
+    manifests = set(
+        ui.query(
+            ctx,
+            "available_documents",
+            paths=tuple(r["manifest_path"] for r in rows if r["manifest_path"]),
+            home=home,
+        )
+    )
     if not rows:
         st.caption("Tidak ada pengiriman.")
     for r in rows:
@@ -149,10 +159,11 @@ def shipments() -> None:
         )
         path = r["manifest_path"]
         with cols[3]:
-            if path and Path(path).is_file():
+            # Kept in the database: served here whichever machine wrote it.
+            if path and path in manifests:
                 st.download_button(
                     "Unduh manifes",
-                    data=lambda p=path: Path(p).read_bytes(),
+                    data=lambda p=path: ui.read(ctx, document_bytes, path=p, home=home),
                     file_name=Path(path).name,
                     mime="application/pdf",
                     key=f"manifest_{r['number']}",

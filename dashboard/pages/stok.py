@@ -11,6 +11,7 @@ import streamlit as st
 from cetak import actions
 from cetak.access import Action
 from dashboard import charts, ui
+from dashboard.data import document_bytes
 from inventory.rules import CAUSE_LABELS, Kind
 
 ctx = ui.context()
@@ -29,14 +30,23 @@ KIND_LABELS = {
 }
 
 
-def file_download(label: str, path: str | None, *, key: str) -> None:
-    """A download button for a document on disk, read only when clicked."""
-    if not path or not Path(path).is_file():
+def available(paths: list[str | None]) -> set[str]:
+    """Which of these recorded documents can be downloaded on this machine."""
+    home = str(ctx.settings.resolved_home)
+    found = ui.query(ctx, "available_documents", paths=tuple(p for p in paths if p), home=home)
+    return set(found)
+
+
+def file_download(label: str, path: str | None, *, key: str, ready: set[str]) -> None:
+    """A download button for a document kept in the database (made on any machine) or,
+    from before the document store, on this machine's disk; read only when clicked."""
+    if not path or path not in ready:
         st.caption(f"{label}: berkas belum tersedia.")
         return
+    home = str(ctx.settings.resolved_home)
     st.download_button(
         label,
-        data=lambda p=path: Path(p).read_bytes(),
+        data=lambda p=path: ui.read(ctx, document_bytes, path=p, home=home),
         file_name=Path(path).name,
         mime="application/pdf",
         key=key,
@@ -98,6 +108,7 @@ def figures() -> None:
 
     st.subheader("Permintaan blangko ke pusat")
     requests = ui.query(ctx, "reorder_requests")
+    letters = available([r["letter_path"] for r in requests])
     if not requests:
         st.caption("Belum ada permintaan.")
     for r in requests:
@@ -107,7 +118,9 @@ def figures() -> None:
         confirmed = r["confirmed_quantity"]
         cols[2].markdown("dikonfirmasi " + ("-" if confirmed is None else ui.num(confirmed)))
         with cols[3]:
-            file_download("Unduh surat", r["letter_path"], key=f"letter_{r['number']}")
+            file_download(
+                "Unduh surat", r["letter_path"], key=f"letter_{r['number']}", ready=letters
+            )
 
     st.subheader("Blangko rusak menunggu pemusnahan")
     waiting = ui.query(ctx, "awaiting_destruction", limit=200)
@@ -141,6 +154,7 @@ def figures() -> None:
 
     st.subheader("Berita acara pemusnahan")
     reports = ui.query(ctx, "destruction_reports")
+    pdfs = available([r["pdf_path"] for r in reports])
     if not reports:
         st.caption("Belum ada berita acara.")
     for r in reports:
@@ -148,7 +162,7 @@ def figures() -> None:
         cols[0].markdown(f"**{r['number']}** — {ui.day(r['held_on'])}, {r['place']}")
         cols[1].markdown(f"{ui.num(r['quantity'])} blangko")
         with cols[2]:
-            file_download("Unduh berita acara", r["pdf_path"], key=f"ba_{r['number']}")
+            file_download("Unduh berita acara", r["pdf_path"], key=f"ba_{r['number']}", ready=pdfs)
     ui.refreshed(ctx)
 
 

@@ -4,10 +4,14 @@ A shipment's manifest PDF is written once its row is committed (a crash in betwe
 next run writes the same PDF). A receipt is a row first; printing it is a separate step
 that may fail (printer off, paper out) without touching the hand-over it documents, and
 is tried again later (``cetak receipts --retry``).
+
+Manifests, the uncollected report and receipt files (places without a receipt printer)
+are also kept in the database (``cetak.storage``), so any machine can serve them.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from cetak import storage
 from cetak.db import write_session
 from cetak.installation import ServedRegency
 from cetak.models import Record, utcnow
@@ -29,7 +34,7 @@ from inventory.distribution.models import (
 )
 from inventory.documents import Person
 from inventory.manifest_pdf import ManifestLine, ShipmentManifest, render_manifest
-from inventory.paperwork import kepala_dinas, kepala_seksi, office, write_pdf
+from inventory.paperwork import keep_pdf, kepala_dinas, kepala_seksi, office
 from inventory.receipts import (
     HandoverSlip,
     PickupReceipt,
@@ -74,7 +79,9 @@ def write_manifests(engine: Engine, settings: Settings, served: ServedRegency) -
             for s in pending
         ]
     for shipment_id, number, data in jobs:
-        path = write_pdf(settings.documents_dir / "manifes" / f"{number}.pdf", data)
+        path = keep_pdf(
+            engine, settings, settings.documents_dir / "manifes" / f"{number}.pdf", data, "manifes"
+        )
         with write_session(engine) as session:
             session.execute(
                 sa.update(Shipment)
@@ -200,6 +207,8 @@ def print_receipts(
             send(doc, config, timeout=settings.receipt_timeout_s)
         except ReceiptPrinterUnavailable as exc:
             error = exc.message
+        else:  # kept before the receipt counts as printed
+            _keep_receipt_file(engine, settings, doc, config)
         with write_session(engine) as session:
             session.execute(
                 sa.update(Receipt)
@@ -214,6 +223,33 @@ def print_receipts(
             )
         results.append(Printed(receipt_id, kind, ref, error is None, config.target, error))
     return results
+
+
+def _keep_receipt_file(
+    engine: Engine,
+    settings: Settings,
+    doc: HandoverSlip | PickupReceipt,
+    config: ReceiptPrinterConfig,
+) -> None:
+    """Keep a receipt printed to a file under ``$CETAK_HOME`` (``receipts/<ref>.bin``) in
+    the document store; a device or a file elsewhere is a printer, not a document."""
+    if config.kind != "file":
+        return
+    path = Path(config.target)
+    if path.is_dir():  # the same file name as inventory.receipts gives it
+        ref = doc.shipment_id if isinstance(doc, HandoverSlip) else doc.card_ref
+        path = path / (re.sub(r"[^A-Za-z0-9._-]", "_", ref) + ".bin")
+    home = settings.resolved_home
+    if not path.is_file() or not path.resolve().is_relative_to(home):
+        return
+    storage.keep(
+        engine,
+        path.resolve(),
+        path.read_bytes(),
+        kind="struk",
+        media_type=storage.ESCPOS,
+        home=home,
+    )
 
 
 def receipt_for(
@@ -283,6 +319,10 @@ def uncollected_report(engine: Engine, settings: Settings, served: ServedRegency
         prepared_by=kepala_seksi(settings),
         approved_by=kepala_dinas(settings),
     )
-    return write_pdf(
-        settings.documents_dir / "belum-diambil" / f"{number}.pdf", render_uncollected(doc)
+    return keep_pdf(
+        engine,
+        settings,
+        settings.documents_dir / "belum-diambil" / f"{number}.pdf",
+        render_uncollected(doc),
+        "belum-diambil",
     )
