@@ -26,7 +26,10 @@ from inventory import reconcile as reconciliation
 from clihelp import run_cli
 from prefectserver import PrefectServer, alive, descendants, prefect_bin
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("prefect-service")]
+# The office tests share one server (one xdist group); the kill and PostgreSQL tests start
+# their own and may run beside them.
+pytestmark = pytest.mark.slow
+office_group = pytest.mark.xdist_group("prefect-office")
 
 EXPECTED = {
     "ingest/ingest-inbox",
@@ -52,6 +55,7 @@ def office_env(server: PrefectServer, home: Path, **extra: str) -> dict[str, str
         CETAK_CRASH_AFTER_S="60",
         PREFECT_FLOWS_HEARTBEAT_FREQUENCY="30",
         PREFECT_LOGGING_LEVEL="INFO",
+        PREFECT_WORKER_QUERY_SECONDS="2",  # pick a run up at once, not after 10 s
     )
     env.pop("CETAK_DATABASE_URL", None)
     env.pop("CETAK_ENV_FILE", None)
@@ -92,7 +96,8 @@ def prepare_home(
         if site != "DISDUKCAPIL":
             run_cli("stock", "site-add", site, "--name", f"Kantor {site}", env=env)
         run_cli(
-            "stock", "receive", "--lot", f"BLG-2026-12-{i}", "--quantity", str(records // len(sites)),
+            "stock", "receive", "--lot", f"BLG-2026-12-{i}",
+            "--quantity", str(records // len(sites)),
             "--serial-start", f"KTP{5 + i}000001", "--reference", f"B-{i}/DUKCAPIL/XII/2026",
             *(["--site", site] if site != "DISDUKCAPIL" else []), env=env,
         )  # fmt: skip
@@ -241,6 +246,7 @@ def office(
         server.stop()
 
 
+@office_group
 def test_deploy_registers_pool_queues_automation_and_every_deployment(office) -> None:
     server, env = office
     result = run_cli("deploy", "--json", env=env)
@@ -271,6 +277,7 @@ def test_deploy_registers_pool_queues_automation_and_every_deployment(office) ->
     assert len(server.post("/deployments/filter").json()) == len(EXPECTED)
 
 
+@office_group
 def test_every_deployment_runs_on_a_worker_with_its_effect(office, tmp_path: Path) -> None:
     server, env = office
     url = f"sqlite:///{env['CETAK_HOME']}/cetak.db"
@@ -311,6 +318,7 @@ def test_every_deployment_runs_on_a_worker_with_its_effect(office, tmp_path: Pat
         worker.stop()
 
 
+@office_group
 def test_the_server_scheduler_creates_a_run_that_the_worker_completes(
     office, tmp_path: Path
 ) -> None:
@@ -318,8 +326,7 @@ def test_the_server_scheduler_creates_a_run_that_the_worker_completes(
     name = "reconcile/reconcile-nightly"
     dep = server.get(f"/deployments/name/{name}").json()
     prefect(
-        "deployment", "schedule", "create", name, "--cron", "* * * * *",
-        "--timezone", "Asia/Jakarta", "-y", env=env,
+        "deployment", "schedule", "create", name, "--interval", "15", "-y", env=env,
     )  # fmt: skip
     worker = Worker(env, tmp_path / "worker.log")
     try:
@@ -340,6 +347,7 @@ def test_the_server_scheduler_creates_a_run_that_the_worker_completes(
         run_cli("deploy", env=env)  # back to the schedules of prefect.yaml
 
 
+@office_group
 def test_a_flow_on_an_uninitialised_home_or_unreachable_database_ends_failed(
     office, tmp_path: Path
 ) -> None:
