@@ -61,6 +61,13 @@ def worker_queues(*, site: str | None, inbox: bool) -> list[str]:
     return queues
 
 
+def inbox_here(settings: Settings) -> bool:
+    """This machine is the one ``CETAK_INBOX_HOST`` names (unset: no machine is named)."""
+    import socket
+
+    return bool(settings.inbox_host) and settings.inbox_host == socket.gethostname()
+
+
 def deployment_file(base: dict[str, Any], *, sites: list[str], pool: str) -> dict[str, Any]:
     """The prefect.yaml to deploy: ``base`` with the pool named ``pool`` and, for more than
     one site with printers, one print run per site on its own queue."""

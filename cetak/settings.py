@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     # Running as a service (issue 10): Prefect work pool, sites, backups, logs.
     work_pool: str = "print-room"
     site: str | None = None  # the site whose printers this machine's worker drives
+    inbox_host: str | None = None  # the one machine that reads the inbox (several machines)
     backup_dir: Path | None = None  # default: $CETAK_HOME/backups
     backup_keep: int = 14  # the nightly backup keeps this many copies
     dashboard_port: int = 8501

@@ -8,6 +8,7 @@ moved.
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,11 @@ from sqlalchemy.exc import OperationalError
 
 from cetak.db import engine_from_settings
 from cetak.installation import load_installation
+from cetak.orchestration import inbox_here
 from cetak.settings import Settings
 from intake import service
 from intake.delivery import expand_paths
-from workflows.common import preflight, run_name
+from workflows.common import NotReady, preflight, run_name
 
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [1, 5]}
 
@@ -81,6 +83,12 @@ def ingest(paths: list[str] | None = None) -> list[dict[str, Any]]:
     Without ``paths`` (the scheduled deployment) it takes the inbox ``$CETAK_HOME/inbox``.
     """
     settings, _, _ = preflight()
+    if not paths and settings.inbox_host and not inbox_here(settings):
+        raise NotReady(
+            f"Inbox dibaca oleh mesin {settings.inbox_host} (CETAK_INBOX_HOST), bukan mesin "
+            f"ini ({socket.gethostname()}): jalankan deployment ingest-inbox di sana "
+            "(cetak worker --inbox), atau beri jalur batch."
+        )
     paths = paths or [str(settings.inbox_dir)]
     logger = get_run_logger()
     logger.info("reading %s", ", ".join(paths))

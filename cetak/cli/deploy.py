@@ -53,23 +53,28 @@ def deploy(
 def worker(
     site: Annotated[
         str | None,
-        typer.Option("--site", help="Hanya printer lokasi ini (antrean site-KODE)."),
+        typer.Option(
+            "--site", help="Hanya printer lokasi ini (antrean site-KODE); bawaan: CETAK_SITE."
+        ),
     ] = None,
     inbox: Annotated[
         bool,
         typer.Option(
             "--inbox",
-            help="Mesin ini membaca inbox dan menjalankan flow kantor (antrean inbox, default).",
+            help="Mesin ini membaca inbox dan menjalankan flow kantor (antrean inbox, default); "
+            "bawaan: bila CETAK_INBOX_HOST adalah nama mesin ini.",
         ),
     ] = False,
     name: Annotated[str | None, typer.Option("--name", help="Nama worker.")] = None,
 ) -> None:
     """Jalankan worker Prefect untuk PC atau lokasi ini (berhenti dengan Ctrl+C)."""
     _load_env_file()
-    from cetak.orchestration import worker_command, worker_env, worker_queues
+    from cetak.orchestration import inbox_here, worker_command, worker_env, worker_queues
     from cetak.settings import get_settings
 
     settings = get_settings()
+    site = site or settings.site
+    inbox = inbox or inbox_here(settings)
     if not os.environ.get("PREFECT_API_URL"):
         fail(
             "PREFECT_API_URL belum diatur: worker butuh server Prefect. Atur di "
