@@ -270,6 +270,16 @@ def test_deploy_registers_pool_queues_automation_and_every_deployment(office) ->
     assert by_name["print-run"]["work_queue_name"] == "default"
     queues = {q["name"] for q in server.post("/work_pools/print-room/queues/filter").json()}
     assert {"default", "inbox"} <= queues
+    # The plain Prefect way works on the same pool: prefect deploy --all from the project.
+    plain = subprocess.run(
+        [prefect_bin(), "--no-prompt", "deploy", "--all"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert plain.returncode == 0, plain.stdout + plain.stderr
     automations = prefect("automation", "ls", env=env).stdout
     assert "Crashed" in automations
     # Deploying again changes nothing and still exits 0 (an upgrade re-runs it).

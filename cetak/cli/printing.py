@@ -156,10 +156,13 @@ def print_command(
     max_cards: Annotated[
         int | None, typer.Option("--max", min=1, help="Paling banyak N kartu")
     ] = None,
+    site: Annotated[
+        str | None, typer.Option("--site", help="Hanya printer lokasi ini (bawaan: CETAK_SITE)")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Jalankan pencetakan (flow print_run): jadwalkan antrean ke printer dan cetak."""
-    summary = run_flow("workflows.printing:print_run", "pencetakan", max_cards=max_cards)
+    summary = run_flow("workflows.printing:print_run", "pencetakan", max_cards=max_cards, site=site)
     if json_out:
         print_json(summary)
         return
