@@ -824,6 +824,7 @@ def install_units(
         fd = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(env_text)
+        os.chmod(env_file, 0o640)  # the service's group reads it, whatever the umask
         if env_group is not None:
             try:
                 os.chown(env_file, -1, env_group)

@@ -14,7 +14,10 @@ import pytest
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).parent))
-# Prefect keeps its own state out of the project's var/ during tests.
+# Tests choose their own settings: nothing from the shell or the Makefile (which exports
+# CETAK_HOME for the demo) leaks in. Prefect keeps its state out of the project's var/.
+for _name in [n for n in os.environ if n.startswith("CETAK_")]:
+    del os.environ[_name]
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="cetak-prefect-")
 
 from cetak.db import make_engine, migrate  # noqa: E402

@@ -229,7 +229,7 @@ def assert_invariants(url: str) -> None:
 # --- one office PC on SQLite -----------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def office(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[PrefectServer, dict[str, str]]]:
@@ -241,6 +241,9 @@ def office(
         prepare_home(
             env, records=120, printers=[("fargo-1", "DISDUKCAPIL", "sim://fargo-1?seed=1")]
         )
+        # Each office test stands on its own: xdist may run other modules' tests between
+        # them on the same worker, and any of them may be selected alone.
+        run_cli("deploy", env=env)
         yield server, env
     finally:
         server.stop()
