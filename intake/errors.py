@@ -33,3 +33,15 @@ class BatchRejected(Exception):
         self.code = code
         self.message = message
         super().__init__(f"{code}: {message}")
+
+
+class NotADelivery(ValueError):
+    """A path given to the intake is no delivery: not a batch folder, not a batch ``.zip``,
+    not an inbox holding them. Refused before anything is read, moved or written.
+
+    ``message`` is Bahasa Indonesia for the operator (the CLI exits 2 with it).
+    """
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)

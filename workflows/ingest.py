@@ -4,6 +4,12 @@ The flow is thin: each task wraps one I/O step of ``intake.service``. Steps are
 safe to retry: storing is one transaction that recognises an already accepted
 batch id, the ACK is written atomically and filing skips a delivery already
 moved.
+
+Only deliveries are taken: a path that is no batch folder, no batch ``.zip`` and no
+inbox holding them fails the run before anything is touched, and anything else in an
+inbox is reported and left. Deliveries of ``$CETAK_HOME/inbox`` are moved when filed,
+others copied. Each delivery is claimed from its check to its filing: a run that
+finds it claimed (or already filed) by another run reports so and leaves it.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from cetak.installation import load_installation
 from cetak.orchestration import inbox_here
 from cetak.settings import Settings
 from intake import service
-from intake.delivery import expand_paths
+from intake.delivery import expand_paths, notify
 from workflows.common import NotReady, preflight, run_name
 
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [1, 5]}
@@ -71,8 +77,8 @@ def write_ack(ack: dict[str, Any], settings: Settings) -> str:
 
 
 @task(name="file-delivery", cache_policy=NO_CACHE, **_IO_RETRY)
-def file_delivery(source: Path, dest: Path | None) -> str | None:
-    filed = service.file_delivery(source, dest)
+def file_delivery(source: Path, dest: Path | None, move: bool = True) -> str | None:
+    filed = service.file_delivery(source, dest, move)
     return None if filed is None else str(filed)
 
 
@@ -92,13 +98,26 @@ def ingest(paths: list[str] | None = None) -> list[dict[str, Any]]:
     paths = paths or [str(settings.inbox_dir)]
     logger = get_run_logger()
     logger.info("reading %s", ", ".join(paths))
+    # Refuses (NotADelivery, in Bahasa) a path that is no delivery, before touching anything.
+    plan = expand_paths([Path(p) for p in paths], inbox=settings.inbox_dir)
+    for entry in plan.skipped:
+        message = f"'{entry.path}' dilewati dan dibiarkan di tempatnya: {entry.reason}."
+        logger.warning(message)
+        notify(message)
+    steps = service.DeliverySteps(
+        check=lambda path: check_batch(path, settings),
+        settle=lambda checked: store_records(checked, settings),
+        write_ack=lambda ack: write_ack(ack, settings),
+        file=lambda source, dest, move: file_delivery(source, dest, move),
+    )
     acks: list[dict[str, Any]] = []
-    for path in expand_paths([Path(p) for p in paths]):
-        checked = check_batch(path, settings)
-        result = store_records(checked, settings)
-        write_ack(result.ack, settings)
-        file_delivery(checked.path, result.file_to)
-        ack = result.ack
+    for item in plan.deliveries:
+        outcome = service.ingest_delivery(item, inbox=settings.inbox_dir, steps=steps)
+        ack = outcome.ack
+        if ack is None:
+            logger.warning(outcome.left)
+            notify(outcome.left or "")
+            continue
         # Counts only: no NIK or name ever reaches the log.
         logger.info(
             "batch %s: %s, queued=%s held=%s duplicate=%s superseded=%s quarantined=%s",
