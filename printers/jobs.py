@@ -25,6 +25,8 @@ from printers.models import Card, Printer, PrintJob, PrintJobItem
 #: The default lease; runs take ``CETAK_PRINT_LEASE_S`` from the settings.
 LEASE = timedelta(minutes=2)
 
+_JOB = PrintJob.__table__  # type: ignore[attr-defined]
+
 
 def claim(
     engine: Engine,
@@ -65,17 +67,48 @@ def claim(
     return True
 
 
-def waits_for_printer(engine: Engine, job_id: int, *, now: datetime | None = None) -> bool:
-    """The job is still to run but its printer is busy with another worker's job.
+def renew_lease(
+    engine: Engine,
+    job_id: int,
+    *,
+    worker: str,
+    lease: timedelta = LEASE,
+    session: Session | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Extend ``worker``'s claim on a running job by ``lease`` from now.
 
-    A run that planned the job then waits for the printer instead of leaving the job
-    (and its records ``scheduled``) for some later run.
+    False when the job is no longer this worker's to run (its lease ran out and another
+    worker took it over, or it was closed): the worker must then leave it alone. With
+    ``session``, the renewal is part of that transaction.
+    """
+    now = now or utcnow()
+    renew = (
+        sa.update(_JOB)
+        .where(_JOB.c.id == job_id, _JOB.c.state == "running", _JOB.c.worker == worker)
+        .values(lease_until=now + lease)
+    )
+    if session is not None:
+        return int(session.execute(renew).rowcount) == 1  # type: ignore[attr-defined]
+    with write_session(engine) as own:
+        return int(own.execute(renew).rowcount) == 1  # type: ignore[attr-defined]
+
+
+def waits_for_printer(engine: Engine, job_id: int, *, now: datetime | None = None) -> bool:
+    """The job is still to run but another worker holds the printer (with another job,
+    or with this one: a worker killed while running it holds it until its lease ends).
+
+    A run that planned or found the job then waits for the printer instead of leaving
+    the job (and its records ``scheduled``) for some later run: a printer whose worker
+    was killed is idle no longer than the lease.
     """
     now = now or utcnow()
     with Session(engine) as session:
         job = session.get(PrintJob, job_id)
-        if job is None or job.state != "planned":
+        if job is None or job.state not in ("planned", "running"):
             return False
+        if job.state == "running":
+            return job.lease_until is not None and job.lease_until > now
         busy = session.exec(
             select(PrintJob.id).where(
                 PrintJob.printer_name == job.printer_name,

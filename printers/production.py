@@ -35,7 +35,7 @@ from inventory import ledger
 from inventory.errors import InsufficientStock
 from inventory.rules import Cause
 from printers.drivers.base import CardPrinterDriver, Fault, JobResult, JobState, PrinterFault
-from printers.jobs import LEASE, claim, own_records
+from printers.jobs import LEASE, claim, own_records, renew_lease
 from printers.models import Card, Printer, PrintJob, PrintJobItem
 from printers.registry import make_driver, record_fault, record_printed
 from printers.render import CardData, CardLayoutError, render_card
@@ -59,7 +59,6 @@ IN_FLIGHT = ("taken", "submitted")
 # Updates go to the tables (Core), not through the ORM: no object of these rows is loaded
 # in the session, and an ORM-enabled UPDATE costs several times the statement itself.
 _CARD = Card.__table__  # type: ignore[attr-defined]
-_JOB = PrintJob.__table__  # type: ignore[attr-defined]
 
 
 def _update_card(session: Session, card_id: int | None, **values: object) -> None:
@@ -77,6 +76,14 @@ class Sent:
 class _InFlight(Exception):
     def __init__(self, fault: PrinterFault) -> None:
         self.fault = fault
+
+
+class _LostJob(Exception):
+    """The job's lease ran out and another worker took it over: leave it to that one."""
+
+
+#: Said in the outcome of a job another worker took over from this one.
+LOST_JOB = "pekerjaan diambil alih worker lain (masa sewa habis)"
 
 
 @dataclass
@@ -134,6 +141,7 @@ class _Runner:
     ) -> None:
         self.engine, self.served, self.worker, self.lease = engine, served, worker, lease
         self.poll_interval, self.poll_timeout = poll_interval, poll_timeout
+        self.renewed = time.monotonic()  # the claim was just taken
         with Session(engine) as session:
             job = session.get(PrintJob, job_id)
             assert job is not None
@@ -208,9 +216,11 @@ class _Runner:
                 card.id = session.execute(
                     sa.insert(_CARD).values(card.model_dump(exclude={"id"})).returning(_CARD.c.id)
                 ).scalar_one()
-            session.execute(
-                sa.update(_JOB).where(_JOB.c.id == self.job_id).values(lease_until=now + self.lease)
-            )
+            if not renew_lease(
+                self.engine, self.job_id, worker=self.worker, lease=self.lease, session=session
+            ):
+                raise _LostJob  # rolls the blank back: the job's new owner takes its own
+            self.renewed = time.monotonic()
             return card, pdf
 
     def print_card(self, card: Card, pdf: bytes) -> tuple[JobResult, Sent | None]:
@@ -235,13 +245,25 @@ class _Runner:
             found = self._wait(found)
         return found, sent
 
+    def renew(self) -> None:
+        """Keep the claim while the printer works: renewed every third of the lease, so
+        a card that takes longer than the lease is not taken over by another worker."""
+        if time.monotonic() - self.renewed < self.lease.total_seconds() / 3:
+            return
+        if not renew_lease(self.engine, self.job_id, worker=self.worker, lease=self.lease):
+            raise _LostJob
+        self.renewed = time.monotonic()
+
     def _wait(self, found: JobResult) -> JobResult:
         deadline = time.monotonic() + self.poll_timeout
+        every = self.lease.total_seconds() / 3
         while not found.finished:
+            self.renew()
             if time.monotonic() > deadline:
                 # The printer may still print it: the card stays in flight, asked again later.
                 raise _InFlight(PrinterFault(Fault.OFFLINE, "pekerjaan tidak selesai"))
-            time.sleep(self.poll_interval)
+            next_renewal = self.renewed + every - time.monotonic()
+            time.sleep(max(0.0, min(self.poll_interval, next_renewal)))
             try:
                 found = self.driver.poll(found.job_id)
             except PrinterFault as exc:
@@ -262,6 +284,12 @@ class _Runner:
             {} if sent is None else {"driver_job_id": sent.job_id, "submitted_at": sent.at}
         )
         with write_session(self.engine) as session:
+            # Still this worker's job, in the transaction that settles the card: a worker
+            # stalled past its lease never settles a card its successor settles too.
+            if not renew_lease(
+                self.engine, self.job_id, worker=self.worker, lease=self.lease, session=session
+            ):
+                raise _LostJob
             printer = session.get(Printer, self.printer_name)
             assert printer is not None
             if result.state is JobState.COMPLETED:
@@ -376,6 +404,8 @@ class _Runner:
         with write_session(self.engine) as session:
             job = session.get(PrintJob, self.job_id)
             assert job is not None
+            if job.state != "running" or job.worker != self.worker:
+                return  # taken over meanwhile: its new worker closes it
             job.state, job.lease_until = state, None
             job.finished_at = None if state == "planned" else utcnow()
             job.printed += self.outcome.printed
@@ -388,6 +418,15 @@ class _Runner:
                 session.add(printer)
 
     def run(self) -> JobOutcome:
+        try:
+            return self._run()
+        except _LostJob:
+            # Another worker runs the job now (this one outlived its lease): whatever is
+            # in flight is theirs to settle; nothing here is closed or given back.
+            self.outcome.reason = LOST_JOB
+            return self.outcome
+
+    def _run(self) -> JobOutcome:
         in_flight: int | None = None
         for record_id in self.items():
             try:
@@ -452,8 +491,10 @@ def run_job(
 ) -> JobOutcome | None:
     """Claim and run one job; None when another worker holds it.
 
-    ``lease`` is how long a claim outlives a silent worker (renewed at every card):
-    after it, another worker may take the job over and resume it.
+    ``lease`` (``CETAK_PRINT_LEASE_S`` in runs) is how long a claim outlives a silent
+    worker: it is renewed at every card and every third of the lease while a card is at
+    the printer; after it, another worker may take the job over and resume it. A worker
+    that finds its job taken over stops at once (outcome reason ``LOST_JOB``).
     """
     if not claim(engine, job_id, worker=worker, lease=lease):
         return None

@@ -64,6 +64,25 @@ print("done", flush=True)
 """
 
 
+def submitted_names(state_root: Path, *, expected: bool = True) -> Counter[str]:
+    """How often each job name reached a simulated printer, from the printers' append-only
+    journals (a line cut short by a kill was never acknowledged and is skipped, as the
+    printer itself skips it). ``expected``: some card reached a printer, so a missing
+    journal means the check would check nothing, and fails."""
+    journals = sorted((state_root / "simulated").glob("*/journal.jsonl"))
+    assert journals or not expected, f"no simulated printer journal in {state_root}"
+    names: Counter[str] = Counter()
+    for journal in journals:
+        for line in journal.read_text().splitlines():
+            try:
+                job = json.loads(line).get("job")
+            except ValueError:
+                continue
+            if job is not None:
+                names[job["name"]] += 1
+    return names
+
+
 def invariants(engine: sa.Engine, state_root: Path) -> dict[str, int]:
     with Session(engine) as s:
         cards = s.execute(sa.select(Card.record_id, Card.card_ref, Card.state)).all()
@@ -92,11 +111,13 @@ def invariants(engine: sa.Engine, state_root: Path) -> dict[str, int]:
             state,
             net[ref],
         )
-    # No card reached the printer twice.
-    names = Counter(
-        json.loads(p.read_text())["name"] for p in (state_root / "simulated").glob("*/jobs/*.json")
-    )
+    # No card reached the printer twice; every card sent is in a printer's journal and
+    # every job a printer took is a card of the database.
+    reached = ("submitted", "printed", "passed", "spoiled")
+    sent = {ref for _, ref, state in cards if state in reached}
+    names = submitted_names(state_root, expected=bool(sent))
     assert all(n == 1 for n in names.values()), [k for k, n in names.items() if n > 1]
+    assert sent <= set(names) <= refs, (sent - set(names), set(names) - refs)
     return Counter(records.values())
 
 
@@ -158,3 +179,17 @@ def test_killing_the_print_worker_twenty_times_prints_every_record_exactly_once(
     states = invariants(engine, home.resolved_home)
     assert states.get("queued", 0) == states.get("scheduled", 0) == 0
     assert states.get("printed", 0) + states.get("needs_attention", 0) == RECORDS
+
+
+def test_the_printer_check_reads_the_journals_and_fails_without_one(tmp_path):
+    from printers.drivers.simulated import SimulatedDriver
+
+    with pytest.raises(AssertionError, match="no simulated printer journal"):
+        submitted_names(tmp_path)
+    assert submitted_names(tmp_path, expected=False) == Counter()
+    printer = SimulatedDriver("sim://sim-1?seed=1", tmp_path / "simulated" / "sim-1")
+    for name in ("K00000001-1", "K00000002-1", "K00000001-1"):
+        printer.submit(job_name=name, pdf=b"%PDF-1.4 test")
+    with (tmp_path / "simulated" / "sim-1" / "journal.jsonl").open("a") as journal:
+        journal.write('{"job": {"name": "K0000')  # a line cut short by a kill
+    assert submitted_names(tmp_path) == Counter({"K00000001-1": 2, "K00000002-1": 1})

@@ -64,6 +64,56 @@ def run_flow(target: str, what: str, **params: Any) -> Any:
     module, name = target.split(":")
     flow = getattr(importlib.import_module(module), name)
     try:
+        _start_temporary_server()
         return flow(**params)
     except Exception as exc:  # the engine itself failed
         fail(f"{what} berhenti karena kesalahan sistem: {type(exc).__name__}: {exc}")
+
+
+def _start_temporary_server() -> None:
+    """Start Prefect's temporary server now, from this thread, bound to die with us.
+
+    Without ``PREFECT_API_URL`` Prefect starts a temporary server (a uvicorn subprocess
+    of ~200 MB, ``SubprocessASGIServer``) on first use and stops it at exit; a killed
+    ``cetak`` never reaches that exit. Started here, on the main thread (which lives as
+    long as the process), the server gets the kernel's parent-death signal (Linux
+    ``PR_SET_PDEATHSIG``): whatever kills ``cetak``, the kernel kills its server too.
+    Prefect's later ``SubprocessASGIServer()`` calls find this running instance.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        return  # a real server: nothing of ours to clean up
+    import ctypes
+    import signal
+    import subprocess
+    from unittest import mock
+
+    from prefect.server.api import server as prefect_server
+
+    temporary = prefect_server.SubprocessASGIServer()
+    if temporary.running:
+        return
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # resolved before the fork
+    parent = os.getpid()
+
+    def die_with_parent() -> None:  # runs in the child between fork and exec
+        prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the signal was armed
+            os._exit(1)
+
+    class _Subprocess:
+        """Prefect's ``subprocess`` module with a ``Popen`` that arms the signal."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(subprocess, name)
+
+        @staticmethod
+        def Popen(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:  # noqa: N802
+            kwargs.setdefault("preexec_fn", die_with_parent)
+            return subprocess.Popen(*args, **kwargs)
+
+    with mock.patch.object(prefect_server, "subprocess", _Subprocess()):
+        temporary.start()
