@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,7 +22,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from cetak.settings import Settings
+from cetak.settings import Settings, private_dir, private_file
 
 #: Advisory-lock keys (PostgreSQL) for work that must run one at a time.
 LOCK_INTAKE = 3310_0001
@@ -59,12 +60,31 @@ def make_engine(url: str, *, busy_timeout_ms: int = 30_000, **kw: Any) -> Engine
 
 @cache
 def _engine_for(url: str, busy_timeout_ms: int) -> Engine:
-    return make_engine(url, busy_timeout_ms=busy_timeout_ms)
+    engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database and database != ":memory:":
+        _keep_private(engine, Path(database))
+    return engine
+
+
+def _keep_private(engine: Engine, path: Path) -> None:
+    """The SQLite file holds every NIK, name, address and photo: 0600 from its creation.
+
+    SQLite creates the database on the first connection with the process umask, and its
+    ``-wal``/``-shm`` with the database's own mode; each new connection makes them 0600
+    (after the WAL pragma of ``_sqlite_setup``, registered before this).
+    """
+    files = [path.with_name(path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+
+    @sa.event.listens_for(engine, "connect")
+    def _private(_dbapi_conn: Any, _record: Any) -> None:
+        for f in files:
+            private_file(f)
 
 
 def engine_from_settings(settings: Settings) -> Engine:
     if settings.database_url is None:
-        settings.resolved_home.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.resolved_home)
     return _engine_for(settings.url, settings.sqlite_busy_timeout_ms)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from functools import cached_property
 from pathlib import Path
 
@@ -63,6 +64,11 @@ class Settings(BaseSettings):
     kepala_seksi: str = "........................"
     kepala_seksi_nip: str | None = None
 
+    # Plausibility bounds (issue 11): figures above these are refused as input errors.
+    max_lot_quantity: int = 100_000  # blanks in one lot received from central
+    max_move_quantity: int = 100_000  # blanks in one transfer, return or shelf spoilage
+    max_request_quantity: int = 200_000  # blanks central may confirm for one request
+
     @cached_property
     def resolved_home(self) -> Path:
         return self.home.expanduser().resolve()
@@ -115,14 +121,110 @@ class Settings(BaseSettings):
         return self.resolved_home / "logs"
 
     def ensure_dirs(self) -> None:
-        for d in (
-            self.resolved_home,
-            self.inbox_dir,
-            self.archive_dir,
-            self.rejected_dir,
-            self.outbox_dir,
-        ):
-            d.mkdir(parents=True, exist_ok=True)
+        """Create Cetak's folders private (0700).
+
+        A home that another user may enter (left 0755 by an older Cetak or a copy) is
+        tightened first: the home, the SQLite files in it and everything in Cetak's own
+        folders become 0700 / 0600 (``tighten_home``). ``cetak init`` and every flow's
+        preflight come through here.
+        """
+        home = self.resolved_home
+        if home.is_dir() and _loose(home):
+            tighten_home(self)
+        for d in (home, self.inbox_dir, self.archive_dir, self.rejected_dir, self.outbox_dir):
+            private_dir(d)
+
+
+#: Files of the embedded database in ``CETAK_HOME`` (SQLite's WAL, shared memory, journal).
+SQLITE_FILES = ("cetak.db", "cetak.db-wal", "cetak.db-shm", "cetak.db-journal")
+#: Folders of ``CETAK_HOME`` whose whole content is Cetak's (personal data, paperwork, logs).
+HOME_FOLDERS = (
+    "inbox",
+    "archive",
+    "rejected",
+    "outbox",
+    "alerts",
+    "documents",
+    "receipts",
+    "backups",
+    "logs",
+)
+
+
+def _loose(path: Path) -> bool:
+    """Group or others have any right to ``path``."""
+    try:
+        return bool(path.lstat().st_mode & 0o077)
+    except OSError:
+        return False
+
+
+def _chmod_own(path: Path, mode: int) -> None:
+    """Set ``mode`` on a file or folder of this user; a symlink or another user's is left."""
+    try:
+        st = path.lstat()
+        if stat.S_ISLNK(st.st_mode) or st.st_uid != os.geteuid():
+            return
+        if stat.S_IMODE(st.st_mode) != mode:
+            path.chmod(mode)
+    except OSError:
+        pass  # gone meanwhile, or not ours to change: nothing to tighten
+
+
+def private_dir(path: Path) -> None:
+    """Create ``path`` (and any missing parent) as 0700 folders; an existing one is kept."""
+    missing = []
+    p = path
+    while not p.exists() and p != p.parent:
+        missing.append(p)
+        p = p.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # made meanwhile by another process
+        _chmod_own(d, 0o700)
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True)  # raises the usual error (a file in the way)
+
+
+def private_file(path: Path) -> None:
+    """Make an existing file of this user 0600 (a missing one is nothing to do)."""
+    _chmod_own(path, 0o600)
+
+
+def tighten_home(settings: Settings) -> None:
+    """Make an existing home private: the home and Cetak's folders 0700, their files and the
+    SQLite files 0600. Other files in the home (not Cetak's) are left as they are."""
+    home = settings.resolved_home
+    _chmod_own(home, 0o700)
+    for name in SQLITE_FILES:
+        private_file(home / name)
+    for name in HOME_FOLDERS:
+        top = home / name
+        if not top.is_dir() or top.is_symlink():
+            continue
+        _chmod_own(top, 0o700)
+        for root, dirs, files in os.walk(top):
+            for d in dirs:
+                _chmod_own(Path(root, d), 0o700)
+            for f in files:
+                _chmod_own(Path(root, f), 0o600)
+
+
+#: The process umask Cetak runs under: what it creates is its user's alone (0600 / 0700).
+PRIVATE_UMASK = 0o077
+
+
+def private_umask() -> None:
+    """Make every file and folder this process creates from now on private (0600 / 0700).
+
+    Called once by each entry point (the ``cetak`` command, a flow's preflight, the
+    dashboard), so databases, archives, receipts, documents, backups and logs never
+    appear readable by other users, even for an instant. A stricter umask is kept.
+    """
+    current = os.umask(PRIVATE_UMASK)
+    os.umask(current | PRIVATE_UMASK)
 
 
 #: The one environment file an installation keeps its settings in (systemd units, the

@@ -2,8 +2,14 @@
 
 Passwords are stored only as salted Argon2id hashes (argon2-cffi). A login is checked
 in its own write transaction so that a failure is counted and audited even though the
-login itself is refused; five failures in a row lock the account for fifteen minutes.
-No password, right or wrong, is ever written anywhere.
+login itself is refused. No password, right or wrong, is ever written anywhere.
+
+Failed logins slow down, they never lock (``authenticate``): failures on one name slow that
+name down for clients it has never logged in from, so a stranger guessing ``kasi``'s
+password is held back while ``kasi`` at her own PC is not; failures from one client slow that
+client down whatever names it tries. A real name and an unknown one get the same answers,
+so the login form does not tell which names exist. A supervisor lifts a name's slow-down
+(``unlock_user``, ``cetak users unlock``); a new password or a successful login does too.
 """
 
 from __future__ import annotations
@@ -26,8 +32,15 @@ from cetak.db import write_session
 from cetak.models import UTCDateTime, utcnow
 
 MIN_PASSWORD_LENGTH = 8
-MAX_FAILED_LOGINS = 5
-LOCKOUT_MINUTES = 15
+MAX_FAILED_LOGINS = 5  # failures on one name before it is slowed down
+CLIENT_FREE_FAILURES = 10  # failures from one client before it is slowed down
+THROTTLE_FIRST = timedelta(minutes=1)  # the first wait; each further failure doubles it
+LOCKOUT_MINUTES = 15  # the longest wait
+FAILURE_WINDOW = timedelta(hours=24)  # failures older than this no longer count
+TRUSTED_CLIENT_DAYS = 90  # a client a user logged in from this recently is the user's own
+#: Actions on a user that start its count of failures afresh.
+_RESETS = ("user_unlock", "user_password", "user_enable")
+_COUNTED = ("wrong_password", "unknown_user")  # failures that are guesses
 SESSION_IDLE_MINUTES = 30
 SESSION_MAX_HOURS = 10
 
@@ -105,14 +118,24 @@ class AccountDisabled(LoginFailed):
         super().__init__("Akun ini dinonaktifkan. Hubungi Kepala seksi.")
 
 
-class LoginLocked(LoginError):
+class LoginThrottled(LoginError):
+    """Too many failures from this client or on this name: wait until ``until``.
+
+    The message is the same for a real name and an unknown one, and does not say whether
+    the client or the name is being held back.
+    """
+
     def __init__(self, until: datetime, now: datetime) -> None:
         self.until = until
         self.minutes_left = max(1, math.ceil((until - now).total_seconds() / 60))
         super().__init__(
-            f"Akun dikunci sementara karena {MAX_FAILED_LOGINS} kali gagal masuk. "
-            f"Coba lagi dalam {self.minutes_left} menit."
+            "Terlalu banyak percobaan masuk yang gagal; masuk dikunci sementara. "
+            f"Coba lagi dalam {self.minutes_left} menit, atau minta Kepala seksi membuka "
+            "kuncinya."
         )
+
+
+LoginLocked = LoginThrottled  # the name it had when failures locked the account
 
 
 # --- audit -----------------------------------------------------------------------------------
@@ -257,6 +280,16 @@ def set_active(session: Session, name: str, active: bool, *, actor: Actor | str)
     return user
 
 
+def unlock_user(session: Session, name: str, *, actor: Actor | str) -> User:
+    """Lift the slow-down of ``name``'s logins (after a stranger's guesses, say)."""
+    _manager(actor)
+    user = get_user(session, name)
+    user.failed_logins, user.locked_until = 0, None
+    session.add(user)
+    audit(session, actor, "user_unlock", target=user.name)
+    return user
+
+
 # --- login -----------------------------------------------------------------------------------
 
 
@@ -272,73 +305,179 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def authenticate(engine: Engine, name: str, password: str, *, now: datetime | None = None) -> Actor:
-    """Check a login; the bookkeeping (failure count, lockout, audit) commits either way.
+def authenticate(
+    engine: Engine,
+    name: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+    client: str | None = None,
+) -> Actor:
+    """Check a login; the bookkeeping (failures, slow-down, audit) commits either way.
 
-    Raises ``LoginLocked`` while the account is locked (the fifth failure in a row locks
-    it for ``LOCKOUT_MINUTES``), ``AccountDisabled`` for a disabled account given its
-    right password, and ``LoginFailed`` otherwise. An unknown name costs the same hash
-    check as a known one, so timing does not tell which names exist.
+    ``client`` names where the attempt comes from (the browser's IP address); None when
+    unknown. Raises ``LoginThrottled`` while this client, or this name from a client it
+    never logged in from, must wait (also for the failure that starts the wait),
+    ``AccountDisabled`` for a disabled account given its right password, and
+    ``LoginFailed`` otherwise. A real name and an unknown one are counted and answered
+    alike, and an unknown name costs the same hash check, so neither the answers nor
+    their timing tell which names exist.
     """
     now = now or utcnow()
     key = normalise_name(name)[:100]
+    where = client.strip()[:100] or None if client else None
     with write_session(engine) as session:
         user = session.exec(select(User).where(User.name == key).with_for_update()).first()
-        outcome = _check_login(session, user, key, password, now)
+        outcome = _check_login(session, user, key, password, now, where)
     if isinstance(outcome, LoginError):
         raise outcome
     return outcome
 
 
-def _failed(session: Session, key: str, role: str | None, reason: str, now: datetime) -> None:
+def _failed(
+    session: Session, key: str, role: str | None, reason: str, now: datetime, client: str | None
+) -> None:
+    detail = {"reason": reason} if client is None else {"client": client, "reason": reason}
     session.add(
         AuditEntry(
             at=now,
             actor=key,
             role=role,
             action="login_failed",
-            detail_json=json.dumps({"reason": reason}),
+            detail_json=json.dumps(detail, sort_keys=True),
             ok=False,
         )
     )
+    session.flush()  # counted by the throttle check that follows
+
+
+def _like(fragment: str) -> str:
+    """A LIKE pattern matching ``fragment`` anywhere (``\\`` escapes)."""
+    escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _from_client(client: str) -> Any:
+    """Audit rows whose detail names ``client`` (as ``audit``/``_failed`` write it)."""
+    fragment = json.dumps({"client": client})[1:-1]  # '"client": "10.0.0.2"'
+    return AuditEntry.detail_json.like(_like(fragment), escape="\\")  # type: ignore[attr-defined]
+
+
+def _wait(failures: int, free: int) -> timedelta | None:
+    if failures < free:
+        return None
+    doubled = THROTTLE_FIRST * 2 ** min(failures - free, 20)
+    return min(doubled, timedelta(minutes=LOCKOUT_MINUTES))
+
+
+def _throttled_until(
+    session: Session, where: Any, reset: Any, free: int, now: datetime
+) -> datetime | None:
+    """When the wait after the counted failures matching ``where`` ends (None: no wait).
+
+    Failures count within ``FAILURE_WINDOW`` and after the newest row matching ``reset``
+    (by id, so a clock set differently elsewhere does not matter).
+    """
+    col = AuditEntry.id  # type: ignore[var-annotated]
+    since = session.exec(select(sa.func.max(col)).where(reset)).one() or 0
+    guessed = sa.or_(
+        *(AuditEntry.detail_json.like(_like(f'"reason": "{r}"'), escape="\\") for r in _COUNTED)  # type: ignore[attr-defined]
+    )
+    count, last = session.exec(
+        select(sa.func.count(), sa.func.max(AuditEntry.at)).where(
+            AuditEntry.action == "login_failed",
+            col > since,  # type: ignore[operator]
+            AuditEntry.at > now - FAILURE_WINDOW,  # type: ignore[operator]
+            where,
+            guessed,
+        )
+    ).one()
+    wait = _wait(int(count or 0), free)
+    return last + wait if wait is not None and last is not None else None
+
+
+def _throttle(session: Session, key: str, client: str | None, now: datetime) -> datetime | None:
+    """Until when an attempt on ``key`` from ``client`` must wait, or None."""
+    untils = []
+    if client is not None:
+        from_client = _from_client(client)
+        success_here = sa.and_(AuditEntry.action == "login", from_client)
+        untils.append(
+            _throttled_until(session, from_client, success_here, CLIENT_FREE_FAILURES, now)
+        )
+    if client is None or not _trusted(session, key, client, now):
+        reset = sa.or_(
+            sa.and_(AuditEntry.action == "login", AuditEntry.actor == key),
+            sa.and_(AuditEntry.action.in_(_RESETS), AuditEntry.target == key),  # type: ignore[attr-defined]
+        )
+        untils.append(
+            _throttled_until(session, AuditEntry.actor == key, reset, MAX_FAILED_LOGINS, now)
+        )
+    until = max((u for u in untils if u is not None), default=None)
+    return until if until is not None and now < until else None
+
+
+def _trusted(session: Session, key: str, client: str, now: datetime) -> bool:
+    """``key`` logged in from ``client`` recently: the user's own PC, not a stranger's."""
+    found = session.exec(
+        select(AuditEntry.id).where(
+            AuditEntry.action == "login",
+            AuditEntry.actor == key,
+            AuditEntry.at > now - timedelta(days=TRUSTED_CLIENT_DAYS),  # type: ignore[operator]
+            _from_client(client),
+        )
+    ).first()
+    return found is not None
 
 
 def _check_login(
-    session: Session, user: User | None, key: str, password: str, now: datetime
+    session: Session,
+    user: User | None,
+    key: str,
+    password: str,
+    now: datetime,
+    client: str | None = None,
 ) -> Actor | LoginError:
+    role = user.role if user is not None else None
+    until = _throttle(session, key, client, now)
+    if until is not None:  # no password is checked while waiting, right or wrong
+        _failed(session, key, role, "throttled", now, client)
+        return LoginThrottled(until, now)
     if user is None:
         _verify(_dummy_hash(), password)
-        _failed(session, key, None, "unknown_user", now)
-        return LoginFailed()
-    if user.locked_until is not None and now < user.locked_until:
-        _failed(session, key, user.role, "locked", now)
-        return LoginLocked(user.locked_until, now)
+        _failed(session, key, None, "unknown_user", now, client)
+        return _after_failure(session, key, client, now)
     if not _verify(user.password_hash, password):
         user.failed_logins += 1
-        if user.failed_logins < MAX_FAILED_LOGINS:
-            session.add(user)
-            _failed(session, key, user.role, "wrong_password", now)
-            return LoginFailed()
-        until = now + timedelta(minutes=LOCKOUT_MINUTES)
-        user.failed_logins, user.locked_until = 0, until
         session.add(user)
-        _failed(session, key, user.role, "locked_now", now)
-        return LoginLocked(until, now)
+        _failed(session, key, user.role, "wrong_password", now, client)
+        outcome = _after_failure(session, key, client, now)
+        if isinstance(outcome, LoginThrottled):
+            user.locked_until = outcome.until  # shown by ``cetak users list``
+        return outcome
     if not user.active:
-        _failed(session, key, user.role, "disabled", now)
+        _failed(session, key, user.role, "disabled", now, client)
         return AccountDisabled()
     try:
-        role = Role(user.role)
+        valid_role = Role(user.role)
     except ValueError:
-        _failed(session, key, user.role, "unknown_role", now)
+        _failed(session, key, user.role, "unknown_role", now, client)
         return LoginFailed()
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
     session.add(user)
-    actor = Actor(name=user.name, role=role)
-    audit(session, actor, "login", at=now)
+    actor = Actor(name=user.name, role=valid_role)
+    audit(session, actor, "login", at=now, detail={"client": client} if client else None)
     return actor
+
+
+def _after_failure(
+    session: Session, key: str, client: str | None, now: datetime
+) -> LoginFailed | LoginThrottled:
+    """The answer to a wrong guess: the failure that starts a wait already says so."""
+    until = _throttle(session, key, client, now)
+    return LoginFailed() if until is None else LoginThrottled(until, now)
 
 
 def current_actor(session: Session, actor: Actor) -> Actor | None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cetak.settings import private_umask
 from dashboard import auth, ui
 
+private_umask()  # what the dashboard writes (exports, documents, the database) is 0600 / 0700
 st.set_page_config(page_title="Cetak — Ruang Cetak KTP-el", page_icon="🪪", layout="wide")
 
 settings, engine = ui.settings_and_engine()

@@ -4,7 +4,8 @@ A visitor without a session gets the login form and nothing else. A session live
 Streamlit's per-browser ``st.session_state``: the actor, when it started and when it was
 last used. It ends after ``SESSION_IDLE_MINUTES`` idle or ``SESSION_MAX_HOURS`` in all
 (``cetak.users.session_expired``), when the user presses "Keluar", or when the account
-is disabled. Failed logins are counted, locked and audited by ``authenticate``.
+is disabled. Failed logins are counted, slowed down and audited by ``authenticate``, by
+the browser's address and by name (``client_address``).
 """
 
 from __future__ import annotations
@@ -66,6 +67,16 @@ def current(engine: Engine) -> Actor | None:
     return fresh
 
 
+def client_address() -> str:
+    """Where the browser connects from: its IP address, ``localhost`` on the server itself
+    (Streamlit gives no address for a local connection)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no session context (tests): the server itself
+        address = None
+    return address if isinstance(address, str) and address else "localhost"
+
+
 def login_form(engine: Engine, kabupaten: str | None = None) -> None:
     """The only thing a visitor sees."""
     st.title("Cetak — Dasbor Ruang Cetak KTP-el")
@@ -84,7 +95,7 @@ def login_form(engine: Engine, kabupaten: str | None = None) -> None:
         st.error("Isi nama pengguna dan kata sandi.")
         return
     try:
-        actor = authenticate(engine, name, password)
+        actor = authenticate(engine, name, password, client=client_address())
     except LoginError as exc:
         st.error(exc.message)
         return

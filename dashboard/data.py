@@ -554,8 +554,12 @@ def quarantine_csv(
 ) -> bytes:
     """Every matching quarantined record as CSV for central, streamed from the database.
 
-    ``show_nik`` turns a stored NIK into what this user may see (masked or whole).
+    ``show_nik`` turns a stored NIK into what this user may see (masked or whole). Cells
+    are written through ``cetak.csvsafe``: a value from central such as ``=HYPERLINK(...)``
+    is never run as a formula by the spreadsheet that opens the file.
     """
+    from cetak.csvsafe import safe_csv_row
+
     filters = {"reason": reason, "batch": batch, "kecamatan": kecamatan}
     cols = [_REC.c[c] for c in QUARANTINE_COLUMNS]
     buf = io.StringIO()
@@ -565,7 +569,7 @@ def quarantine_csv(
     for row in session.execute(query.execution_options(yield_per=2000)):
         item = dict(row._mapping)
         item["nik"] = show_nik(item["nik"] or "")
-        writer.writerow([item[c] if item[c] is not None else "" for c in QUARANTINE_COLUMNS])
+        writer.writerow(safe_csv_row(item[c] for c in QUARANTINE_COLUMNS))
     return buf.getvalue().encode("utf-8")
 
 

@@ -21,6 +21,7 @@ import io
 import re
 import socket
 import textwrap
+import unicodedata
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from functools import partial
@@ -38,6 +39,54 @@ _ZONES = {7.0: "WIB", 8.0: "WITA", 9.0: "WIT"}
 _LABEL = 12  # width of the key column in "key : value" lines
 _MODULE = 2  # Code128 module width in dots (GS w); python-escpos accepts 2..6
 _NARROWEST = 384  # print width in dots assumed when the profile gives none (58 mm paper)
+
+
+#: Longest free text printed for one value (a name, a place); longer text is cut with "...".
+TEXT_LIMIT = 60
+_REFS = ("shipment_id", "card_ref")  # barcoded references: cleaned, never shortened
+_REF_LIMIT = 100
+_SPACES = frozenset(" \t\n\r\x0b\x0c\x85\u2028\u2029")
+
+
+def clean_text(value: str | bytes, limit: int = TEXT_LIMIT) -> str:
+    """Free text as a receipt may print it: no control bytes, valid text, bounded length.
+
+    ESC, GS and every other control character (C0, C1, DEL), format characters (bidi
+    overrides, zero-width) and private or unassigned code points are dropped, so a name
+    cannot reset the printer, cut the paper or open the cash drawer. Invalid UTF-8 (bytes,
+    or the lone surrogates ``surrogateescape`` leaves from a command-line argument)
+    becomes U+FFFD. Runs of whitespace become one space; the text is stripped and cut to
+    ``limit`` characters, ending in ``...`` when cut.
+    """
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    kept: list[str] = []
+    for ch in value:
+        if ch in _SPACES or unicodedata.category(ch) == "Zs":
+            kept.append(" ")
+        elif unicodedata.category(ch) == "Cs":  # a byte that was not UTF-8
+            kept.append("\ufffd")
+        elif not unicodedata.category(ch).startswith("C"):
+            kept.append(ch)
+    text = " ".join("".join(kept).split())
+    if len(text) > limit:
+        text = text[: max(0, limit - 3)].rstrip() + "..."
+    return text
+
+
+def _printable(doc: Any) -> Any:
+    """``doc`` with every text field through ``clean_text`` (done at render time, so every
+    path to a printer is covered); a field left empty prints as ``-``."""
+    changes = {
+        f.name: clean_text(getattr(doc, f.name), _REF_LIMIT if f.name in _REFS else TEXT_LIMIT)
+        or "-"
+        for f in fields(doc)
+        if isinstance(getattr(doc, f.name), str) and f.name not in ("tz", "place")
+    }
+    clean = object.__new__(type(doc))  # no second validation: the original passed it
+    for f in fields(doc):
+        object.__setattr__(clean, f.name, changes.get(f.name, getattr(doc, f.name)))
+    return clean
 
 
 def _validate(doc: HandoverSlip | PickupReceipt) -> None:
@@ -187,6 +236,7 @@ def _end(printer: Any, cols: int, statement: str, giver: str, receiver: str) -> 
 
 def render_handover(slip: HandoverSlip, printer: Any) -> None:
     """Print the slip serah terima of one shipment on any python-escpos printer."""
+    slip = _printable(slip)
     cols = _begin(printer, slip.kabupaten, "SERAH TERIMA KTP-EL")
     row = partial(_row, printer, cols)
     row("No. kiriman", slip.shipment_id)
@@ -202,7 +252,7 @@ def render_handover(slip: HandoverSlip, printer: Any) -> None:
 
 def render_pickup(receipt: PickupReceipt, printer: Any) -> None:
     """Print the tanda terima KTP-el of one resident on any python-escpos printer."""
-    r = receipt
+    r = _printable(receipt)
     cols = _begin(printer, r.kabupaten, "TANDA TERIMA KTP-EL")
     row = partial(_row, printer, cols)
     row("Ref. kartu", r.card_ref)

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from cetak.db import engine_from_settings
 from cetak.installation import NotInitialised, ServedRegency, load_installation
-from cetak.settings import Settings, get_settings
+from cetak.settings import Settings, get_settings, private_umask
 
 DEFAULT_ZONE = "Asia/Jakarta"
 
@@ -70,6 +70,7 @@ def check_database(settings: Settings) -> tuple[Engine, ServedRegency]:
 
 def preflight() -> tuple[Settings, Engine, ServedRegency]:
     """Settings, engine and regency of a flow run, after checking they can be used."""
+    private_umask()  # what the run writes (archive, ACKs, documents) is 0600 / 0700
     settings = get_settings()
     engine, served = check_database(settings)
     settings.ensure_dirs()

@@ -9,6 +9,9 @@ from cetak.cli.app import app
 
 
 def main() -> None:
+    from cetak.settings import private_umask
+
+    private_umask()  # databases, archives, receipts, documents, backups, logs: 0600 / 0700
     app()
 
 

@@ -19,7 +19,8 @@ from cetak.cli.stock import JsonOpt, actor
 from cetak.db import write_session
 
 users_app = typer.Typer(
-    help="Pengguna dasbor: tambah, daftar, ganti kata sandi, nonaktifkan.", no_args_is_help=True
+    help="Pengguna dasbor: tambah, daftar, ganti kata sandi, buka kunci, nonaktifkan.",
+    no_args_is_help=True,
 )
 
 NameArg = Annotated[str, typer.Argument(help="Nama pengguna (huruf kecil)")]
@@ -111,7 +112,7 @@ def list_(json_out: JsonOpt = False) -> None:
             label = r["role"]
         state = "ya" if r["active"] else "tidak"
         if r["locked_until"] and datetime.fromisoformat(r["locked_until"]) > now:
-            state += " (terkunci)"
+            state += " (masuk diperlambat; buka: cetak users unlock NAMA)"
         last = r["last_login_at"]
         shown = served.now(datetime.fromisoformat(last)).strftime("%Y-%m-%d %H:%M") if last else "-"
         table.add_row(r["name"], label, state, shown)
@@ -149,3 +150,13 @@ def disable(name: NameArg) -> None:
 def enable(name: NameArg) -> None:
     """Aktifkan kembali pengguna."""
     out.print(f"Pengguna {_set_active(name, True)} diaktifkan kembali.")
+
+
+@users_app.command("unlock")
+def unlock(name: NameArg) -> None:
+    """Buka kunci masuk pengguna setelah terlalu banyak percobaan yang gagal."""
+    from cetak.users import unlock_user
+
+    with context() as (_s, engine, _served), _user_errors(), write_session(engine) as session:
+        key = unlock_user(session, name, actor=actor()).name
+    out.print(f"Kunci masuk {key} dibuka; pengguna dapat masuk lagi.")
