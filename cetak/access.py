@@ -41,6 +41,8 @@ class Action(StrEnum):
     VIEW_FULL_NIK = "view_full_nik"
     EXPORT_QUARANTINE = "export_quarantine"
     MANAGE_USERS = "manage_users"
+    # A stock-take difference above the threshold is booked only when a supervisor approves.
+    STOCK_COUNT_APPROVE = "stock_count_approve"
 
 
 #: What staff read when an action is refused ("... tidak boleh <label>").
@@ -57,6 +59,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.VIEW_FULL_NIK: "melihat NIK lengkap",
     Action.EXPORT_QUARANTINE: "mengekspor record karantina",
     Action.MANAGE_USERS: "mengelola pengguna",
+    Action.STOCK_COUNT_APPROVE: "menyetujui selisih stok opname",
 }
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {

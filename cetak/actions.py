@@ -27,7 +27,7 @@ from intake.nik import mask_nik
 from inventory import operations, reorder
 from inventory.distribution import handover, service
 from inventory.distribution.models import Collection, Discrepancy
-from inventory.models import Lot, ReorderRequest
+from inventory.models import Lot, ReorderRequest, StockCountProposal
 from inventory.rules import Cause
 from printers import qc, registry
 from printers.models import Card, Printer
@@ -153,7 +153,12 @@ def receive_lot(
     serial_start: str | None = None,
     request: str | None = None,
 ) -> tuple[Lot, str | None]:
-    """Receive a lot (``cetak stock receive``); returns the lot and the request it closed."""
+    """Receive a lot (``cetak stock receive``); returns the lot and the request it closed.
+
+    Implausible input (a quantity above ``settings.max_lot_quantity``, a date after the
+    regency's today, a malformed lot code) is refused before anything is written.
+    """
+    check_receipt(engine, lot=lot, quantity=quantity, received_on=received_on)
     return perform(
         engine,
         actor,
@@ -182,6 +187,16 @@ def receive_lot(
     )
 
 
+def check_receipt(engine: Engine, *, lot: str, quantity: int, received_on: date) -> None:
+    """The plausibility of a receipt (issue 11), shared by the CLI and the dashboard."""
+    from cetak.settings import get_settings
+    from inventory.rules import check_lot_code, check_not_future, check_quantity
+
+    check_lot_code(lot)
+    check_quantity(quantity, limit=get_settings().max_lot_quantity, what="jumlah blangko lot")
+    check_not_future(received_on, today=load_installation(engine).today(), what="tanggal terima")
+
+
 def count_stock(
     engine: Engine,
     actor: Actor,
@@ -189,11 +204,13 @@ def count_stock(
     counted: int,
     reason: str,
     threshold: int,
+    lot: str | None,
     site: str | None = None,
-    lot: str | None = None,
+    ref: str | None = None,
 ) -> operations.CountResult:
-    """A stock-take (``cetak stock count``); ``threshold`` is
-    ``settings.stocktake_flag_threshold``."""
+    """A stock-take of one lot (``cetak stock count``); ``threshold`` is
+    ``settings.stocktake_flag_threshold``. A larger difference is proposed, not posted:
+    ``result.proposal`` waits for ``approve_stock_count``."""
     return perform(
         engine,
         actor,
@@ -207,6 +224,7 @@ def count_stock(
             threshold=threshold,
             site=site,
             lot=lot,
+            ref=ref,
         ),
         target=lot or site,
         detail={"counted": counted, "reason": reason, "site": site, "lot": lot},
@@ -214,7 +232,64 @@ def count_stock(
             "expected": r.count.expected,
             "difference": r.count.difference,
             "flagged": r.count.flagged,
+            "proposal": r.proposal.id if r.proposal else None,
+            "created": r.created,
         },
+    )
+
+
+def named_supervisor(engine: Engine, name: str) -> Actor:
+    """The active supervisor ``name`` of the users table, as an actor (the CLI has no
+    login: ``cetak stock approve --oleh NAME`` names who approves). Raises
+    ``NotSupervisor`` for anyone else."""
+    from sqlmodel import select
+
+    from cetak.access import Role
+    from cetak.users import User, normalise_name
+    from inventory.errors import NotSupervisor
+
+    with Session(engine) as session:
+        user = session.exec(select(User).where(User.name == normalise_name(name))).first()
+    if user is None or not user.active or user.role != Role.SUPERVISOR.value:
+        raise NotSupervisor(name)
+    return Actor(name=user.name, role=Role.SUPERVISOR)
+
+
+def approve_stock_count(
+    engine: Engine, actor: Actor, proposal_id: int, *, signed_as: str | None = None
+) -> operations.Approval:
+    """A supervisor approves a proposed stock-take difference: it is posted now.
+    ``signed_as``: the ledger row's actor (default ``actor.audit_name()``)."""
+    return perform(
+        engine,
+        actor,
+        Action.STOCK_COUNT_APPROVE,
+        "stock_count_approve",
+        lambda s: operations.approve_count(
+            s, proposal_id, approver=actor.name, actor=signed_as or actor.audit_name()
+        ),
+        target=f"#{proposal_id}",
+        result_detail=lambda r: {
+            "lot": r.proposal.lot_code,
+            "site": r.proposal.site_code,
+            "difference": r.proposal.difference,
+        },
+    )
+
+
+def reject_stock_count(
+    engine: Engine, actor: Actor, proposal_id: int, *, reason: str
+) -> StockCountProposal:
+    """A supervisor refuses a proposed stock-take difference (nothing is posted)."""
+    return perform(
+        engine,
+        actor,
+        Action.STOCK_COUNT_APPROVE,
+        "stock_count_reject",
+        lambda s: operations.reject_count(s, proposal_id, approver=actor.name, reason=reason),
+        target=f"#{proposal_id}",
+        detail={"reason": reason},
+        result_detail=lambda p: {"lot": p.lot_code, "difference": p.difference},
     )
 
 
@@ -223,6 +298,12 @@ def count_stock(
 
 def _request_facts(r: ReorderRequest) -> dict[str, Any]:
     return {"number": r.number, "state": r.state, "confirmed_quantity": r.confirmed_quantity}
+
+
+def _request_limit() -> int:
+    from cetak.settings import get_settings
+
+    return get_settings().max_request_quantity
 
 
 def mark_request_sent(engine: Engine, actor: Actor, ref: str) -> ReorderRequest:
@@ -247,7 +328,7 @@ def confirm_request(
         actor,
         Action.REORDER_UPDATE,
         "reorder_confirmed",
-        lambda s: reorder.confirm(s, ref, quantity=quantity),
+        lambda s: reorder.confirm(s, ref, quantity=quantity, limit=_request_limit()),
         target=ref,
         detail={"quantity": quantity},
         result_detail=_request_facts,

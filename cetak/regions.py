@@ -25,8 +25,9 @@ KECAMATAN_COLUMNS = (
     "provinsi",
 )
 
-REGENCY_CODE = re.compile(r"^\d{2}\.\d{2}$")
-KECAMATAN_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
+# ASCII digits only: ``\d`` also matches Arabic-Indic and other Unicode digits.
+REGENCY_CODE = re.compile(r"^[0-9]{2}\.[0-9]{2}$")
+KECAMATAN_CODE = re.compile(r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$")
 
 # Indonesia's three time zones by province code: WIB (UTC+7), WITA (UTC+8), WIT (UTC+9).
 _WITA = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
@@ -83,15 +84,43 @@ def parse_kecamatan_csv(text: str) -> dict[str, Regency]:
     if missing:
         raise RegionDataError(f"Berkas kecamatan tidak memiliki kolom: {', '.join(missing)}")
     rows: dict[str, list[dict[str, str]]] = {}
+    seen: dict[str, int] = {}
+    known_provinces = provinces()
     for line, row in enumerate(reader, start=2):
-        kode = (row.get("kode_kecamatan") or "").strip()
-        kab = (row.get("kode_kabupaten") or "").strip()
+        row = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        kode, kab, prov = row["kode_kecamatan"], row["kode_kabupaten"], row["kode_provinsi"]
         if (
             not KECAMATAN_CODE.match(kode)
             or not REGENCY_CODE.match(kab)
             or not kode.startswith(kab + ".")
         ):
             raise RegionDataError(f"Baris {line}: kode kecamatan '{kode}' tidak valid")
+        if kode in seen:
+            raise RegionDataError(
+                f"Baris {line}: kode kecamatan {kode} sudah ada di baris {seen[kode]}; "
+                "setiap kecamatan hanya boleh satu baris"
+            )
+        seen[kode] = line
+        for column, label in (
+            ("kecamatan", "nama kecamatan"),
+            ("kabupaten", "nama kabupaten"),
+            ("provinsi", "nama provinsi"),
+        ):
+            if not row[column]:
+                raise RegionDataError(f"Baris {line}: {label} kosong")
+        if prov != kab[:2]:
+            raise RegionDataError(
+                f"Baris {line}: kode provinsi '{prov}' tidak sesuai dengan kabupaten {kab} "
+                f"(harus {kab[:2]})"
+            )
+        if prov not in known_provinces:
+            raise RegionDataError(f"Baris {line}: kode provinsi '{prov}' tidak dikenal")
+        first = rows.get(kab, [row])[0]
+        if (row["kabupaten"], row["provinsi"]) != (first["kabupaten"], first["provinsi"]):
+            raise RegionDataError(
+                f"Baris {line}: nama kabupaten/provinsi berbeda dengan baris pertama "
+                f"kabupaten {kab}"
+            )
         rows.setdefault(kab, []).append(row)
     regencies = {}
     for kab, items in rows.items():
@@ -135,3 +164,12 @@ def load_regency(kode: str, kecamatan_file: Path | None = None) -> Regency:
             f"Kabupaten {kode} tidak ada di {where}; gunakan --kecamatan-file untuk kabupaten lain"
         )
     return found[kode]
+
+
+def unknown_kecamatan(kode: str, known: dict[str, str], kabupaten: str) -> str | None:
+    """None if ``kode`` is one of ``known`` (code -> name), else a message for staff naming
+    the valid ones."""
+    if kode in known:
+        return None
+    choices = ", ".join(f"{k} ({n})" for k, n in sorted(known.items()))
+    return f"kecamatan '{kode}' bukan kecamatan {kabupaten}; pilihan: {choices}"

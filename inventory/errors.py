@@ -98,3 +98,52 @@ class RequestStateError(StockError):
     def __init__(self, number: str, state: str, action: str) -> None:
         self.number, self.state, self.action = number, state, action
         self.message = f"permintaan {number} berstatus {state}; tidak dapat {action}"
+
+
+# --- plausibility and stock-take approval (issue 11) ------------------------------------------
+
+
+class ImplausibleInput(StockError):
+    """A figure, date or text no real delivery, count or request can have: refused as input."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+class LotRequired(StockError):
+    message = (
+        "stok opname dihitung per lot: sebutkan lotnya (--lot KODE); "
+        "lihat daftar lot dengan: cetak stock status"
+    )
+
+
+class UnknownProposal(StockError):
+    def __init__(self, proposal_id: int) -> None:
+        self.proposal_id = proposal_id
+        self.message = f"usulan selisih opname #{proposal_id} tidak ditemukan"
+
+
+class ProposalStateError(StockError):
+    def __init__(self, proposal_id: int, state: str) -> None:
+        self.proposal_id, self.state = proposal_id, state
+        label = {"APPROVED": "sudah disetujui", "REJECTED": "sudah ditolak"}.get(state, state)
+        self.message = f"usulan selisih opname #{proposal_id} {label}; tidak dapat diubah lagi"
+
+
+class ProposalPending(StockError):
+    def __init__(self, proposal_id: int, lot: str, site: str) -> None:
+        self.proposal_id, self.lot, self.site = proposal_id, lot, site
+        self.message = (
+            f"lot {lot} di {site} masih punya usulan selisih opname #{proposal_id} yang menunggu "
+            f"persetujuan Kepala seksi; setujui atau tolak dulu (cetak stock approve/reject "
+            f"{proposal_id})"
+        )
+
+
+class NotSupervisor(StockError):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.message = (
+            f"'{name}' bukan pengguna aktif berperan Kepala seksi (supervisor); selisih opname "
+            "hanya dapat disetujui Kepala seksi (lihat: cetak users list)"
+        )

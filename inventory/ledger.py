@@ -22,7 +22,6 @@ from sqlmodel import Session
 from cetak.models import utcnow
 from inventory.errors import (
     InsufficientStock,
-    InvalidQuantity,
     InvalidSerial,
     LotAlreadyReceived,
     SerialOverlap,
@@ -31,7 +30,14 @@ from inventory.errors import (
     UnknownSite,
 )
 from inventory.models import Balance, Lot, Movement, Site
-from inventory.rules import Cause, Kind, serial_range
+from inventory.rules import (
+    ABSOLUTE_MAX_QUANTITY,
+    Cause,
+    Kind,
+    check_lot_code,
+    check_quantity,
+    serial_range,
+)
 
 _MOV = Movement.__table__  # type: ignore[attr-defined]
 _BAL = Balance.__table__  # type: ignore[attr-defined]
@@ -68,6 +74,20 @@ def _existing(session: Session, key: str) -> Movement | None:
         .scalars()
         .first()
     )
+
+
+def existing(session: Session, key: str) -> Movement | None:
+    """The movement posted under ``key``, if any (a retried command finds its first run)."""
+    return _existing(session, key)
+
+
+def transfer_posted(session: Session, transfer_ref: str) -> bool:
+    """Whether a transfer was posted under ``transfer_ref`` (its FIFO split may differ on a
+    retry, so the per-lot keys alone cannot tell)."""
+    found = session.execute(
+        sa.select(_MOV.c.id).where(_MOV.c.transfer_ref == transfer_ref).limit(1)
+    ).first()
+    return found is not None
 
 
 def reversal_of(session: Session, movement_id: int | None) -> Movement | None:
@@ -227,8 +247,9 @@ def fifo_lots(session: Session, site: str, *, lock: bool = False) -> list[tuple[
 
 
 def _check_quantity(quantity: int) -> None:
-    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
-        raise InvalidQuantity(quantity)
+    """A whole number from 1 to the absolute cap (no figure that overflows a column gets
+    near the database; the settings' tighter bounds are checked by the callers)."""
+    check_quantity(quantity, limit=ABSOLUTE_MAX_QUANTITY)
 
 
 # --- receiving ----------------------------------------------------------------------------
@@ -249,10 +270,8 @@ def receive_stock(
 ) -> Lot:
     """Receive one lot from central. A lot code is received once; serial ranges never overlap."""
     _check_quantity(quantity)
+    lot = check_lot_code(lot)
     site_code = resolve_site(session, site)
-    lot = lot.strip()
-    if not lot:
-        raise UnknownLot(lot)
     if session.get(Lot, lot) is not None:
         raise LotAlreadyReceived(lot)
     serials = None

@@ -141,3 +141,27 @@ class ReorderRequest(SQLModel, table=True):
     sent_at: datetime | None = _ts(default=None)
     confirmed_at: datetime | None = _ts(default=None)
     closed_at: datetime | None = _ts(default=None)
+
+
+class StockCountProposal(SQLModel, table=True):
+    """A stock-take difference above the threshold, waiting for a supervisor (issue 11).
+
+    The count itself is a ``StockCount`` row (``flagged``); its adjustment is posted only
+    when a supervisor approves: PROPOSED -> APPROVED, or REJECTED (nothing posted).
+    ``key`` makes a retried count find its proposal instead of making another.
+    """
+
+    __table_args__ = (sa.Index("ix_stockcountproposal_site_lot", "site_code", "lot_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=200)
+    stock_count_id: int = Field(foreign_key="stockcount.id", unique=True)
+    site_code: str = Field(foreign_key="site.code", max_length=40)
+    lot_code: str = Field(foreign_key="lot.code", max_length=60)
+    difference: int
+    state: str = Field(default="PROPOSED", max_length=12, index=True)
+    proposed_by: str = Field(max_length=100)
+    proposed_at: datetime = _ts(default_factory=utcnow)
+    decided_by: str | None = Field(default=None, max_length=100)
+    decided_at: datetime | None = _ts(default=None)
+    decision_note: str | None = Field(default=None, sa_type=sa.Text)

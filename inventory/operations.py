@@ -7,13 +7,29 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from cetak.models import utcnow
-from inventory.errors import NoOfficer, NotEnoughWitnesses, NothingToDestroy, UnknownLot
-from inventory.ledger import fifo_lots, lock_balance, post, receive_stock, resolve_site
-from inventory.models import Balance, DestructionReport, Lot, Movement, StockCount
-from inventory.rules import Kind, count_adjustments
+from inventory.errors import (
+    LotRequired,
+    NoOfficer,
+    NotEnoughWitnesses,
+    NothingToDestroy,
+    ProposalPending,
+    ProposalStateError,
+    UnknownLot,
+    UnknownProposal,
+)
+from inventory.ledger import existing, lock_balance, post, receive_stock, resolve_site
+from inventory.models import (
+    Balance,
+    DestructionReport,
+    Lot,
+    Movement,
+    StockCount,
+    StockCountProposal,
+)
+from inventory.rules import Kind, check_counted, check_reason, derived_key, needs_approval
 
 _MOV = Movement.__table__  # type: ignore[attr-defined]
 _BAL = Balance.__table__  # type: ignore[attr-defined]
@@ -21,8 +37,49 @@ _BAL = Balance.__table__  # type: ignore[attr-defined]
 
 @dataclass(frozen=True, slots=True)
 class CountResult:
+    """A stock-take: the count, what was posted for it now, and the proposal made instead
+    when the difference needs a supervisor (then ``adjustments`` is empty). ``created`` is
+    False when a retried count found its earlier result."""
+
     count: StockCount
     adjustments: list[tuple[str, int]]
+    proposal: StockCountProposal | None = None
+    created: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    proposal: StockCountProposal
+    count: StockCount
+    adjustments: list[tuple[str, int]]
+
+
+PROPOSED, APPROVED, REJECTED = "PROPOSED", "APPROVED", "REJECTED"
+PROPOSAL_LABELS = {
+    PROPOSED: "menunggu persetujuan",
+    APPROVED: "disetujui",
+    REJECTED: "ditolak",
+}
+
+
+def count_key(
+    *, site: str, lot: str, counted: int, expected: int, day: date, ref: str | None = None
+) -> str:
+    """The idempotency key of a stock-take: its reference if given, else what it records
+    (site, lot, the count, the books it was compared with, the day)."""
+    if ref:
+        return f"count:{site}:{lot}:ref:{ref}"
+    return derived_key("count", site, lot, counted, expected, day.isoformat())
+
+
+def _pending(session: Session, site: str, lot: str) -> StockCountProposal | None:
+    return session.exec(
+        select(StockCountProposal).where(
+            StockCountProposal.site_code == site,
+            StockCountProposal.lot_code == lot,
+            StockCountProposal.state == PROPOSED,
+        )
+    ).first()
 
 
 def count_stock(
@@ -32,37 +89,41 @@ def count_stock(
     reason: str,
     actor: str,
     threshold: int,
-    site: str | None = None,
     lot: str | None = None,
+    site: str | None = None,
+    ref: str | None = None,
     at: datetime | None = None,
 ) -> CountResult:
-    """Post the difference between a physical count and the books as adjustments.
+    """A stock-take of one lot at one site.
 
-    A difference larger than ``threshold`` blanks is flagged for the section head.
+    A difference of at most ``threshold`` blanks is posted at once as an adjustment; a
+    larger one is recorded (``flagged``) and proposed: it is posted only when a
+    supervisor approves it (``approve_count``). Every count needs a reason; a count above
+    what the lot ever held is refused. Retried (same reference, or the same figures on the
+    same day), the earlier result comes back and nothing more is posted or proposed.
     """
-    if isinstance(counted, bool) or not isinstance(counted, int) or counted < 0:
-        raise ValueError("counted must be a whole number, zero or more")
+    if lot is None or not str(lot).strip():
+        raise LotRequired()
+    reason = check_reason(reason)
     site_code = resolve_site(session, site)
+    lot_row = session.get(Lot, lot)
+    if lot_row is None:
+        raise UnknownLot(lot, site_code)
+    counted = check_counted(counted, lot_quantity=lot_row.quantity, lot=lot)
     at = at or utcnow()
-    if lot is not None:
-        if session.get(Lot, lot) is None:
-            raise UnknownLot(lot, site_code)
-        row = session.get(Balance, (site_code, lot))
-        lots = [(lot, lock_balance(session, site_code, lot)[0] if row else 0)]
-    else:
-        lots = fifo_lots(session, site_code, lock=True)
-        if not lots and counted > 0:
-            newest = session.execute(
-                sa.select(_BAL.c.lot_code)
-                .where(_BAL.c.site_code == site_code)
-                .order_by(_BAL.c.lot_received_on.desc())
-                .limit(1)
-            ).scalar()
-            if newest is None:
-                raise UnknownLot("(belum ada lot)", site_code)
-            lots = [(newest, 0)]
-    expected = sum(n for _, n in lots)
+    row = session.get(Balance, (site_code, lot))
+    expected = lock_balance(session, site_code, lot)[0] if row else 0
+    key = count_key(
+        site=site_code, lot=lot, counted=counted, expected=expected, day=at.date(), ref=ref
+    )
+    earlier = _earlier_count(session, key)
+    if earlier is not None:
+        return earlier
+    pending = _pending(session, site_code, lot)
+    if pending is not None:
+        raise ProposalPending(pending.id or 0, lot, site_code)
     difference = counted - expected
+    flagged = needs_approval(difference, threshold=threshold)
     record = StockCount(
         site_code=site_code,
         lot_code=lot,
@@ -70,27 +131,135 @@ def count_stock(
         counted=counted,
         difference=difference,
         reason=reason,
-        flagged=abs(difference) > threshold,
+        flagged=flagged,
         actor=actor,
         at=at,
     )
     session.add(record)
     session.flush()
-    adjustments = count_adjustments(lots, counted)
-    for lot_code, delta in adjustments:
+    if flagged:
+        proposal = StockCountProposal(
+            key=key,
+            stock_count_id=record.id or 0,
+            site_code=site_code,
+            lot_code=lot,
+            difference=difference,
+            state=PROPOSED,
+            proposed_by=actor,
+            proposed_at=at,
+        )
+        session.add(proposal)
+        session.flush()
+        return CountResult(record, [], proposal)
+    adjustments = [(lot, difference)] if difference else []
+    if difference:
         post(
             session,
-            key=f"count:{record.id}:{lot_code}",
+            key=key,
             kind=Kind.ADJUSTMENT,
             site=site_code,
-            lot=lot_code,
-            delta_on_hand=delta,
+            lot=lot,
+            delta_on_hand=difference,
             actor=actor,
             at=at,
             stock_count_id=record.id,
             note=reason,
         )
     return CountResult(record, adjustments)
+
+
+def _earlier_count(session: Session, key: str) -> CountResult | None:
+    proposal = session.exec(select(StockCountProposal).where(StockCountProposal.key == key)).first()
+    if proposal is not None:
+        count = session.get(StockCount, proposal.stock_count_id)
+        assert count is not None
+        return CountResult(count, [], proposal, created=False)
+    movement = existing(session, key)
+    if movement is not None and movement.stock_count_id is not None:
+        count = session.get(StockCount, movement.stock_count_id)
+        assert count is not None
+        return CountResult(
+            count, [(movement.lot_code, movement.delta_on_hand)], None, created=False
+        )
+    return None
+
+
+def pending_proposals(session: Session) -> list[tuple[StockCountProposal, StockCount]]:
+    """Stock-take differences waiting for a supervisor, oldest first."""
+    rows = session.exec(
+        select(StockCountProposal, StockCount)
+        .join(StockCount, StockCount.id == StockCountProposal.stock_count_id)  # type: ignore[arg-type]
+        .where(StockCountProposal.state == PROPOSED)
+        .order_by(StockCountProposal.id)  # type: ignore[arg-type]
+    )
+    return [(p, c) for p, c in rows]
+
+
+def _proposal(session: Session, proposal_id: int) -> tuple[StockCountProposal, StockCount]:
+    proposal = session.get(StockCountProposal, proposal_id)
+    if proposal is None:
+        raise UnknownProposal(proposal_id)
+    if proposal.state != PROPOSED:
+        raise ProposalStateError(proposal_id, proposal.state)
+    count = session.get(StockCount, proposal.stock_count_id)
+    assert count is not None
+    return proposal, count
+
+
+def approve_count(
+    session: Session,
+    proposal_id: int,
+    *,
+    approver: str,
+    actor: str,
+    at: datetime | None = None,
+) -> Approval:
+    """Post a proposed stock-take difference (``approver``: the supervisor's user name;
+    ``actor``: who the ledger row is signed by). Approved once; the adjustment's key is
+    the proposal's, so a retried approval cannot post twice."""
+    proposal, count = _proposal(session, proposal_id)
+    at = at or utcnow()
+    adjustments: list[tuple[str, int]] = []
+    if proposal.difference:
+        post(
+            session,
+            key=f"count:approved:{proposal.id}",
+            kind=Kind.ADJUSTMENT,
+            site=proposal.site_code,
+            lot=proposal.lot_code,
+            delta_on_hand=proposal.difference,
+            actor=actor,
+            at=at,
+            stock_count_id=count.id,
+            note=f"{count.reason} (disetujui {approver})",
+        )
+        adjustments.append((proposal.lot_code, proposal.difference))
+    proposal.state = APPROVED
+    proposal.decided_by = approver
+    proposal.decided_at = at
+    session.add(proposal)
+    session.flush()
+    return Approval(proposal, count, adjustments)
+
+
+def reject_count(
+    session: Session,
+    proposal_id: int,
+    *,
+    approver: str,
+    reason: str,
+    at: datetime | None = None,
+) -> StockCountProposal:
+    """Refuse a proposed difference (nothing is posted); the reason is kept."""
+    reason = check_reason(reason, what="alasan penolakan")
+    proposal, _ = _proposal(session, proposal_id)
+    proposal.state = REJECTED
+    proposal.decided_by = approver
+    proposal.decided_at = at or utcnow()
+    proposal.decision_note = reason
+    session.add(proposal)
+    session.flush()
+    return proposal
 
 
 def awaiting_destruction(session: Session) -> list[Movement]:

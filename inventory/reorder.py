@@ -24,6 +24,7 @@ from inventory.errors import RequestStateError, UnknownRequest
 from inventory.models import ReorderRequest
 from inventory.policy import ReorderInputs, ReorderPosition, reorder_position, round_up_to_box
 from inventory.policy import usage_stats as compute_usage
+from inventory.rules import ABSOLUTE_MAX_QUANTITY, check_quantity
 
 OPEN_STATES = ("DRAFT", "SENT", "CONFIRMED")
 STATES = (*OPEN_STATES, "RECEIVED", "CANCELLED")
@@ -198,10 +199,26 @@ def mark_sent(session: Session, ref: str, *, at: datetime | None = None) -> Reor
 
 
 def confirm(
-    session: Session, ref: str, *, quantity: int | None = None, at: datetime | None = None
+    session: Session,
+    ref: str,
+    *,
+    quantity: int | None = None,
+    limit: int = ABSOLUTE_MAX_QUANTITY,
+    at: datetime | None = None,
 ) -> ReorderRequest:
+    """Central confirmed a request it was sent (a draft was never sent: it cannot be
+    confirmed). ``limit``: the most blanks one confirmation may carry
+    (``settings.max_request_quantity``)."""
+    if quantity is not None:
+        check_quantity(quantity, limit=limit, what="jumlah dikonfirmasi")
     request = find(session, ref)
-    _move(request, ("DRAFT", "SENT", "CONFIRMED"), "CONFIRMED", "dikonfirmasi")
+    if request.state == "DRAFT":
+        raise RequestStateError(
+            request.number,
+            request.state,
+            "dikonfirmasi sebelum suratnya dikirim (cetak reorder send)",
+        )
+    _move(request, ("SENT", "CONFIRMED"), "CONFIRMED", "dikonfirmasi")
     request.confirmed_quantity = quantity if quantity is not None else request.quantity
     request.confirmed_at = at or utcnow()
     session.add(request)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
+
+from inventory.errors import ImplausibleInput, InvalidQuantity
 
 
 class Kind(StrEnum):
@@ -40,7 +45,11 @@ CAUSE_LABELS: dict[str, str] = {
     Cause.PERUBAHAN_DATA: "Perubahan data",
 }
 
-_SERIAL = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
+# ASCII digits only: ``\d`` also matches Arabic-Indic and other Unicode digits.
+_SERIAL = re.compile(r"^(?P<prefix>.*?)(?P<number>[0-9]+)$")
+#: A serial number fits a BIGINT column with room for a lot's range after it.
+MAX_SERIAL_DIGITS = 15
+MAX_SERIAL_PREFIX = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +72,8 @@ def serial_range(start: str, quantity: int) -> SerialRange | None:
     if match is None or quantity < 1:
         return None
     digits = match.group("number")
+    if len(digits) > MAX_SERIAL_DIGITS or len(match.group("prefix")) > MAX_SERIAL_PREFIX:
+        return None
     first = int(digits)
     return SerialRange(match.group("prefix"), first, first + quantity - 1, len(digits))
 
@@ -98,3 +109,103 @@ def count_adjustments(lots: Sequence[tuple[str, int]], counted: int) -> list[tup
     if difference > 0:
         return [(lots[-1][0], difference)]
     return [(lot, -n) for lot, n in allocate_fifo(lots, -difference)]
+
+
+# --- plausibility (issue 11): pure checks, the CLI, the dashboard and the ledger share them ---
+
+#: No quantity above this ever reaches the database, whatever the settings say: it keeps
+#: every sum inside a 32-bit column. The settings' bounds (``max_lot_quantity`` ...) are
+#: far lower and are what staff meet.
+ABSOLUTE_MAX_QUANTITY = 10_000_000
+LOT_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_-]{0,59}", re.ASCII)
+MAX_REASON_LENGTH = 500
+MAX_REF_LENGTH = 60
+
+
+def _num(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def check_quantity(quantity: object, *, limit: int, what: str = "jumlah") -> int:
+    """``quantity`` if it is a whole number from 1 to ``limit``.
+
+    Raises ``InvalidQuantity`` for zero, negative or non-integer values and
+    ``ImplausibleInput`` above ``limit`` (the settings' bound for this kind of figure).
+    """
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        raise InvalidQuantity(quantity)  # type: ignore[arg-type]
+    limit = min(limit, ABSOLUTE_MAX_QUANTITY)
+    if quantity > limit:
+        shown = _num(quantity) if quantity < 10**15 else f"{str(quantity)[:12]}..."
+        raise ImplausibleInput(
+            f"{what} {shown} melebihi batas wajar {_num(limit)} blangko; periksa angkanya "
+            "(batas diatur di CETAK_MAX_LOT_QUANTITY / CETAK_MAX_MOVE_QUANTITY / "
+            "CETAK_MAX_REQUEST_QUANTITY)"
+        )
+    return quantity
+
+
+def check_not_future(day: date, *, today: date, what: str = "tanggal") -> date:
+    """``day`` unless it is after ``today`` (the regency's own today)."""
+    if day > today:
+        raise ImplausibleInput(
+            f"{what} {day.isoformat()} belum terjadi (hari ini {today.isoformat()}); "
+            "periksa tanggalnya"
+        )
+    return day
+
+
+def check_reason(reason: str | None, *, what: str = "keterangan") -> str:
+    """The reason stripped; every adjustment and every rejection needs one."""
+    text = (reason or "").strip()
+    if not text:
+        raise ImplausibleInput(f"{what} wajib diisi: tuliskan alasan penyesuaian (--reason)")
+    if len(text) > MAX_REASON_LENGTH:
+        raise ImplausibleInput(f"{what} terlalu panjang: paling banyak {MAX_REASON_LENGTH} huruf")
+    return text
+
+
+def check_lot_code(code: str) -> str:
+    """A lot code as printed on the delivery: 1-60 letters, digits, '.', '/', '_' or '-'."""
+    text = (code or "").strip()
+    if not LOT_CODE.fullmatch(text):
+        shown = text if len(text) <= 30 else f"{text[:30]}..."
+        raise ImplausibleInput(
+            f"kode lot '{shown}' tidak valid: 1-60 huruf/angka (boleh . / _ -), "
+            "diawali huruf atau angka, tanpa spasi"
+        )
+    return text
+
+
+def check_ref(ref: str | None, *, what: str = "nomor referensi") -> str | None:
+    """A document number used as an idempotency reference (or None)."""
+    if ref is None:
+        return None
+    text = ref.strip()
+    if not text or len(text) > MAX_REF_LENGTH or any(not c.isprintable() for c in text):
+        raise ImplausibleInput(f"{what} harus 1-{MAX_REF_LENGTH} karakter yang dapat dicetak")
+    return text
+
+
+def check_counted(counted: object, *, lot_quantity: int, lot: str) -> int:
+    """A physical count of one lot: zero or more, and never more than the lot ever held."""
+    if isinstance(counted, bool) or not isinstance(counted, int) or counted < 0:
+        raise InvalidQuantity(counted)  # type: ignore[arg-type]
+    if counted > lot_quantity:
+        raise ImplausibleInput(
+            f"hitungan {_num(counted)} lebih dari isi lot {lot} saat diterima "
+            f"({_num(lot_quantity)} blangko); periksa lot dan angkanya"
+        )
+    return counted
+
+
+def needs_approval(difference: int, *, threshold: int) -> bool:
+    """A stock-take difference larger than ``threshold`` blanks waits for a supervisor."""
+    return abs(difference) > threshold
+
+
+def derived_key(prefix: str, *parts: object) -> str:
+    """An idempotency key made from what a command records: the same command retried
+    gives the same key (and so posts nothing more); any other figure gives another."""
+    digest = hashlib.sha256(json.dumps([str(p) for p in parts]).encode()).hexdigest()[:32]
+    return f"{prefix}:{digest}"

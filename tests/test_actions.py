@@ -183,7 +183,9 @@ def test_a_stock_manager_receives_a_lot_and_counts_the_stock(engine, served):
     assert (row.actor, row.action, row.target) == ("sri", "stock_receipt", "LOT-A")
     assert json.loads(row.detail_json)["quantity"] == 500
 
-    result = actions.count_stock(engine, STOCK, counted=497, reason="opname bulanan", threshold=10)
+    result = actions.count_stock(
+        engine, STOCK, counted=497, reason="opname bulanan", threshold=10, lot="LOT-A"
+    )
     assert (result.count.expected, result.count.difference) == (500, -3)
     assert [r.action for r in audit_rows(engine)] == ["stock_receipt", "stock_take"]
     assert json.loads(audit_rows(engine)[-1].detail_json)["difference"] == -3
@@ -202,7 +204,7 @@ def test_a_role_without_stock_rights_cannot_receive_or_count(engine, served, act
     )
     assert get(engine, Lot, "LOT-A") is None
     with pytest.raises(Forbidden):
-        actions.count_stock(engine, actor, counted=0, reason="x", threshold=10)
+        actions.count_stock(engine, actor, counted=0, reason="x", threshold=10, lot="LOT-A")
     assert [(r.action, r.ok) for r in audit_rows(engine)] == [
         ("stock_receipt", False),
         ("stock_take", False),

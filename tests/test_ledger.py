@@ -168,17 +168,27 @@ def test_returning_to_central_and_reversing_a_movement(engine, served):
     ]
 
 
-def test_a_stock_take_posts_the_difference_and_flags_a_large_one(engine, served):
+def test_a_stock_take_posts_the_difference_and_proposes_a_large_one(engine, served):
+    # Issue 11: a stock-take is per lot, and a difference above the threshold is only
+    # proposed (booked when a supervisor approves), never booked at once.
     receive(engine, lot="A", quantity=50, on=date(2026, 11, 1))
     receive(engine, lot="B", quantity=50, on=date(2026, 11, 2))
     with write_session(engine) as s:
-        small = operations.count_stock(s, counted=98, reason="opname", actor=ACTOR, threshold=5)
-        large = operations.count_stock(s, counted=110, reason="opname", actor=ACTOR, threshold=5)
-    assert (small.count.difference, small.count.flagged) == (-2, False)
+        small = operations.count_stock(
+            s, counted=48, reason="opname", actor=ACTOR, threshold=5, lot="A"
+        )
+        large = operations.count_stock(
+            s, counted=38, reason="opname", actor=ACTOR, threshold=5, lot="B"
+        )
+    assert (small.count.difference, small.count.flagged, small.proposal) == (-2, False, None)
     assert small.adjustments == [("A", -2)]
-    assert (large.count.difference, large.count.flagged) == (12, True)
-    assert large.adjustments == [("B", 12)]
-    assert balances(engine) == {("DISDUKCAPIL", "A"): (48, 0), ("DISDUKCAPIL", "B"): (62, 0)}
+    assert (large.count.difference, large.count.flagged) == (-12, True)
+    assert large.adjustments == [] and large.proposal.state == "PROPOSED"
+    assert balances(engine) == {("DISDUKCAPIL", "A"): (48, 0), ("DISDUKCAPIL", "B"): (50, 0)}
+    with write_session(engine) as s:
+        approved = operations.approve_count(s, large.proposal.id, approver="siti", actor="cli:siti")
+    assert approved.adjustments == [("B", -12)]
+    assert balances(engine) == {("DISDUKCAPIL", "A"): (48, 0), ("DISDUKCAPIL", "B"): (38, 0)}
     with pytest.raises(UnknownLot), write_session(engine) as s:
         operations.count_stock(s, counted=1, reason="x", actor=ACTOR, threshold=5, lot="ZZZ")
 

@@ -46,7 +46,9 @@ def every_kind_of_movement(engine) -> None:
         for i in range(3):
             ledger.consume_blank(s, card_ref=f"WEDI-{i}", actor=ACTOR, site=WEDI)
     with write_session(engine) as s:
-        operations.count_stock(s, counted=122, reason="opname November", actor=ACTOR, threshold=10)
+        operations.count_stock(
+            s, counted=72, reason="opname November", actor=ACTOR, threshold=10, lot=OLD
+        )
         operations.destroy_spoiled(
             s,
             number="BAP-1",

@@ -146,28 +146,77 @@ def test_bad_input_gets_a_clear_indonesian_message_and_posts_nothing(cli_env, db
     assert [lot["lot"] for lot in stock(cli_env)["lots"]] == ["LOT-A"]
 
 
-def test_a_stock_take_posts_the_difference_and_flags_a_large_one_for_the_section_head(cli_env):
+def test_a_stock_take_posts_the_difference_and_proposes_a_large_one_to_the_section_head(cli_env):
+    # Issue 11: per lot, and a large difference waits for a supervisor instead of being
+    # booked at once (test_plausibility.py follows it to the approval).
     run_cli("stock", "receive", "--lot", "LOT-A", "--quantity", "500", env=cli_env)
     small = run_cli(
-        "stock", "count", "--counted", "498", "--reason", "opname mingguan", env=cli_env
+        "stock",
+        "count",
+        "--lot",
+        "LOT-A",
+        "--counted",
+        "498",
+        "--reason",
+        "opname mingguan",
+        env=cli_env,
     )
-    assert "selisih -2" in small.stdout and "Kepala Seksi" not in small.stdout
-    large = run_cli("stock", "count", "--counted", "450", "--reason", "opname bulanan", env=cli_env)
+    assert "selisih -2" in small.stdout and "Kepala seksi" not in small.stdout
+    large = run_cli(
+        "stock",
+        "count",
+        "--lot",
+        "LOT-A",
+        "--counted",
+        "450",
+        "--reason",
+        "opname bulanan",
+        env=cli_env,
+    )
     assert "selisih -48" in large.stdout
-    assert "perlu diperiksa Kepala Seksi" in large.stdout
+    assert "belum dibukukan" in large.stdout and "persetujuan Kepala seksi" in large.stdout
+    assert stock(cli_env)["on_hand"] == 498
+    refused = run_cli(
+        "stock",
+        "count",
+        "--lot",
+        "LOT-A",
+        "--counted",
+        "496",
+        "--reason",
+        "x",
+        env=cli_env,
+        check=False,
+    )  # the lot's proposal is still waiting
+    assert refused.returncode == 1 and "menunggu persetujuan" in refused.stderr
+    run_cli("stock", "receive", "--lot", "LOT-B", "--quantity", "100", env=cli_env)
     data = json.loads(
         run_cli(
-            "stock", "count", "--counted", "470", "--reason", "temuan kotak", "--json", env=cli_env
+            "stock",
+            "count",
+            "--lot",
+            "LOT-B",
+            "--counted",
+            "95",
+            "--reason",
+            "temuan kotak",
+            "--json",
+            env=cli_env,
         ).stdout
     )
     assert data == {
-        "expected": 450,
-        "counted": 470,
-        "difference": 20,
-        "flagged": True,
-        "adjustments": [["LOT-A", 20]],
+        "expected": 100,
+        "counted": 95,
+        "difference": -5,
+        "flagged": False,
+        "adjustments": [["LOT-B", -5]],
+        "lot": "LOT-B",
+        "site": "DISDUKCAPIL",
+        "state": "BOOKED",
+        "proposal": None,
+        "created": True,
     }
-    assert stock(cli_env)["on_hand"] == 470
+    assert stock(cli_env)["on_hand"] == 498 + 95
 
 
 def test_destruction_needs_two_witnesses_and_writes_the_berita_acara(cli_env, home):

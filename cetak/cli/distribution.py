@@ -32,6 +32,16 @@ def _errors() -> Iterator[None]:
         fail(exc.message)
 
 
+def _check_kecamatan(kecamatan: str | None, served: Any) -> None:
+    """An unknown kecamatan is refused (exit 2) naming the valid ones, never an empty table."""
+    from cetak.regions import unknown_kecamatan
+
+    if kecamatan is not None:
+        problem = unknown_kecamatan(kecamatan, served.kecamatan, served.kabupaten)
+        if problem:
+            fail(problem, 2)
+
+
 def _w(engine: Any) -> Any:
     from cetak.db import LOCK_DISTRIBUTION, write_session
 
@@ -227,7 +237,8 @@ def shipments_cmd(
     """Daftar pengiriman ke kecamatan, atau kartu-kartu satu kiriman."""
     from inventory.distribution.queries import shipment_cards, shipments
 
-    with context() as (_s, engine, _served), Session(engine) as session:
+    with context() as (_s, engine, served), Session(engine) as session:
+        _check_kecamatan(kecamatan, served)
         if number is not None:
             cards = shipment_cards(session, number)
             if not cards:
@@ -345,6 +356,7 @@ def uncollected(
     from inventory.distribution import queries
 
     with context() as (settings, engine, served), Session(engine) as session:
+        _check_kecamatan(kecamatan, served)
         today, tz = served.today(), served.timezone
         ages = queries.uncollected_ages(session, today=today, tz=tz, kecamatan=kecamatan)
         visit = (

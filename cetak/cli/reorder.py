@@ -104,11 +104,13 @@ def confirm(
     ] = None,
 ) -> None:
     """Catat konfirmasi pusat (blangko dalam perjalanan)."""
+    from cetak.settings import get_settings
     from inventory import reorder
 
     if quantity is not None and quantity < 1:
         fail("jumlah harus lebih dari nol", 2)
-    r = _transition(ref, reorder.confirm, quantity=quantity)
+    limit = get_settings().max_request_quantity
+    r = _transition(ref, reorder.confirm, quantity=quantity, limit=limit)
     out.print(f"Permintaan {r['number']} dikonfirmasi: {_num(r['confirmed_quantity'])} keping.")
 
 

@@ -35,12 +35,33 @@ def _num(n: float | int) -> str:
     return f"{n:,.0f}".replace(",", ".")
 
 
+def _refused_input() -> tuple[type[StockError], ...]:
+    from inventory import errors
+
+    return (
+        errors.ImplausibleInput,
+        errors.InvalidQuantity,
+        errors.InvalidSerial,
+        errors.LotRequired,
+        errors.NotSupervisor,
+        errors.RequestStateError,
+        errors.UnknownCause,
+        errors.UnknownLot,
+        errors.UnknownSite,
+    )
+
+
 @contextmanager
 def _stock_errors() -> Iterator[None]:
+    """Stock errors said in Indonesian: refused input exits 2, anything else 1."""
     try:
         yield
     except StockError as exc:
-        fail(exc.message)
+        fail(exc.message, 2 if isinstance(exc, _refused_input()) else 1)
+
+
+def _already(what: str, hint: str = "") -> None:
+    out.print(f"{what} sudah dicatat sebelumnya; tidak dicatat lagi.{hint}")
 
 
 def _after_commit(settings: Any, engine: Any, served: Any) -> list[str]:
@@ -80,9 +101,13 @@ def receive(
 ) -> None:
     """Terima satu lot blangko dari pusat (satu kode lot hanya sekali)."""
     from inventory.operations import receive_lot
+    from inventory.rules import check_lot_code, check_not_future, check_quantity
 
     with context() as (settings, engine, served), _stock_errors():
         received_on = _parse_day(on, served)
+        lot = check_lot_code(lot)
+        check_quantity(quantity, limit=settings.max_lot_quantity, what="jumlah blangko lot")
+        check_not_future(received_on, today=served.today(), what="tanggal terima")
         with write_session(engine) as session:
             row, closed = receive_lot(
                 session,
@@ -177,17 +202,25 @@ def status(json_out: JsonOpt = False) -> None:
 @stock_app.command("count")
 def count(
     counted: Annotated[int, typer.Option("--counted", help="Jumlah hasil hitung fisik")],
-    reason: Annotated[str, typer.Option("--reason", help="Keterangan opname")],
+    reason: Annotated[str, typer.Option("--reason", help="Keterangan opname (wajib)")],
+    lot: Annotated[
+        str | None, typer.Option("--lot", help="Lot yang dihitung (opname per lot, wajib)")
+    ] = None,
     site: SiteOpt = None,
-    lot: Annotated[str | None, typer.Option("--lot")] = None,
+    ref: Annotated[
+        str | None, typer.Option("--ref", help="Nomor berita acara opname (cegah catat ganda)")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Stok opname: selisih hitung fisik dibukukan sebagai penyesuaian."""
+    """Stok opname satu lot: selisih kecil langsung dibukukan; selisih di atas batas
+    diusulkan dan menunggu persetujuan Kepala seksi (cetak stock approve)."""
     from inventory import operations
+    from inventory.rules import check_ref
 
     if counted < 0:
         fail("jumlah hitung tidak boleh negatif", 2)
     with context() as (settings, engine, _served), _stock_errors():
+        ref = check_ref(ref, what="--ref")
         with write_session(engine) as session:
             result = operations.count_stock(
                 session,
@@ -196,25 +229,139 @@ def count(
                 actor=actor(),
                 site=site,
                 lot=lot,
+                ref=ref,
                 threshold=settings.stocktake_flag_threshold,
             )
-            c = result.count
+            c, proposal = result.count, result.proposal
             data = {
                 "expected": c.expected,
                 "counted": c.counted,
                 "difference": c.difference,
                 "flagged": c.flagged,
                 "adjustments": result.adjustments,
+                "lot": c.lot_code,
+                "site": c.site_code,
+                "state": "PROPOSED"
+                if proposal is not None and proposal.state == "PROPOSED"
+                else (proposal.state if proposal is not None else "BOOKED"),
+                "proposal": proposal.id if proposal is not None else None,
+                "created": result.created,
             }
+        threshold = settings.stocktake_flag_threshold
+    if json_out:
+        print_json(data)
+        return
+    if not data["created"]:
+        _already(f"Opname lot {data['lot']} ini")
+    out.print(
+        f"Opname lot {data['lot']}: buku {_num(data['expected'])}, fisik {_num(counted)}, "
+        f"selisih {data['difference']:+d}."
+    )
+    if data["proposal"] is not None:
+        out.print(
+            f"[bold red]Selisih melebihi batas ({threshold} blangko): belum dibukukan.[/] "
+            f"Diusulkan sebagai usulan #{data['proposal']} ({data['state']}); menunggu "
+            f"persetujuan Kepala seksi: cetak stock approve {data['proposal']} --oleh NAMA"
+        )
+
+
+def _proposal_dict(p: Any, c: Any) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "site": p.site_code,
+        "lot": p.lot_code,
+        "expected": c.expected,
+        "counted": c.counted,
+        "difference": p.difference,
+        "reason": c.reason,
+        "state": p.state,
+        "proposed_by": p.proposed_by,
+        "proposed_at": p.proposed_at.isoformat(),
+        "decided_by": p.decided_by,
+    }
+
+
+@stock_app.command("proposals")
+def proposals(json_out: JsonOpt = False) -> None:
+    """Usulan selisih stok opname yang menunggu persetujuan Kepala seksi."""
+    from inventory import operations
+
+    with context() as (_s, engine, _served), Session(engine) as session:
+        rows = [_proposal_dict(p, c) for p, c in operations.pending_proposals(session)]
+    if json_out:
+        print_json(rows)
+        return
+    if not rows:
+        out.print("Tidak ada usulan selisih opname yang menunggu.")
+        return
+    table = Table(title="Usulan selisih stok opname (menunggu Kepala seksi)")
+    for col in ("No.", "Lokasi", "Lot", "Buku", "Fisik", "Selisih", "Keterangan", "Oleh"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["site"],
+            r["lot"],
+            _num(r["expected"]),
+            _num(r["counted"]),
+            f"{r['difference']:+d}",
+            r["reason"],
+            r["proposed_by"],
+        )
+    out.print(table)
+
+
+OlehOpt = Annotated[
+    str, typer.Option("--oleh", help="Nama pengguna Kepala seksi (peran supervisor) yang memutus")
+]
+
+
+@stock_app.command("approve")
+def approve(
+    proposal_id: Annotated[int, typer.Argument(help="Nomor usulan (cetak stock proposals)")],
+    oleh: OlehOpt,
+    json_out: JsonOpt = False,
+) -> None:
+    """Setujui usulan selisih opname: selisihnya dibukukan sekarang (Kepala seksi)."""
+    from cetak import actions
+
+    with context() as (_s, engine, _served), _stock_errors():
+        supervisor = actions.named_supervisor(engine, oleh)
+        done = actions.approve_stock_count(
+            engine, supervisor, proposal_id, signed_as=f"cli:{supervisor.name}"
+        )
+        data = {
+            "id": done.proposal.id,
+            "state": done.proposal.state,
+            "lot": done.proposal.lot_code,
+            "site": done.proposal.site_code,
+            "difference": done.proposal.difference,
+            "adjustments": done.adjustments,
+            "approved_by": done.proposal.decided_by,
+        }
     if json_out:
         print_json(data)
         return
     out.print(
-        f"Opname: buku {_num(data['expected'])}, fisik {_num(counted)}, "
-        f"selisih {data['difference']:+d}."
+        f"Usulan #{data['id']} disetujui oleh {data['approved_by']}: selisih "
+        f"{data['difference']:+d} lot {data['lot']} di {data['site']} dibukukan."
     )
-    if data["flagged"]:
-        out.print("[bold red]Selisih melebihi batas: perlu diperiksa Kepala Seksi.[/]")
+
+
+@stock_app.command("reject")
+def reject(
+    proposal_id: Annotated[int, typer.Argument(help="Nomor usulan (cetak stock proposals)")],
+    oleh: OlehOpt,
+    reason: Annotated[str, typer.Option("--reason", help="Alasan penolakan (wajib)")],
+) -> None:
+    """Tolak usulan selisih opname: tidak ada yang dibukukan (Kepala seksi)."""
+    from cetak import actions
+
+    with context() as (_s, engine, _served), _stock_errors():
+        supervisor = actions.named_supervisor(engine, oleh)
+        done = actions.reject_stock_count(engine, supervisor, proposal_id, reason=reason)
+        number, lot = done.id, done.lot_code
+    out.print(f"Usulan #{number} (lot {lot}) ditolak; tidak ada yang dibukukan.")
 
 
 @stock_app.command("destroy")
@@ -223,15 +370,33 @@ def destroy(
     officer: Annotated[list[str] | None, typer.Option("--officer", help="Petugas pemusnah")] = None,
     place: Annotated[str | None, typer.Option("--place", help="Tempat pemusnahan")] = None,
     on: Annotated[str | None, typer.Option("--date")] = None,
+    ref: Annotated[
+        str | None,
+        typer.Option("--ref", help="Nomor berita acara (diulang: tidak dimusnahkan lagi)"),
+    ] = None,
 ) -> None:
     """Musnahkan semua blangko rusak yang menunggu, dengan berita acara (PDF)."""
+    from sqlmodel import select
+
     from inventory import operations
+    from inventory.models import DestructionReport
+    from inventory.rules import check_not_future, check_ref
 
     with context() as (settings, engine, served), _stock_errors():
-        held_on = _parse_day(on, served)
+        held_on = check_not_future(
+            _parse_day(on, served), today=served.today(), what="tanggal pemusnahan"
+        )
+        ref = check_ref(ref, what="--ref")
         with write_session(engine) as session:
+            if ref is not None:
+                done = session.exec(
+                    select(DestructionReport).where(DestructionReport.number == ref)
+                ).first()
+                if done is not None:
+                    _already(f"Pemusnahan berita acara {ref} ({_num(done.quantity)} blangko)")
+                    return
             seq = uuid.uuid4().hex[:6].upper()
-            number = f"BAP-{served.kode_wilayah.replace('.', '')}-{held_on:%Y%m%d}-{seq}"
+            number = ref or f"BAP-{served.kode_wilayah.replace('.', '')}-{held_on:%Y%m%d}-{seq}"
             report = operations.destroy_spoiled(
                 session,
                 number=number,
@@ -256,24 +421,55 @@ def transfer(
     lot: Annotated[str | None, typer.Option("--lot")] = None,
     reference: Annotated[str | None, typer.Option("--reference", help="Nomor serah terima")] = None,
 ) -> None:
-    """Pindahkan blangko antarlokasi (mis. ke kecamatan yang mencetak)."""
-    from inventory import transfers
+    """Pindahkan blangko antarlokasi (mis. ke kecamatan yang mencetak).
 
-    with context() as (_s, engine, _served), _stock_errors(), write_session(engine) as session:
-        key = f"transfer:{reference or uuid.uuid4().hex}"
-        moved = transfers.transfer(
-            session,
-            to_site=to,
-            quantity=quantity,
-            actor=actor(),
-            key=key,
-            from_site=source,
-            lot=lot,
-        )
-        parts = [(m.lot_code, m.delta_on_hand) for m in moved if m.delta_on_hand > 0]
+    Diulang dengan nomor serah terima yang sama, atau tanpa nomor dengan jumlah, lot dan
+    lokasi yang sama pada hari yang sama, tidak memindahkan lagi.
+    """
+    from inventory import ledger, transfers
+    from inventory.rules import check_quantity, check_ref, derived_key
+
+    with context() as (settings, engine, served), _stock_errors():
+        check_quantity(quantity, limit=settings.max_move_quantity)
+        reference = check_ref(reference, what="--reference")
+        with write_session(engine) as session:
+            from_code = ledger.resolve_site(session, source)
+            key = (
+                f"transfer:{reference}"
+                if reference
+                else derived_key("transfer", from_code, to, lot, quantity, served.today())
+            )
+            if ledger.transfer_posted(session, key):
+                _already(
+                    f"Pemindahan {_num(quantity)} blangko ke {to}",
+                    "" if reference else " Bila ini pemindahan lain, beri --reference NOMOR.",
+                )
+                return
+            moved = _transfer(session, transfers, key, to, quantity, source, lot)
+            parts = [(m.lot_code, m.delta_on_hand) for m in moved if m.delta_on_hand > 0]
     out.print(
         f"{_num(quantity)} blangko dipindahkan ke {to}: "
         + ", ".join(f"lot {lot_} {n}" for lot_, n in parts)
+    )
+
+
+def _transfer(
+    session: Session,
+    transfers: Any,
+    key: str,
+    to: str,
+    quantity: int,
+    source: str | None,
+    lot: str | None,
+) -> Any:
+    return transfers.transfer(
+        session,
+        to_site=to,
+        quantity=quantity,
+        actor=actor(),
+        key=key,
+        from_site=source,
+        lot=lot,
     )
 
 
@@ -286,25 +482,54 @@ def spoil(
     quantity: Annotated[int, typer.Option("--quantity")] = 1,
     site: SiteOpt = None,
     lot: Annotated[str | None, typer.Option("--lot")] = None,
+    ref: Annotated[
+        str | None,
+        typer.Option("--ref", help="Nomor catatan kerusakan (bila ada dua kejadian serupa)"),
+    ] = None,
 ) -> None:
-    """Catat blangko rusak di rak (bukan kartu tercetak): menunggu pemusnahan."""
+    """Catat blangko rusak di rak (bukan kartu tercetak): menunggu pemusnahan.
+
+    Diulang dengan isi yang sama pada hari yang sama (atau --ref yang sama), tidak
+    dicatat lagi.
+    """
     from inventory import ledger
+    from inventory.rules import check_quantity, check_reason, check_ref, derived_key
 
     if quantity < 1:
         fail("jumlah harus lebih dari nol", 2)
-    with context() as (_s, engine, _served), _stock_errors(), write_session(engine) as session:
-        batch = uuid.uuid4().hex
-        for i in range(quantity):
-            ledger.spoil_blank(
-                session,
-                cause=cause,
-                actor=actor(),
-                site=site,
-                lot=lot,
-                key=f"shelf:{batch}:{i}",
-                note=reason,
+    with context() as (settings, engine, served), _stock_errors():
+        check_quantity(quantity, limit=settings.max_move_quantity)
+        reason = check_reason(reason)
+        ref = check_ref(ref, what="--ref")
+        with write_session(engine) as session:
+            site_code = ledger.resolve_site(session, site)
+            batch = (
+                f"shelf:{site_code}:ref:{ref}"
+                if ref
+                else derived_key("shelf", site_code, lot, cause, reason, quantity, served.today())
             )
-    out.print(f"{quantity} blangko rusak ({cause}) dicatat; menunggu pemusnahan.")
+            new = 0
+            for i in range(quantity):
+                key = f"{batch}:{i}"
+                if ledger.existing(session, key) is not None:
+                    continue
+                ledger.spoil_blank(
+                    session,
+                    cause=cause,
+                    actor=actor(),
+                    site=site_code,
+                    lot=lot,
+                    key=key,
+                    note=reason,
+                )
+                new += 1
+    if new == 0:
+        _already(
+            f"{quantity} blangko rusak ({cause}) ini",
+            "" if ref else " Bila ini kejadian lain, beri --ref NOMOR.",
+        )
+        return
+    out.print(f"{new} blangko rusak ({cause}) dicatat; menunggu pemusnahan.")
 
 
 @stock_app.command("return")
@@ -314,19 +539,36 @@ def return_(
     reference: Annotated[str, typer.Option("--reference", help="Nomor surat pengembalian")],
     site: SiteOpt = None,
 ) -> None:
-    """Kembalikan blangko ke pusat."""
-    from inventory import transfers
+    """Kembalikan blangko ke pusat (satu surat per lot hanya sekali)."""
+    from inventory import ledger, transfers
+    from inventory.rules import check_quantity, check_ref
 
-    with context() as (_s, engine, _served), _stock_errors(), write_session(engine) as session:
-        transfers.return_stock(
-            session,
-            lot=lot,
-            quantity=quantity,
-            actor=actor(),
-            key=f"return:{reference}:{lot}",
-            site=site,
-            reference=reference,
-        )
+    with context() as (settings, engine, _served), _stock_errors():
+        check_quantity(quantity, limit=settings.max_move_quantity)
+        reference = check_ref(reference, what="--reference") or ""
+        key = f"return:{reference}:{lot}"
+        with write_session(engine) as session:
+            earlier = ledger.existing(session, key)
+            if earlier is not None:
+                _already(
+                    f"Pengembalian {_num(-earlier.delta_on_hand)} blangko lot {lot} ({reference})"
+                )
+                if -earlier.delta_on_hand != quantity:
+                    fail(
+                        f"surat {reference} untuk lot {lot} sudah dicatat dengan jumlah "
+                        f"{_num(-earlier.delta_on_hand)}, bukan {_num(quantity)}",
+                        2,
+                    )
+                return
+            transfers.return_stock(
+                session,
+                lot=lot,
+                quantity=quantity,
+                actor=actor(),
+                key=key,
+                site=site,
+                reference=reference,
+            )
     out.print(f"{_num(quantity)} blangko lot {lot} dikembalikan ke pusat ({reference}).")
 
 

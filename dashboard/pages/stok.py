@@ -252,9 +252,20 @@ def receipt_form() -> None:
         c = st.columns(3)
         lot = c[0].text_input("Kode lot", key="receipt_lot")
         quantity = c[1].number_input(
-            "Jumlah blangko", min_value=1, step=100, value=1000, key="receipt_qty"
+            "Jumlah blangko",
+            min_value=1,
+            max_value=ctx.settings.max_lot_quantity,
+            step=100,
+            value=1000,
+            key="receipt_qty",
         )
-        on = c[2].date_input("Tanggal terima", ctx.today, format="DD/MM/YYYY", key="receipt_date")
+        on = c[2].date_input(
+            "Tanggal terima",
+            ctx.today,
+            max_value=ctx.today,
+            format="DD/MM/YYYY",
+            key="receipt_date",
+        )
         c = st.columns(3)
         serial = c[0].text_input("Nomor seri pertama (bila ada)", key="receipt_serial")
         reference = c[1].text_input("Nomor surat pengantar", key="receipt_reference")
@@ -292,12 +303,12 @@ def count_form() -> None:
         r["lot"] for r in ui.query(ctx, "lots") if r["on_hand"] or r["awaiting_destruction"]
     ]
     with st.form("stock_take", clear_on_submit=True):
-        st.markdown("**Stok opname**")
+        st.markdown("**Stok opname (per lot)**")
         c = st.columns(3)
         lot = c[0].selectbox(
             "Lot",
             [None, *dict.fromkeys(lot_codes)],
-            format_func=lambda x: x or "Semua lot",
+            format_func=lambda x: x or "Pilih lot",
             key="take_lot",
         )
         counted = c[1].number_input(
@@ -306,24 +317,86 @@ def count_form() -> None:
         reason = c[2].text_input("Keterangan", key="take_reason")
         if not st.form_submit_button("Simpan stok opname"):
             return
-    if counted is None or not reason.strip():
-        st.error("Gagal: isi jumlah terhitung dan keterangan stok opname.")
+    if lot is None or counted is None or not reason.strip():
+        st.error("Gagal: pilih lot, isi jumlah terhitung dan keterangan stok opname.")
         return
+    threshold = ctx.settings.stocktake_flag_threshold
     ui.run_action(
         lambda: actions.count_stock(
             ctx.engine,
             ctx.actor,
             counted=int(counted),
             reason=reason.strip(),
-            threshold=ctx.settings.stocktake_flag_threshold,
+            threshold=threshold,
             lot=lot,
         ),
         lambda r: (
-            f"Stok opname dicatat: buku {ui.num(r.count.expected)}, terhitung "
-            f"{ui.num(r.count.counted)}, selisih {ui.num(r.count.difference)}"
-            + (" (ditandai untuk Kepala seksi)." if r.count.flagged else ".")
+            f"Stok opname lot {r.count.lot_code} dicatat: buku {ui.num(r.count.expected)}, "
+            f"terhitung {ui.num(r.count.counted)}, selisih {ui.num(r.count.difference)}"
+            + (
+                f". Selisih melebihi batas ({threshold} blangko): diusulkan sebagai usulan "
+                f"#{r.proposal.id}, dibukukan setelah disetujui Kepala seksi."
+                if r.proposal is not None
+                else "."
+            )
         ),
     )
+
+
+def proposals() -> None:
+    """Stock-take differences above the threshold, waiting for a supervisor."""
+    from sqlmodel import Session
+
+    from inventory.operations import pending_proposals
+
+    with Session(ctx.engine) as session:
+        rows = [
+            {
+                "id": p.id,
+                "site": p.site_code,
+                "lot": p.lot_code,
+                "expected": c.expected,
+                "counted": c.counted,
+                "difference": p.difference,
+                "reason": c.reason,
+                "by": p.proposed_by,
+                "at": p.proposed_at,
+            }
+            for p, c in pending_proposals(session)
+        ]
+    st.subheader("Usulan selisih stok opname")
+    if not rows:
+        st.caption("Tidak ada usulan selisih yang menunggu persetujuan.")
+        return
+    may_decide = ctx.may(Action.STOCK_COUNT_APPROVE)
+    if not may_decide:
+        st.caption("Selisih di atas batas dibukukan setelah disetujui Kepala seksi.")
+    for r in rows:
+        cols = st.columns([4, 3, 2, 2])
+        cols[0].markdown(
+            f"**#{r['id']}** lot {r['lot']} di {r['site']}: buku {ui.num(r['expected'])}, "
+            f"terhitung {ui.num(r['counted'])}, selisih **{r['difference']:+d}**"
+        )
+        cols[1].markdown(f"{r['reason']} — {r['by']}, {ui.when(ctx, r['at'])}")
+        if not may_decide:
+            continue
+        if cols[2].button("Setujui", key=f"approve_{r['id']}"):
+            ui.run_action(
+                lambda pid=r["id"]: actions.approve_stock_count(ctx.engine, ctx.actor, pid),
+                lambda a: (
+                    f"Usulan #{a.proposal.id} disetujui: selisih {a.proposal.difference:+d} "
+                    f"lot {a.proposal.lot_code} dibukukan."
+                ),
+            )
+        with cols[3].popover("Tolak"):
+            why = st.text_input("Alasan penolakan", key=f"reject_reason_{r['id']}")
+            if st.button("Tolak usulan", key=f"reject_{r['id']}"):
+                ui.run_action(
+                    lambda pid=r["id"], why=why: actions.reject_stock_count(
+                        ctx.engine, ctx.actor, pid, reason=why
+                    ),
+                    lambda p: f"Usulan #{p.id} ditolak; tidak ada yang dibukukan.",
+                )
 
 
 def reorder_form() -> None:
@@ -369,6 +442,9 @@ def reorder_form() -> None:
 figures()
 ledger()
 monthly_report()
+if ctx.may(Action.STOCK_TAKE) or ctx.may(Action.STOCK_COUNT_APPROVE):
+    st.divider()
+    proposals()
 if ctx.may(Action.STOCK_RECEIPT) or ctx.may(Action.STOCK_TAKE) or ctx.may(Action.REORDER_UPDATE):
     st.divider()
     st.subheader("Tindakan")
