@@ -156,6 +156,15 @@ def wait_for_workers(server: PrefectServer, count: int, timeout: float = 90) -> 
     raise AssertionError(f"{count} worker(s) never showed a heartbeat")
 
 
+def hold_schedules(server: PrefectServer, *, but: str | None = None) -> None:
+    """Pause every deployment's schedule (``but`` the one named), deleting runs already
+    scheduled: a 15-minute ingest must not take the inbox a test is about to ingest.
+    Runs started by hand still go (pausing only stops the scheduler)."""
+    for dep in server.post("/deployments/filter").json():
+        verb = "resume" if dep["name"] == but else "pause"
+        server.post(f"/deployments/{dep['id']}/{verb}_deployment")
+
+
 def run_deployment(name: str, env: dict[str, str], *params: str) -> str:
     args = ["deployment", "run", name]
     for p in params:
@@ -244,6 +253,7 @@ def office(
         # Each office test stands on its own: xdist may run other modules' tests between
         # them on the same worker, and any of them may be selected alone.
         run_cli("deploy", env=env)
+        hold_schedules(server)
         yield server, env
     finally:
         server.stop()
@@ -288,12 +298,14 @@ def test_deploy_registers_pool_queues_automation_and_every_deployment(office) ->
     # Deploying again changes nothing and still exits 0 (an upgrade re-runs it).
     run_cli("deploy", env=env)
     assert len(server.post("/deployments/filter").json()) == len(EXPECTED)
+    hold_schedules(server)
 
 
 @office_group
 def test_every_deployment_runs_on_a_worker_with_its_effect(office, tmp_path: Path) -> None:
     server, env = office
     url = f"sqlite:///{env['CETAK_HOME']}/cetak.db"
+    hold_schedules(server)
     worker = Worker(env, tmp_path / "worker.log")
     try:
         wait_for_workers(server, 1)
@@ -341,6 +353,7 @@ def test_the_server_scheduler_creates_a_run_that_the_worker_completes(
     prefect(
         "deployment", "schedule", "create", name, "--interval", "15", "-y", env=env,
     )  # fmt: skip
+    hold_schedules(server, but=dep["name"])
     worker = Worker(env, tmp_path / "worker.log")
     try:
         wait_for_workers(server, 1)
@@ -358,6 +371,7 @@ def test_the_server_scheduler_creates_a_run_that_the_worker_completes(
         worker.stop()
         prefect("deployment", "schedule", "clear", name, "-y", env=env, check=False)
         run_cli("deploy", env=env)  # back to the schedules of prefect.yaml
+        hold_schedules(server)
 
 
 @office_group
