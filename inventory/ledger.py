@@ -34,6 +34,7 @@ from inventory.rules import (
     ABSOLUTE_MAX_QUANTITY,
     Cause,
     Kind,
+    SerialRange,
     check_lot_code,
     check_quantity,
     serial_range,
@@ -41,6 +42,7 @@ from inventory.rules import (
 
 _MOV = Movement.__table__  # type: ignore[attr-defined]
 _BAL = Balance.__table__  # type: ignore[attr-defined]
+_LOT = Lot.__table__  # type: ignore[attr-defined]
 
 DEFAULT_SITE = "DISDUKCAPIL"
 
@@ -133,26 +135,22 @@ def post(
     at: datetime | None = None,
     **fields: Any,
 ) -> Posted:
-    """Append one movement and apply it to the balance cache, once per ``key``."""
+    """Append one movement and apply it to the balance cache, once per ``key``.
+
+    A movement that destroys a spoiled blank (``destroys_id``) carries that blank's serial.
+    """
     found = _existing(session, key)
     if found is not None:
         return Posted(found, False)
+    if fields.get("destroys_id") is not None and "serial_no" not in fields:
+        destroyed = session.get(Movement, fields["destroys_id"])
+        if destroyed is not None and destroyed.serial_no is not None:
+            fields.update(serial=destroyed.serial, serial_no=destroyed.serial_no)
     at = at or utcnow()
     lot_row = session.get(Lot, lot)
     if lot_row is None:
         raise UnknownLot(lot)
-    _insert_ignore(
-        session,
-        _BAL,
-        {
-            "site_code": site,
-            "lot_code": lot,
-            "lot_received_on": lot_row.received_on,
-            "on_hand": 0,
-            "awaiting_destruction": 0,
-            "updated_at": at,
-        },
-    )
+    _ensure_balance(session, site, lot_row, at)
     # Lock the balance first and check it: nothing is written for a refused movement.
     on_hand, awaiting = _lock_balance(session, site, lot)
     if on_hand + delta_on_hand < 0:
@@ -170,6 +168,22 @@ def post(
         actor=actor,
         at=at,
         **fields,
+    )
+
+
+def _ensure_balance(session: Session, site: str, lot_row: Lot, at: datetime) -> None:
+    """The balance row of ``site`` and ``lot_row``, inserted empty if missing."""
+    _insert_ignore(
+        session,
+        _BAL,
+        {
+            "site_code": site,
+            "lot_code": lot_row.code,
+            "lot_received_on": lot_row.received_on,
+            "on_hand": 0,
+            "awaiting_destruction": 0,
+            "updated_at": at,
+        },
     )
 
 
@@ -326,6 +340,98 @@ def _check_serial_overlap(session: Session, lot: str, serials: Any) -> None:
         raise SerialOverlap(lot, others.code)
 
 
+# --- serials (issue 11, item 16) ---------------------------------------------------------
+
+
+def _lock_lot_serials(session: Session, lot: str) -> tuple[Any, ...] | None:
+    """(prefix, first, last, width, issued) of a lot with a serial range, its row locked on
+    PostgreSQL (SQLite serialises writers); None for a lot without a range."""
+    query = sa.select(
+        _LOT.c.serial_prefix,
+        _LOT.c.serial_first,
+        _LOT.c.serial_last,
+        _LOT.c.serial_width,
+        _LOT.c.serials_issued,
+    ).where(_LOT.c.code == lot)
+    if _is_pg(session):
+        query = query.with_for_update()
+    row = session.execute(query).one_or_none()
+    if row is None or row.serial_first is None or row.serial_last is None:
+        return None
+    return tuple(row)
+
+
+def _returned_serial(session: Session, lot: str) -> int | None:
+    """The lowest serial of ``lot`` handed out before and back on the shelf since (its
+    movements net to nothing on hand: a voided card, a reversed spoilage), if any.
+
+    Only serials that went back at least once are looked at: a positive on-hand movement
+    with a serial is rare, so this reads a handful of rows, not the lot's whole history.
+    """
+    back = (
+        sa.select(_MOV.c.serial_no)
+        .where(_MOV.c.lot_code == lot, _MOV.c.serial_no.is_not(None), _MOV.c.delta_on_hand > 0)
+        .scalar_subquery()
+    )
+    found = session.execute(
+        sa.select(_MOV.c.serial_no)
+        .where(_MOV.c.lot_code == lot, _MOV.c.serial_no.in_(back))
+        .group_by(_MOV.c.serial_no)
+        .having(sa.func.sum(_MOV.c.delta_on_hand) == 0)
+        .order_by(_MOV.c.serial_no)
+        .limit(1)
+    ).scalar()
+    return None if found is None else int(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Taken:
+    serial: str
+    number: int
+    new: bool  # True: from the lot's counter (undo it if the movement is not inserted)
+
+
+def _take_serial(session: Session, lot: str) -> _Taken | None:
+    """The serial of the next blank off the shelf of ``lot``, in the caller's transaction.
+
+    A serial that came back on the shelf goes out first, then the lot's next new serial
+    (its counter moves in this same transaction, so a rolled-back or killed step hands the
+    same serial out again). None for a lot without a serial range, or when the range is
+    used up (more blanks than serials, e.g. after a stock-take surplus).
+    """
+    locked = _lock_lot_serials(session, lot)
+    if locked is None:
+        return None
+    prefix, first, last, width, issued = locked
+    serials = SerialRange(prefix or "", int(first), int(last), int(width or 0))
+    number = _returned_serial(session, lot)
+    if number is not None:
+        return _Taken(serials.format(number), number, False)
+    number = serials.first + int(issued or 0)
+    if number > serials.last:
+        return None
+    session.execute(
+        sa.update(_LOT).where(_LOT.c.code == lot).values(serials_issued=_LOT.c.serials_issued + 1)
+    )
+    return _Taken(serials.format(number), number, True)
+
+
+def _give_back(session: Session, lot: str, taken: _Taken | None) -> None:
+    """Undo ``_take_serial``'s counter step (the movement it was for was not inserted)."""
+    if taken is not None and taken.new:
+        session.execute(
+            sa.update(_LOT)
+            .where(_LOT.c.code == lot)
+            .values(serials_issued=_LOT.c.serials_issued - 1)
+        )
+
+
+def _serial_fields(taken: _Taken | None) -> dict[str, Any]:
+    if taken is None:
+        return {}
+    return {"serial": taken.serial, "serial_no": taken.number}
+
+
 # --- consumption and spoilage ------------------------------------------------------------
 
 
@@ -340,9 +446,15 @@ def consume_blank(
 ) -> Movement:
     """Take one blank for one card, first lot in first out, once per ``card_ref``.
 
+    For a lot with a serial range the blank takes the lot's next serial (``serial`` on the
+    movement), in the same transaction: a retried consumption returns the first movement
+    with its serial, and no serial is skipped or handed out twice.
     Raises ``InsufficientStock`` when the site holds no blank.
     """
     key = f"consume:{card_ref}"
+    found = _existing(session, key)
+    if found is not None:
+        return found  # posted before: same lot, same serial, nothing more taken
     # A named site is checked only when it has no stock: a balance row implies the site.
     site_code = resolve_site(session, None) if site is None else site
     # The oldest lot with stock, its balance row locked (PostgreSQL) with its current count:
@@ -354,21 +466,32 @@ def consume_blank(
             return found
         resolve_site(session, site_code)
         raise InsufficientStock(site_code, 1, 0)
+    lot = lots[0][0]
+    # A concurrent worker that posted this key committed before our balance lock was
+    # granted: its movement is visible now, and no serial is taken for nothing.
+    found = _existing(session, key)
+    if found is not None:
+        return found
+    taken = _take_serial(session, lot)
     # Posted once per key: a blank taken before for this card comes back unchanged (the
     # INSERT ... ON CONFLICT DO NOTHING inserts nothing and the first movement is read).
-    return _append(
+    posted = _append(
         session,
         key=key,
         kind=Kind.CONSUMED,
         site=site_code,
-        lot=lots[0][0],
+        lot=lot,
         delta_on_hand=-1,
         delta_spoiled=0,
         actor=actor,
         at=at or utcnow(),
         card_ref=card_ref,
         record_id=record_id,
-    ).movement
+        **_serial_fields(taken),
+    )
+    if not posted.created:
+        _give_back(session, lot, taken)
+    return posted.movement
 
 
 def spoil_blank(
@@ -419,9 +542,13 @@ def spoil_blank(
             record_id=consumed.record_id,
             reverses_id=consumed.id,
             note=f"kartu rusak: {cause.value}",
+            serial=consumed.serial,
+            serial_no=consumed.serial_no,
         )
         site_code, lot_code = consumed.site_code, consumed.lot_code
         record_id = record_id or consumed.record_id
+        serial: dict[str, Any] = {"serial": consumed.serial, "serial_no": consumed.serial_no}
+        taken = None
     else:
         site_code = resolve_site(session, site)
         if lot is None:
@@ -430,24 +557,39 @@ def spoil_blank(
                 raise InsufficientStock(site_code, 1, 0)
             lot_code = lots[0][0]
         else:
-            if session.get(Lot, lot) is None:
+            lot_row = session.get(Lot, lot)
+            if lot_row is None:
                 raise UnknownLot(lot, site_code)
             lot_code = lot
-    return post(
-        session,
-        key=spoil_key,
-        kind=Kind.SPOILED,
-        site=site_code,
-        lot=lot_code,
-        delta_on_hand=-1,
-        delta_spoiled=+1,
-        actor=actor,
-        at=at,
-        cause=cause.value,
-        card_ref=card_ref,
-        record_id=record_id,
-        note=note,
-    ).movement
+            # The balance row before the lot row, as consume_blank locks them (no deadlock).
+            _ensure_balance(session, site_code, lot_row, at or utcnow())
+            _lock_balance(session, site_code, lot_code)
+        # A blank damaged on the shelf is the next one off it: it takes the next serial.
+        taken = _take_serial(session, lot_code)
+        serial = _serial_fields(taken)
+    try:
+        posted = post(
+            session,
+            key=spoil_key,
+            kind=Kind.SPOILED,
+            site=site_code,
+            lot=lot_code,
+            delta_on_hand=-1,
+            delta_spoiled=+1,
+            actor=actor,
+            at=at,
+            cause=cause.value,
+            card_ref=card_ref,
+            record_id=record_id,
+            note=note,
+            **serial,
+        )
+    except InsufficientStock:
+        _give_back(session, lot_code, taken)
+        raise
+    if not posted.created:
+        _give_back(session, lot_code, taken)
+    return posted.movement
 
 
 def lose_card(
@@ -470,6 +612,8 @@ def lose_card(
         card_ref=card_ref,
         record_id=consumed.record_id,
         note=note,
+        serial=consumed.serial,
+        serial_no=consumed.serial_no,
     ).movement
 
 
@@ -498,4 +642,6 @@ def reverse(
         record_id=original.record_id,
         reverses_id=original.id,
         note=reason,
+        serial=original.serial,
+        serial_no=original.serial_no,
     ).movement

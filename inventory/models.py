@@ -45,6 +45,10 @@ class Lot(SQLModel, table=True):
     serial_first: int | None = Field(default=None, sa_type=sa.BigInteger)
     serial_last: int | None = Field(default=None, sa_type=sa.BigInteger)
     serial_width: int | None = None
+    #: Serials of the range handed out so far from ``serial_first`` (issue 11, item 16):
+    #: the next new serial is ``serial_first + serials_issued``; changed only with the
+    #: movement that takes it, the lot row locked.
+    serials_issued: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     request_id: int | None = Field(default=None, foreign_key="reorderrequest.id")
     actor: str = Field(max_length=100)
     received_at: datetime = _ts(default_factory=utcnow)
@@ -56,6 +60,7 @@ class Movement(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_movement_kind_at", "kind", "at"),
         sa.Index("ix_movement_site_lot", "site_code", "lot_code"),
+        sa.Index("ix_movement_lot_serial", "lot_code", "serial_no"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -74,6 +79,10 @@ class Movement(SQLModel, table=True):
     transfer_ref: str | None = Field(default=None, max_length=100)
     stock_count_id: int | None = Field(default=None, foreign_key="stockcount.id")
     note: str | None = Field(default=None, sa_type=sa.Text)
+    #: The blank's serial as printed on it (``KTP0500001``) and its number in the lot's
+    #: range, for a lot received with a serial range; None otherwise.
+    serial: str | None = Field(default=None, max_length=60)
+    serial_no: int | None = Field(default=None, sa_type=sa.BigInteger)
     actor: str = Field(max_length=100)
     at: datetime = _ts(default_factory=utcnow)
 

@@ -43,6 +43,7 @@ from inventory.documents import (
 from inventory.models import DestructionReport, Lot, Movement, ReorderRequest
 from inventory.queries import _utc_bounds
 from inventory.rules import Kind
+from inventory.serials import lot_serials
 
 _MOV = Movement.__table__  # type: ignore[attr-defined]
 
@@ -109,7 +110,7 @@ def _destruction_doc(
     cards = tuple(
         SpoiledCard(
             lot=m.lot_code,
-            serial=None,
+            serial=m.serial or spoiled[m.destroys_id].serial,
             card_ref=m.card_ref,
             nik_masked=mask_nik(niks[m.record_id]) if m.record_id in niks else None,
             cause=m.cause or "RUSAK_FISIK",
@@ -147,6 +148,7 @@ def _letter_doc(
         days_of_cover=pos["days_of_cover"],
         lead_time_days=facts["lead_time_days"],
         signer=kepala_dinas(settings),
+        usage_days=facts.get("usage_days"),  # absent from snapshots taken before it existed
     )
 
 
@@ -266,9 +268,12 @@ def monthly_lots(session: Session, served: ServedRegency, month: date) -> list[L
 def monthly_report(
     engine: Engine, settings: Settings, served: ServedRegency, month: date, awaiting: int
 ) -> Path:
+    first, last = month_bounds(month)
+    _, end = _utc_bounds(served.timezone, first, last)
     with Session(engine) as session:
         lots = monthly_lots(session, served, month)
-    first, _ = month_bounds(month)
+        # Where every serial of each lot with a range stood at the month's end.
+        ranges = lot_serials(session, before=end)
     number = f"LBB-{served.kode_wilayah.replace('.', '')}-{first:%Y-%m}"
     doc = MonthlyReport(
         number=number,
@@ -276,6 +281,7 @@ def monthly_report(
         month=first,
         lots=tuple(lots),
         awaiting_destruction=awaiting,
+        serials=tuple(ranges),
         prepared_by=kepala_seksi(settings),
         approved_by=kepala_dinas(settings),
     )

@@ -3,8 +3,9 @@
 The operator checks printed cards against it: the batch id as a Code128 barcode and in
 text, the printer, the kecamatan and the date, then one row per card with its PRR id, the
 NIK masked (``3310********0001``), the name, the kel/desa and a Code128 barcode of the card
-reference. Long batches run over several pages; every page repeats the table header and
-carries the batch id and ``Halaman n dari m``, so a loose page finds its batch.
+reference, with the serial of its blank when its lot has a serial range. Long batches run
+over several pages; every page repeats the table header and carries the batch id and
+``Halaman n dari m``, so a loose page finds its batch.
 
 Tracking barcodes belong here, never on the card itself (see :mod:`printers.render`).
 The renderer is pure and deterministic; NIKs arrive masked and a full NIK is refused.
@@ -56,7 +57,7 @@ _PAGE_W, _PAGE_H = A4
 _LEFT = _RIGHT = 15 * mm
 _TOP, _BOTTOM = 14 * mm, 16 * mm
 _WIDTH = _PAGE_W - _LEFT - _RIGHT
-_HEADERS = ("No", "PRR", "NIK", "Nama", "Kel/Desa", "Referensi kartu", "Cek")
+_HEADERS = ("No", "PRR", "NIK", "Nama", "Kel/Desa", "Referensi kartu / nomor seri", "Cek")
 _PAD = 2.5  # cell padding (pdfstyle.data_table_style), each side
 _BAR_COLUMN = 48 * mm
 _BAR_CELL = _BAR_COLUMN - 2 * _PAD
@@ -73,6 +74,7 @@ class CarrierLine:
     nik_masked: str  # 3310********0001: see mask_nik
     nama: str
     kel_desa: str
+    serial: str | None = None  # the blank's serial, for a lot received with a serial range
 
     def __post_init__(self) -> None:
         for name in ("card_ref", "prr_id", "nik_masked", "nama", "kel_desa"):
@@ -183,6 +185,8 @@ def _cards(cards: tuple[CarrierLine, ...]) -> Table:
     rows: list[list[Any]] = [[_p(esc(h), _S.cell_head) for h in _HEADERS]]
     for i, card in enumerate(cards, start=1):
         ref = [_barcode(card.card_ref, _BAR_CELL, 8 * mm), _p(esc(card.card_ref), _REF)]
+        if card.serial:
+            ref.append(_p(f"Seri <b>{esc(card.serial)}</b>", _REF))
         rows.append(
             [
                 str(i),

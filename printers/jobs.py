@@ -187,7 +187,9 @@ def write_carrier_sheet(
         if job is None:
             return None
         rows = session.execute(
-            sa.select(Card.card_ref, Record.prr_id, Record.nik, Record.nama, Record.kel_desa)
+            sa.select(
+                Card.card_ref, Record.prr_id, Record.nik, Record.nama, Record.kel_desa, Card.serial
+            )
             .join(Record, Record.id == Card.record_id)  # type: ignore[arg-type]
             .where(Card.job_id == job_id, Card.state.in_(("printed", "passed")))  # type: ignore[attr-defined]
             .order_by(Card.id)  # type: ignore[arg-type]
@@ -201,8 +203,8 @@ def write_carrier_sheet(
             kecamatan=served.kecamatan.get(job.kode_kecamatan, job.kode_kecamatan),
             printed_on=served.today(),
             cards=tuple(
-                CarrierLine(ref, prr or "-", mask_nik(nik), nama, desa)
-                for ref, prr, nik, nama, desa in rows
+                CarrierLine(ref, prr or "-", mask_nik(nik), nama, desa, serial)
+                for ref, prr, nik, nama, desa, serial in rows
             ),
         )
     from cetak import storage

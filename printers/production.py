@@ -210,6 +210,7 @@ class _Runner:
                     job_id=self.job_id,
                     printer_name=self.printer_name,
                     lot_code=movement.lot_code,
+                    serial=movement.serial,  # the blank's serial, taken with it (issue 11)
                     created_at=now,
                 )
                 # Inserted as a row (the worker only reads the card's fields from here on).

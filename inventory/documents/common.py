@@ -19,6 +19,7 @@ from cetak.pdfstyle import (
 )
 from intake.nik import holds_full_nik
 from inventory.rules import CAUSE_LABELS
+from inventory.serials import LotSerials
 
 # --- data --------------------------------------------------------------------------------
 
@@ -143,9 +144,12 @@ class MonthlyReport:
     awaiting_destruction: int
     prepared_by: Person
     approved_by: Person
+    #: Lots with a serial range: where their serials stood at the month's end (issue 11).
+    serials: tuple[LotSerials, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lots", tuple(self.lots))
+        object.__setattr__(self, "serials", tuple(self.serials))
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +166,7 @@ class ReorderLetter:
     days_of_cover: float | None
     lead_time_days: float
     signer: Person  # Kepala Dinas
+    usage_days: int | None = None  # days of data daily_consumption rests on; None: not known
 
     def __post_init__(self) -> None:
         if self.quantity <= 0:

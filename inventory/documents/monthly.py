@@ -25,6 +25,7 @@ from cetak.pdfstyle import (
 from inventory.documents.common import (
     _S,
     LotMonth,
+    LotSerials,
     MonthlyReport,
     _cause_label,
     _causes,
@@ -56,6 +57,7 @@ def render_monthly_report(doc: MonthlyReport) -> bytes:
         _lot_table(doc.lots, causes) if doc.lots else _p("Tidak ada lot blangko pada bulan ini."),
         Spacer(1, 6),
         *_balance_checks(doc.lots),
+        *_serial_checks(doc.serials),
         KeepTogether(
             [
                 *_report_notes(doc),
@@ -209,6 +211,84 @@ def _check_line(lot: LotMonth) -> str:
         f"{arithmetic}; stok akhir tercatat {angka(lot.closing)}, selisih {gap}: "
         f'<font color="#C00000"><b>{_BAD}</b></font>'
     )
+
+
+#: At most this many ranges per cell: a lot spoiled here and there still fits its row
+#: (every spoiled and destroyed serial is listed one by one in the berita acara).
+_RANGES_SHOWN = 12
+_SERIAL_HEADERS = (
+    "Lot",
+    "Rentang nomor seri",
+    "Terpakai (kartu)",
+    "Rusak, menunggu pemusnahan",
+    "Dimusnahkan",
+    "Di rak",
+    "Stok buku",
+    "Pemeriksaan",
+)
+
+
+def _serial_checks(lots: tuple[LotSerials, ...]) -> list[Flowable]:
+    """Rekonsiliasi nomor seri: per lot with a range, its serials used, spoiled, destroyed
+    and on the shelf at the month's end, checked against the books."""
+    if not lots:
+        return []
+    texts = [_serial_row(lot) for lot in lots]
+    widths = [26 * mm, 38 * mm, 0.0, 0.0, 0.0, 0.0, 18 * mm, 24 * mm]
+    rest = (LANDSCAPE.width - sum(widths)) / 4
+    widths = [w or rest for w in widths]
+    rows: list[list[Any]] = [[_p(esc(h), _S.cell_head) for h in _SERIAL_HEADERS]]
+    rows += [[_p(esc(t), _S.cell) for t in row[:-2]] + row[-2:] for row in texts]
+    commands = data_table_style() + [
+        ("ALIGN", (-2, 1), (-2, -1), "RIGHT"),
+        ("ALIGN", (-1, 1), (-1, -1), "CENTER"),
+    ]
+    for r, row in enumerate(rows):
+        if row[-1] == _BAD:
+            commands += [
+                ("TEXTCOLOR", (-1, r), (-1, r), RED),
+                ("FONTNAME", (-1, r), (-1, r), FONT_BOLD),
+            ]
+    flows: list[Flowable] = [
+        Spacer(1, 6),
+        _p("Rekonsiliasi nomor seri per lot (posisi akhir bulan)", _S.heading),
+        _p(
+            "Setiap nomor seri dalam rentang lot berada di salah satu kolom: terpakai untuk "
+            "kartu, rusak dan menunggu pemusnahan, sudah dimusnahkan, atau masih di rak. "
+            "Nomor seri di rak harus sama banyak dengan stok buku lot tersebut.",
+            _S.small,
+        ),
+        _grid(rows, widths, commands, repeatRows=1),
+    ]
+    for lot in lots:
+        if not lot.balanced:
+            flows.append(
+                _p(
+                    f"<b>Lot {esc(lot.lot)}</b>: "
+                    f"{esc('; '.join(lot.problems))}: "
+                    f'<font color="#C00000"><b>{_BAD}</b></font>',
+                    _S.small,
+                )
+            )
+    return flows
+
+
+def _serial_row(lot: LotSerials) -> list[str]:
+    def cell(found: tuple[tuple[int, int], ...]) -> str:
+        n = sum(b - a + 1 for a, b in found)
+        return f"{angka(n)} keping: {lot.text(found, limit=_RANGES_SHOWN)}" if n else "-"
+
+    whole = f"{lot.format(lot.first)} s.d. {lot.format(lot.last)} ({angka(lot.total)} keping)"
+    return [
+        lot.lot,
+        whole,
+        cell(lot.used),
+        cell(lot.spoiled),
+        cell(lot.destroyed),
+        cell(lot.shelf),
+        angka(lot.on_hand),
+        _OK if lot.balanced else _BAD,
+    ]
 
 
 def _report_notes(doc: MonthlyReport) -> list[Flowable]:
