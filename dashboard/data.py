@@ -305,6 +305,7 @@ def stock_figures(
 ) -> dict[str, Any]:
     """Blanks on hand, days of cover, reorder point, the open request (``inventory.reorder``)."""
     from inventory import queries, reorder
+    from inventory.policy import SHORT_HISTORY_DAYS, usage_basis
 
     facts, pos = reorder.position(session, settings=settings, served=served, today=today)
     request = reorder.open_request(session)
@@ -315,6 +316,9 @@ def stock_figures(
         "awaiting_destruction": awaiting,
         "prr_backlog": facts.prr_backlog,
         "daily_consumption": facts.daily_consumption,
+        "usage_days": facts.usage_days,  # days of data daily_consumption rests on
+        "usage_basis": usage_basis(facts.usage_days),
+        "short_history": facts.usage_days < SHORT_HISTORY_DAYS,
         "new_prr_per_day": facts.new_prr_per_day,
         "spoilage_rate": facts.spoilage_rate,
         "lead_time_days": facts.lead_time_days,

@@ -42,17 +42,23 @@ from dataclasses import dataclass
 from datetime import date
 
 __all__ = [
+    "SHORT_HISTORY_DAYS",
     "DayUsage",
     "ReorderInputs",
     "ReorderPosition",
     "UsageStats",
     "reorder_position",
     "round_up_to_box",
+    "usage_basis",
     "usage_stats",
 ]
 
 # Float noise such as 2000.0000000000002 must not round up to a whole extra blank.
 _CEIL_DIGITS = 6
+
+#: An average resting on fewer days of data than this is quoted with a warning: a week
+#: holds quiet and busy weekdays, fewer days may catch only one kind.
+SHORT_HISTORY_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,12 @@ class UsageStats:
     new_prr_per_day: float  # average new PRRs per day over the whole window
     spoilage_rate: float  # (spoiled / used) over the window, 0 when nothing used
     days: int  # days counted for mean/sd
+    prr_days: int = 0  # days counted for new_prr_per_day
+
+    @property
+    def short_history(self) -> bool:
+        """The mean rests on too few days to be more than a first estimate."""
+        return self.days < SHORT_HISTORY_DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,19 +117,44 @@ class ReorderPosition:
     z: float
 
 
-def usage_stats(history: Sequence[DayUsage], *, spoiled: int) -> UsageStats:
+def usage_stats(
+    history: Sequence[DayUsage],
+    *,
+    spoiled: int,
+    today: date | None = None,
+    usage_since: date | None = None,
+    prr_since: date | None = None,
+) -> UsageStats:
     """Summarise recent daily use for the reorder policy.
 
     `history` holds one entry per calendar day of the window (days without printing
     included, with `used=0`), so that averages are per calendar day like the lead time.
     `spoiled` is the number of blanks spoiled over the same window; they are part of `used`.
 
+    Only days that carry data are averaged, so a young installation is not made to look
+    idle by the empty days before it started:
+
+    - `usage_since`: the first day blanks were ever used (printed or spoiled). Earlier days
+      of the window are not data about demand and are left out of mean and sd; `date.max`
+      when nothing was ever used (no day counts). None: every day of the window counts.
+    - `prr_since`: likewise the first day a PRR ever arrived, for new PRRs per day.
+    - `today`: the window may end with today, which is not over. Today counts as one whole
+      day when something already happened on it (blanks used, or PRRs arrived, for the
+      respective average), and not at all otherwise. A partly elapsed day counted whole
+      gives a floor, never an inflated figure: we do not extrapolate the hours left
+      (no working-hours calendar is known), and a short history is flagged instead
+      (`UsageStats.short_history`, `usage_basis`).
+
+    Further:
+
     - mean and sd of daily use leave out stocked-out days: on those days use was limited by
       the stock on the shelf, not by demand, so counting them would make demand look
       smaller and steadier than it is.
-    - new PRRs per day is averaged over every day of the window: PRRs keep arriving from
-      central whether or not we have blanks.
-    - the spoilage rate is spoiled / used over every day of the window.
+    - new PRRs per day is averaged over every data day of the window, stocked out or not:
+      PRRs keep arriving from central whether or not we have blanks.
+    - the spoilage rate is spoiled / used over every day of the window; 0 when no blank
+      went into a good card (nothing used, or everything used was spoiled).
+    - `days` and `prr_days` say how many days each average rests on.
     """
     seen: set[date] = set()
     for entry in history:
@@ -128,24 +165,54 @@ def usage_stats(history: Sequence[DayUsage], *, spoiled: int) -> UsageStats:
             raise ValueError(f"history: used on {entry.day.isoformat()} is negative")
         if entry.new_prr < 0:
             raise ValueError(f"history: new_prr on {entry.day.isoformat()} is negative")
+        if today is not None and entry.day > today:
+            raise ValueError(f"history: day {entry.day.isoformat()} is after today")
     total_used = sum(entry.used for entry in history)
     if spoiled < 0:
         raise ValueError(f"spoiled must not be negative (got {spoiled})")
     if spoiled > total_used:
         raise ValueError(f"spoiled ({spoiled}) exceeds blanks used over the window ({total_used})")
 
-    demand_days = [float(entry.used) for entry in history if not entry.stocked_out]
+    def counts(entry: DayUsage, since: date | None, happened: bool) -> bool:
+        if since is not None and entry.day < since:
+            return False
+        return entry.day != today or happened
+
+    demand_days = [
+        float(entry.used)
+        for entry in history
+        if not entry.stocked_out and counts(entry, usage_since, entry.used > 0)
+    ]
+    prr_days = [
+        float(entry.new_prr) for entry in history if counts(entry, prr_since, entry.new_prr > 0)
+    ]
     mean = statistics.fmean(demand_days) if demand_days else 0.0
     sd = statistics.stdev(demand_days) if len(demand_days) >= 2 else 0.0
-    new_prr_per_day = statistics.fmean(entry.new_prr for entry in history) if history else 0.0
-    spoilage_rate = spoiled / total_used if total_used else 0.0
+    new_prr_per_day = statistics.fmean(prr_days) if prr_days else 0.0
+    # Nothing but spoilage (say a few blanks damaged on the shelf, no card printed) says
+    # nothing about how many prints fail, and r = 1 would mean no card can ever be made.
+    spoilage_rate = spoiled / total_used if spoiled < total_used else 0.0
     return UsageStats(
         mean=mean,
         sd=sd,
         new_prr_per_day=new_prr_per_day,
         spoilage_rate=spoilage_rate,
         days=len(demand_days),
+        prr_days=len(prr_days),
     )
+
+
+def usage_basis(days: int) -> str:
+    """What an average of daily use rests on, for people (letters, the Stok page).
+
+    ``days`` is ``UsageStats.days``. With no day of data there is no average to state.
+    """
+    if days < 0:
+        raise ValueError(f"days must not be negative (got {days})")
+    if days == 0:
+        return "belum ada data pemakaian"
+    basis = f"berdasarkan {days} hari data"
+    return f"{basis}; riwayat masih pendek" if days < SHORT_HISTORY_DAYS else basis
 
 
 def reorder_position(inputs: ReorderInputs) -> ReorderPosition:

@@ -9,22 +9,31 @@ keyed by the request, so re-running the check never duplicates either.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from cetak.installation import ServedRegency
-from cetak.models import utcnow
+from cetak.lifecycle import RecordState
+from cetak.models import Record, utcnow
 from cetak.notify import raise_alert
 from cetak.settings import Settings
 from inventory import queries
 from inventory.errors import RequestStateError, UnknownRequest
-from inventory.models import ReorderRequest
-from inventory.policy import ReorderInputs, ReorderPosition, reorder_position, round_up_to_box
+from inventory.models import Movement, ReorderRequest
+from inventory.policy import (
+    ReorderInputs,
+    ReorderPosition,
+    UsageStats,
+    reorder_position,
+    round_up_to_box,
+)
 from inventory.policy import usage_stats as compute_usage
-from inventory.rules import ABSOLUTE_MAX_QUANTITY, check_quantity
+from inventory.rules import ABSOLUTE_MAX_QUANTITY, Kind, check_quantity
 
 OPEN_STATES = ("DRAFT", "SENT", "CONFIRMED")
 STATES = (*OPEN_STATES, "RECEIVED", "CANCELLED")
@@ -42,6 +51,8 @@ class StockFacts:
     spoilage_rate: float
     lead_time_days: float
     review_period_days: float
+    usage_days: int = 0  # days of data daily_consumption rests on (0: no use seen yet)
+    prr_days: int = 0  # days of data new_prr_per_day rests on
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,16 +86,14 @@ def position(
     session: Session, *, settings: Settings, served: ServedRegency, today: date
 ) -> tuple[StockFacts, ReorderPosition]:
     on_hand, _ = queries.totals(session)
-    history, spoiled = queries.usage_history(
-        session, today=today, window_days=settings.usage_window_days, tz=served.timezone
-    )
-    usage = compute_usage(history, spoiled=spoiled)
+    usage = recent_usage(session, settings=settings, served=served, today=today)
     lead, review = settings.lead_time_days, settings.review_period_days
+    demand_lead, demand_cycle = known_demand(session, today=today, lead=lead, cycle=lead + review)
     inputs = ReorderInputs(
         on_hand=on_hand,
         in_transit=in_transit(session),
-        known_demand_lead=queries.known_demand(session, today=today, days=lead),
-        known_demand_cycle=queries.known_demand(session, today=today, days=lead + review),
+        known_demand_lead=demand_lead,
+        known_demand_cycle=demand_cycle,
         usage=usage,
         lead_time_days=lead,
         review_period_days=review,
@@ -99,8 +108,98 @@ def position(
         spoilage_rate=usage.spoilage_rate,
         lead_time_days=lead,
         review_period_days=review,
+        usage_days=usage.days,
+        prr_days=usage.prr_days,
     )
     return facts, reorder_position(inputs)
+
+
+def known_demand(session: Session, *, today: date, lead: float, cycle: float) -> tuple[int, int]:
+    """Records that will need a blank within the lead time and within the cycle (lead time +
+    review period): queued, scheduled, and held ones released by then.
+
+    Both come from one statement, so one snapshot of the records (separate counts let a
+    record printed or released between them make the cycle's demand less than the lead
+    time's, which the policy refuses): see ``demand_within``.
+    """
+    waiting = (RecordState.QUEUED.value, RecordState.SCHEDULED.value)
+    rec = Record.__table__  # type: ignore[attr-defined]
+    horizon = today + timedelta(days=int(max(lead, cycle)))
+    held_on = sa.case((rec.c.state == RecordState.HELD.value, rec.c.release_on), else_=None)
+    rows = session.execute(
+        sa.select(held_on, sa.func.count())
+        .where(
+            sa.or_(
+                rec.c.state.in_(waiting),
+                sa.and_(rec.c.state == RecordState.HELD.value, rec.c.release_on <= horizon),
+            )
+        )
+        .group_by(held_on)
+    ).all()
+    return demand_within([(day, int(n)) for day, n in rows], today=today, lead=lead, cycle=cycle)
+
+
+def demand_within(
+    counts: Sequence[tuple[date | None, int]], *, today: date, lead: float, cycle: float
+) -> tuple[int, int]:
+    """(demand within ``lead`` days, demand within ``cycle`` days) from one set of counts:
+    ``(None, n)`` records waiting now, ``(day, n)`` held records released on ``day``.
+
+    The cycle's horizon is never before the lead time's, so the cycle's demand is never
+    less than the lead time's, whatever the counts (a negative review period is the
+    policy's to refuse, not a reason for a smaller count here).
+    """
+    lead_end = today + timedelta(days=int(lead))
+    cycle_end = max(lead_end, today + timedelta(days=int(cycle)))
+    within_lead = within_cycle = 0
+    for day, n in counts:
+        if day is None or day <= lead_end:
+            within_lead += n
+        if day is None or day <= cycle_end:
+            within_cycle += n
+    return within_lead, within_cycle
+
+
+def recent_usage(
+    session: Session, *, settings: Settings, served: ServedRegency, today: date
+) -> UsageStats:
+    """Daily use and new PRRs over the last ``usage_window_days`` whole days and today so far,
+    averaged over the days that carry data (see ``policy.usage_stats``): today counts once
+    something happened on it, and days before the first use / first PRR ever are not data."""
+    # usage_history's window ends the day before its ``today``: one day more reaches today.
+    history, spoiled = queries.usage_history(
+        session,
+        today=today + timedelta(days=1),
+        window_days=settings.usage_window_days + 1,
+        tz=served.timezone,
+    )
+    first_use = session.execute(
+        sa.select(sa.func.min(Movement.at)).where(  # type: ignore[arg-type]
+            Movement.kind.in_([Kind.CONSUMED.value, Kind.SPOILED.value])  # type: ignore[attr-defined]
+        )
+    ).scalar()
+    first_prr = session.execute(
+        sa.select(Record.created_at)
+        .where(Record.reason.is_(None))  # type: ignore[union-attr]
+        .order_by(Record.id)  # type: ignore[arg-type]
+        .limit(1)
+    ).scalar()
+    return compute_usage(
+        history,
+        spoiled=spoiled,
+        today=today,
+        usage_since=_local_day(first_use, served.timezone),
+        prr_since=_local_day(first_prr, served.timezone),
+    )
+
+
+def _local_day(at: datetime | None, tz: str) -> date:
+    """The regency's date of ``at``; ``date.max`` (no day is data) when there is none."""
+    if at is None:
+        return date.max
+    if at.tzinfo is None:  # SQLite may hand back naive UTC
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(ZoneInfo(tz)).date()
 
 
 def _next_number(session: Session, served: ServedRegency, today: date) -> str:

@@ -50,6 +50,7 @@ def figures() -> None:
                     "Di kecamatan": r["received"],
                     "Diambil": r["collected"],
                     "Hilang": r["lost"],
+                    "Rusak saat diterima": r.get("damaged", 0),
                     "Selisih terbuka": r["open_discrepancies"],
                     "Terlama menunggu (hari)": (
                         "-"
@@ -161,9 +162,9 @@ def shipments() -> None:
         with cols[3]:
             # Kept in the database: served here whichever machine wrote it.
             if path and path in manifests:
-                st.download_button(
+                ui.private_download(
                     "Unduh manifes",
-                    data=lambda p=path: ui.read(ctx, document_bytes, path=p, home=home),
+                    lambda p=path: ui.read(ctx, document_bytes, path=p, home=home),
                     file_name=Path(path).name,
                     mime="application/pdf",
                     key=f"manifest_{r['number']}",
@@ -198,9 +199,9 @@ def jemput_bola() -> None:
 
         return uncollected_report(ctx.engine, ctx.settings, ctx.served).read_bytes()
 
-    st.download_button(
+    ui.private_download(
         "Unduh laporan KTP-el belum diambil (PDF, untuk ditandatangani)",
-        data=report,
+        report,
         file_name=f"ktp-el-belum-diambil-{ctx.today:%Y%m%d}.pdf",
         mime="application/pdf",
         key="uncollected_report",

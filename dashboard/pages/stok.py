@@ -44,9 +44,9 @@ def file_download(label: str, path: str | None, *, key: str, ready: set[str]) ->
         st.caption(f"{label}: berkas belum tersedia.")
         return
     home = str(ctx.settings.resolved_home)
-    st.download_button(
+    ui.private_download(
         label,
-        data=lambda p=path: ui.read(ctx, document_bytes, path=p, home=home),
+        lambda p=path: ui.read(ctx, document_bytes, path=p, home=home),
         file_name=Path(path).name,
         mime="application/pdf",
         key=key,
@@ -64,8 +64,15 @@ def figures() -> None:
     c[2].metric("Titik pesan ulang", ui.num(stock["reorder_point"]))
     c[3].metric("Dalam perjalanan dari pusat", ui.num(stock["in_transit"]))
     c[4].metric("Rusak menunggu dimusnahkan", ui.num(stock["awaiting_destruction"]))
+    if stock["usage_days"]:
+        usage = (
+            f"Pemakaian rata-rata {ui.num(stock['daily_consumption'], 1)} blangko/hari "
+            f"({stock['usage_basis']})"
+        )
+    else:  # no day of data: no average to state
+        usage = "Pemakaian rata-rata belum dapat dihitung (belum ada data pemakaian)"
     st.caption(
-        f"Pemakaian rata-rata {ui.num(stock['daily_consumption'], 1)} blangko/hari, "
+        f"{usage}, "
         f"PRR baru {ui.num(stock['new_prr_per_day'], 1)}/hari, tingkat rusak "
         f"{ui.pct(stock['spoilage_rate'])}, waktu tunggu kiriman pusat "
         f"{ui.num(stock['lead_time_days'])} hari, antrean PRR {ui.num(stock['prr_backlog'])}."
@@ -236,9 +243,9 @@ def monthly_report() -> None:
         path = render(ctx.engine, ctx.settings, ctx.served, month, awaiting)
         return path.read_bytes()
 
-    st.download_button(
+    ui.private_download(
         "Unduh laporan bulanan (PDF)",
-        data=build,
+        build,
         file_name=f"laporan-blangko-{month:%Y-%m}.pdf",
         mime="application/pdf",
         key="monthly_report",

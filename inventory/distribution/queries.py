@@ -19,7 +19,13 @@ from cetak.lifecycle import STATE_LABELS, RecordState
 from cetak.models import Kecamatan, Record, RecordEvent, utcnow
 from intake.nik import mask_nik
 from inventory.distribution import rules
-from inventory.distribution.models import Collection, Discrepancy, Receipt, Shipment
+from inventory.distribution.models import (
+    Collection,
+    Discrepancy,
+    Receipt,
+    Shipment,
+    ShipmentCard,
+)
 from printers.models import Card
 
 _CARD = Card.__table__  # type: ignore[attr-defined]
@@ -38,7 +44,11 @@ def distribution_status(
     session: Session, *, today: date, tz: str = "Asia/Jakarta"
 ) -> list[dict[str, Any]]:
     """Per kecamatan: cards packed, in transit, received (waiting), collected, lost,
-    returned; open discrepancy cases; the day the oldest waiting card arrived."""
+    returned; open discrepancy cases; the day the oldest waiting card arrived.
+
+    A card reported missing at receipt is counted as lost (and under ``missing`` while its
+    case is open), never as in transit: the courier's trip is over.
+    """
     # Cards still on their way or waiting (few, through ix_card_state) ...
     live = [
         p.value
@@ -80,9 +90,43 @@ def distribution_status(
             day = oldest.astimezone(ZoneInfo(tz)).date()
             row["oldest_uncollected"] = day.isoformat()
             row["oldest_uncollected_days"] = (today - day).days
+    # A card the kecamatan reported missing or damaged at receipt keeps the state
+    # ``dispatched`` until its case is resolved, but it is no longer on its way: missing
+    # counts as lost (Hilang) at once, damaged as damaged at the kecamatan.
+    for kec, outcome, n in _reported_at_receipt(session):
+        row = rows.setdefault(kec, _empty(kec, names))
+        row["in_transit"] -= n
+        row[outcome] += n
+        if outcome == "missing":
+            row["lost"] += n
     for kec, n in cases.items():
         rows.setdefault(kec, _empty(kec, names))["open_discrepancies"] = n
     return [rows[k] for k in sorted(rows)]
+
+
+def _reported_at_receipt(session: Session) -> list[tuple[str, str, int]]:
+    """(kecamatan, outcome, cards) of dispatched cards whose shipment was received without
+    them (``missing``) or with them damaged (``damaged``): their cases are still open."""
+    return [
+        (kec, outcome, int(n))
+        for kec, outcome, n in session.execute(
+            sa.select(Shipment.kode_kecamatan, ShipmentCard.outcome, sa.func.count())
+            .select_from(_CARD)
+            .join(
+                ShipmentCard,
+                sa.and_(
+                    ShipmentCard.card_id == _CARD.c.id,  # type: ignore[arg-type]
+                    ShipmentCard.shipment_id == _CARD.c.shipment_id,  # type: ignore[arg-type]
+                ),
+            )
+            .join(Shipment, Shipment.id == ShipmentCard.shipment_id)  # type: ignore[arg-type]
+            .where(
+                _CARD.c.state == rules.CardPlace.DISPATCHED,
+                ShipmentCard.outcome.in_(["missing", "damaged"]),  # type: ignore[union-attr]
+            )
+            .group_by(Shipment.kode_kecamatan, ShipmentCard.outcome)
+        ).all()
+    ]
 
 
 def _empty(kec: str, names: dict[str, str]) -> dict[str, Any]:
@@ -94,7 +138,9 @@ def _empty(kec: str, names: dict[str, str]) -> dict[str, Any]:
         "received": 0,
         "collected": 0,
         "returned": 0,
-        "lost": 0,
+        "lost": 0,  # declared lost, and reported missing at receipt (``missing``)
+        "missing": 0,  # reported missing at receipt, case still open: part of ``lost``
+        "damaged": 0,  # reported damaged at receipt, case still open
         "open_discrepancies": 0,
         "oldest_uncollected": None,
         "oldest_uncollected_days": None,
@@ -346,8 +392,16 @@ def trace(session: Session, ref: str, *, full_nik: bool = False) -> dict[str, An
         sa.select(RecordEvent).where(RecordEvent.record_id == record.id).order_by(RecordEvent.id)  # type: ignore[arg-type]
     ).scalars()
     cards = session.execute(
-        sa.select(Card, Shipment.number)
+        sa.select(Card, Shipment.number, ShipmentCard.outcome)
         .join(Shipment, Shipment.id == Card.shipment_id, isouter=True)  # type: ignore[arg-type]
+        .join(
+            ShipmentCard,
+            sa.and_(
+                ShipmentCard.card_id == Card.id,  # type: ignore[arg-type]
+                ShipmentCard.shipment_id == Card.shipment_id,  # type: ignore[arg-type]
+            ),
+            isouter=True,
+        )
         .where(Card.record_id == record.id)
         .order_by(Card.id)  # type: ignore[arg-type]
     ).all()
@@ -379,14 +433,14 @@ def trace(session: Session, ref: str, *, full_nik: bool = False) -> dict[str, An
                 "card_ref": c.card_ref,
                 "attempt": c.attempt,
                 "state": c.state,
-                "place": rules.PLACE_LABELS.get(c.state, c.state),
+                "place": card_place(c.state, outcome),
                 "printer": c.printer_name,
                 "lot": c.lot_code,
                 "printed_at": c.printed_at.isoformat() if c.printed_at else None,
                 "shipment": number,
                 "received_at": c.received_at.isoformat() if c.received_at else None,
             }
-            for c, number in cards
+            for c, number, outcome in cards
         ],
         "collection": None
         if collection is None
@@ -399,12 +453,25 @@ def trace(session: Session, ref: str, *, full_nik: bool = False) -> dict[str, An
     }
 
 
+def card_place(state: str, outcome: str | None) -> str:
+    """Where a card is, for people; a dispatched card the kecamatan did not receive (or
+    received damaged) is not on its way any more."""
+    if state == rules.CardPlace.DISPATCHED and outcome in REPORTED_AT_RECEIPT:
+        return REPORTED_AT_RECEIPT[outcome]
+    return rules.PLACE_LABELS.get(state, state)
+
+
+#: Place of a dispatched card by what the kecamatan reported of it, case still open.
+REPORTED_AT_RECEIPT = {
+    "missing": "hilang (dilaporkan tidak ada saat diterima kecamatan)",
+    "damaged": "rusak saat diterima kecamatan (kasus belum selesai)",
+}
+
+
 def shipment_cards(
     session: Session, number: str, *, full_nik: bool = False
 ) -> list[dict[str, Any]]:
     """The cards of one shipment with what the kecamatan said of each."""
-    from inventory.distribution.models import ShipmentCard
-
     rows = session.execute(
         sa.select(
             _CARD.c.card_ref,
@@ -430,6 +497,7 @@ def shipment_cards(
             "kel_desa": r.kel_desa,
             "state": r.state,
             "outcome": r.outcome,
+            "place": card_place(r.state, r.outcome),
         }
         for r in rows
     ]

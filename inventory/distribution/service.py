@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from cetak.installation import ServedRegency
 from cetak.lifecycle import STATE_LABELS, RecordState
 from cetak.models import Kecamatan, Record, utcnow
-from cetak.records import transition
+from cetak.records import lock_records, transition
 from inventory import ledger
 from inventory.distribution import rules
 from inventory.distribution.errors import (
@@ -155,6 +155,9 @@ def pack(
     if not groups:
         raise NothingToDispatch(served.kecamatan.get(kecamatan, kecamatan) if kecamatan else None)
     record_ids = {r[0]: r[5] for r in rows}
+    # Every record of this packing locked first, in id order (one transition per kecamatan
+    # would otherwise lock them kecamatan by kecamatan and could deadlock with planning).
+    lock_records(session, list(record_ids.values()))
     packed = []
     for number, (kec, card_ids) in zip(
         _next_numbers(session, served, now, len(groups)), groups.items(), strict=True
@@ -361,15 +364,16 @@ def receive(
     shipment.state, shipment.received_by = "received", officer.strip()
     shipment.received_actor, shipment.received_at = actor, now
     session.add(shipment)
-    session.add(
-        Receipt(
-            kind="serah_terima",
-            reference=shipment.number,
-            shipment_id=shipment.id,
-            place=shipment.kode_kecamatan,
-            created_at=now,
+    if len(plan.missing) < len(cards):  # a slip counts the cards handed over: none, no slip
+        session.add(
+            Receipt(
+                kind="serah_terima",
+                reference=shipment.number,
+                shipment_id=shipment.id,
+                place=shipment.kode_kecamatan,
+                created_at=now,
+            )
         )
-    )
     return Received(
         shipment.number,
         shipment.id,

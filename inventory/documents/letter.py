@@ -29,6 +29,7 @@ from inventory.documents.common import (
     _p,
     _place_and_date,
 )
+from inventory.policy import SHORT_HISTORY_DAYS, usage_basis
 
 # --- surat permohonan blangko ------------------------------------------------------------
 
@@ -101,11 +102,13 @@ def _letter_body(doc: ReorderLetter) -> list[Flowable]:
     office = doc.office
     days = doc.days_of_cover
     days = days if days is not None and math.isfinite(days) else None
-    cover = "belum dapat dihitung" if days is None else f"{desimal(days)} hari"
+    usage, cover = _usage_and_cover(doc, days)
+    if usage is None:  # no day of data: there is no average to state, nor a cover
+        days = None
     facts = [
         ("PRR (print ready record) yang menunggu pencetakan", f"{angka(doc.prr_backlog)} PRR"),
         ("Persediaan blangko KTP-el", f"{angka(doc.on_hand)} keping"),
-        ("Rata-rata pemakaian blangko per hari", f"{desimal(doc.daily_consumption)} keping"),
+        ("Rata-rata pemakaian blangko per hari", usage or _NO_USAGE),
         ("Persediaan diperkirakan cukup untuk", cover),
         ("Perkiraan waktu pengiriman blangko", f"{desimal(doc.lead_time_days)} hari"),
     ]
@@ -150,6 +153,26 @@ def _letter_body(doc: ReorderLetter) -> list[Flowable]:
             "ucapkan terima kasih."
         ),
     ]
+
+
+_NO_USAGE = "belum dapat dihitung (belum ada data pemakaian)"
+
+
+def _usage_and_cover(doc: ReorderLetter, days: float | None) -> tuple[str | None, str]:
+    """The average daily use and the days of cover as the letter states them, each with
+    what it rests on: never an average the data cannot support (None: none to state)."""
+    if doc.usage_days is None:  # a letter from before the basis was recorded
+        cover = "belum dapat dihitung" if days is None else f"{desimal(days)} hari"
+        return f"{desimal(doc.daily_consumption)} keping", cover
+    if doc.usage_days == 0:
+        return None, _NO_USAGE
+    basis = usage_basis(doc.usage_days)
+    usage = f"{desimal(doc.daily_consumption)} keping ({basis})"
+    if days is None:
+        return usage, "belum dapat dihitung"
+    if doc.usage_days < SHORT_HISTORY_DAYS:
+        return usage, f"{desimal(days)} hari (perkiraan awal dari riwayat pendek)"
+    return usage, f"{desimal(days)} hari"
 
 
 def _letter_signature(doc: ReorderLetter) -> list[Flowable]:
