@@ -157,7 +157,7 @@ def describe(conn: Connection) -> DatabaseFacts:
 
 def database_facts(url: str) -> DatabaseFacts:
     """``describe`` on a database named by URL (its own engine, closed afterwards)."""
-    engine = sa.create_engine(url, poolclass=NullPool)
+    engine = sa.create_engine(url, poolclass=NullPool, hide_parameters=True)
     try:
         with engine.connect() as conn:
             return describe(conn)
@@ -343,7 +343,7 @@ def _snapshot_sqlite(settings: Settings, dest: Path) -> DatabaseFacts:
 def _snapshot_postgresql(settings: Settings, dest: Path) -> DatabaseFacts:
     pg_dump = find_pg_tool("pg_dump")
     dsn, env = _libpq(settings.url)
-    engine = sa.create_engine(settings.url, poolclass=NullPool)
+    engine = sa.create_engine(settings.url, poolclass=NullPool, hide_parameters=True)
     try:
         with engine.connect() as raw:
             conn = raw.execution_options(isolation_level="REPEATABLE READ")

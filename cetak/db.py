@@ -49,6 +49,9 @@ def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = 30_000, **kw: Any) -> Engine:
+    # An error's text never carries the rows it was writing (NIKs, names): SQLAlchemy
+    # otherwise renders every bound parameter into it, and logs and Prefect keep that.
+    kw.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = sa.create_engine(
             url, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False}, **kw

@@ -270,3 +270,70 @@ def run_action(call: Callable[[], Any], success: Callable[[Any], str] | str) -> 
     _flash("success", text)
     st.rerun()
     return True  # pragma: no cover - st.rerun does not return
+
+
+# --- downloads of personal data --------------------------------------------------------------
+
+#: A prepared download stays offered this long (seconds) before it must be prepared again.
+DOWNLOAD_KEEP_SECONDS = 600
+
+
+def private_download(
+    label: str,
+    build: Callable[[], bytes | str],
+    *,
+    file_name: str,
+    mime: str,
+    key: str,
+) -> None:
+    """A download of personal data or an official document that never goes through a URL.
+
+    ``st.download_button`` hands its file to the browser at ``/media/<id>``, which any
+    client fetches without a session while the page is open. Here the file is built (role
+    checked, audited) only when the button is pressed, then travels inside the page over this
+    session's websocket: a save link in a frame whose target is a ``data:`` URL, which no
+    other client can ask the server for. Nothing goes into Streamlit's media storage.
+    """
+    import base64
+    import html
+    import time
+
+    slot = f"_unduh_{key}"
+    if st.button(label, key=key, icon=":material/download:"):
+        try:
+            content = build()
+        except Exception as exc:  # noqa: BLE001 - shown in Bahasa, never a traceback
+            message = error_message(exc)
+            if message is None:
+                import logging
+
+                logging.getLogger("cetak.dashboard").exception("download failed")
+                message = f"kesalahan sistem ({type(exc).__name__})"
+            st.error(f"Berkas tidak dapat disiapkan: {message}")
+            return
+        raw = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+        st.session_state[slot] = (raw, file_name, mime, time.monotonic())
+    ready = st.session_state.get(slot)
+    if ready is None:
+        return
+    raw, name, kind, made = ready
+    if time.monotonic() - made > DOWNLOAD_KEEP_SECONDS or name != file_name:
+        del st.session_state[slot]
+        return
+    href = f"data:{kind};base64,{base64.b64encode(raw).decode('ascii')}"
+    size = f"{len(raw) / 1024:,.0f} KB".replace(",", ".") if len(raw) >= 1024 else f"{len(raw)} B"
+    st.iframe(
+        f"""<!doctype html><html lang="id"><head><meta charset="utf-8"><style>
+body {{ margin: 0; font-family: "Source Sans Pro", sans-serif; }}
+a {{ display: inline-block; padding: .35rem .75rem; border-radius: .5rem;
+    border: 1px solid rgba(49, 51, 63, .2); color: rgb(49, 51, 63); background: #fff;
+    text-decoration: none; font-size: 1rem; }}
+a:hover {{ border-color: #ff4b4b; color: #ff4b4b; }}
+</style></head><body>
+<a id="simpan" href="{href}" download="{html.escape(name, quote=True)}">Simpan {
+            html.escape(name)
+        } ({size})</a>
+</body></html>""",
+        height=48,
+        alt=f"Simpan berkas {name}",
+    )

@@ -372,3 +372,43 @@ def test_a_supervisor_marks_a_printer_down_and_it_is_audited(
         printer,
     )
     assert audited == 1
+
+
+def test_the_quarantine_csv_reaches_only_the_logged_in_browser(room, server, page):
+    """Issue 11 item 8: a file with full NIKs is never served at a URL. The CSV travels inside
+    the page (a ``data:`` link over the session's websocket): the user saves it, while no
+    ``/media`` URL exists that a client without a session could fetch."""
+    from urllib.parse import urlsplit
+
+    media: list[str] = []  # Streamlit's media files (/media/<id>), not its fonts (/static/media)
+    page.on(
+        "request",
+        lambda r: (
+            media.append(urlsplit(r.url).path)
+            if urlsplit(r.url).path.startswith("/media/")
+            else None
+        ),
+    )
+    log_in(page, server)
+    open_page(page, "Karantina")
+    page.get_by_role("button", name="Unduh CSV untuk pusat").click()
+    settle(page)
+    frame = page.frame_locator('iframe[title^="Simpan berkas"]')
+    link = frame.locator("a#simpan")
+    link.wait_for()
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename.startswith("karantina-3310-")
+    csv_text = Path(download.path()).read_text("utf-8")
+    header, *rows = csv_text.splitlines()
+    assert header.startswith("prr_id,") and rows
+    assert room.one("SELECT count(*) FROM record WHERE state = 'quarantined'") == len(rows)
+
+    # Nothing of it at a URL: the page references no /media file, and none was requested.
+    html = page.content() + "".join(f.content() for f in page.frames[1:])
+    referenced = set(re.findall(r"(?<![\w/.-])/media/[0-9A-Za-z._-]+", html)) | set(media)
+    assert referenced == set(), referenced
+    with httpx.Client(base_url=server, timeout=10) as visitor:  # no cookie, no session
+        for path in referenced:
+            assert visitor.get(path).status_code in (403, 404)

@@ -208,8 +208,12 @@ def test_a_manifest_downloads_on_another_machine_without_its_local_file(
     at.run()
     at.switch_page("pages/distribusi.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    offered = [d for d in at.get("download_button") if d.proto.label == "Unduh manifes"]
+    offered = [b for b in at.button if b.label == "Unduh manifes"]
     assert len(offered) == 2
+    offered[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    prepared = at.session_state[f"_unduh_{offered[0].key}"]
+    assert prepared[0] in wanted.values()  # the manifest's own bytes, from the database
     captions = [str(c.value) for c in at.caption]
     assert "manifes belum tersedia" not in captions
 

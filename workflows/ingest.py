@@ -20,31 +20,38 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from sqlalchemy.exc import OperationalError
 
 from cetak.db import engine_from_settings
 from cetak.installation import load_installation
 from cetak.orchestration import inbox_here
+from cetak.redact import DatabaseFailed, redacted_errors
 from cetak.settings import Settings
 from intake import service
 from intake.delivery import expand_paths, notify
-from workflows.common import NotReady, preflight, run_name
+from workflows.common import NotReady, audit_flow, preflight, run_name
 
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [1, 5]}
+
+
+#: Tasks that hold personal data (records, their rows' errors) keep nothing with Prefect: no
+#: cache, no persisted result (a pickled value or exception in $PREFECT_HOME/storage), and
+#: a database error leaves them redacted (``cetak.redact``): no row in a log or a state.
+_PRIVATE: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 
 
 def _db_retry(task: Any, task_run: Any, state: Any) -> bool:
     """Retry storing only when the database was busy or went away, not on bad data."""
     try:
         state.result()
-    except OperationalError:
-        return True
+    except DatabaseFailed as exc:
+        return exc.transient
     except Exception:  # noqa: BLE001
         return False
     return False
 
 
-@task(name="read-and-check-batch", cache_policy=NO_CACHE)
+@task(name="read-and-check-batch", **_PRIVATE)
+@redacted_errors
 def check_batch(path: Path, settings: Settings) -> service.CheckedDelivery:
     engine = engine_from_settings(settings)
     return service.check_delivery(engine=engine, path=path, served=load_installation(engine))
@@ -52,15 +59,16 @@ def check_batch(path: Path, settings: Settings) -> service.CheckedDelivery:
 
 @task(
     name="store-records",
-    cache_policy=NO_CACHE,
     retries=2,
     retry_delay_seconds=[2, 10],
     retry_condition_fn=_db_retry,
+    **_PRIVATE,
 )
+@redacted_errors
 def store_records(checked: service.CheckedDelivery, settings: Settings) -> service.IngestResult:
     engine = engine_from_settings(settings)
     served = load_installation(engine)
-    return service.settle(
+    result = service.settle(
         engine=engine,
         checked=checked,
         served=served,
@@ -69,26 +77,36 @@ def store_records(checked: service.CheckedDelivery, settings: Settings) -> servi
         today=served.today(),
         actor="flow:ingest",
     )
+    ack = result.ack  # counts only: no NIK or name in the audit trail
+    audit_flow(
+        engine,
+        "ingest",
+        "ingest_batch",
+        target=ack.get("batch_id"),
+        detail={k: ack.get(k) for k in ("status", "queued", "held", "duplicate", "superseded")},
+        ok=ack.get("status") == "ACCEPTED",
+    )
+    return result
 
 
-@task(name="write-ack", cache_policy=NO_CACHE, **_IO_RETRY)
+@task(name="write-ack", **_PRIVATE, **_IO_RETRY)
 def write_ack(ack: dict[str, Any], settings: Settings) -> str:
     return str(service.write_ack(ack, settings.outbox_dir))
 
 
-@task(name="file-delivery", cache_policy=NO_CACHE, **_IO_RETRY)
+@task(name="file-delivery", **_PRIVATE, **_IO_RETRY)
 def file_delivery(source: Path, dest: Path | None, move: bool = True) -> str | None:
     filed = service.file_delivery(source, dest, move)
     return None if filed is None else str(filed)
 
 
-@flow(name="ingest", log_prints=False, flow_run_name=run_name("ingest"))
+@flow(name="ingest", log_prints=False, persist_result=False, flow_run_name=run_name("ingest"))
 def ingest(paths: list[str] | None = None) -> list[dict[str, Any]]:
     """Ingest batch folders, batch zips or inbox folders; return one ACK per batch.
 
     Without ``paths`` (the scheduled deployment) it takes the inbox ``$CETAK_HOME/inbox``.
     """
-    settings, _, _ = preflight()
+    settings, _, _ = preflight()  # also makes Prefect's result storage private
     if not paths and settings.inbox_host and not inbox_here(settings):
         raise NotReady(
             f"Inbox dibaca oleh mesin {settings.inbox_host} (CETAK_INBOX_HOST), bukan mesin "

@@ -78,9 +78,9 @@ def figures() -> None:
     )
     if ctx.may(Action.EXPORT_QUARANTINE) and found["total"]:
         filters = {"reason": reason, "batch": batch, "kecamatan": kec}
-        st.download_button(
+        ui.private_download(  # full NIKs: never at a URL (no st.download_button)
             "Unduh CSV untuk pusat",
-            data=lambda f=filters: ui.export_quarantine(ctx, f),
+            lambda f=filters: ui.export_quarantine(ctx, f),
             file_name=f"karantina-{ctx.served.kode_wilayah.replace('.', '')}"
             f"-{ctx.today:%Y%m%d}.csv",
             mime="text/csv",
