@@ -65,6 +65,25 @@ def transition(
     return moved
 
 
+def lock_records(session: Session, record_ids: Sequence[int]) -> dict[int, str]:
+    """Lock records (PostgreSQL ``FOR UPDATE``) in primary-key order; their current states.
+
+    A transaction that moves several records through more than one ``transition`` call
+    (batch after batch, row after row) takes all their locks first with this: every
+    transaction then locks records in ascending id order, and none waits on another in a
+    cycle (a deadlock). Records already locked by this transaction are not waited for.
+    """
+    ids = sorted(set(record_ids))
+    states: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = sa.select(_REC.c.id, _REC.c.state).where(_REC.c.id.in_(chunk)).order_by(_REC.c.id)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        states.update((rid, state) for rid, state in session.execute(query))
+    return states
+
+
 def release_held(session: Session, *, today: date, actor: str) -> int:
     """Queue every held record whose 17th birthday has come (``release_on <= today``)."""
     ids = (

@@ -21,7 +21,8 @@ from cetak.db import LOCK_INTAKE, write_session
 from cetak.installation import ServedRegency
 from cetak.lifecycle import PRINTED_STATES, WAITING_STATES, RecordState
 from cetak.models import Batch, Delivery, Record, RecordEvent, RecordPhoto, UTCDateTime
-from cetak.records import transition
+from cetak.records import lock_records, transition
+from cetak.redact import redacted_errors
 from cetak.regions import provinces
 from intake import progress
 from intake.csvfile import iter_rows
@@ -201,9 +202,8 @@ def _initial_events(session: Session, batch_id: str, at: datetime, actor: str) -
 
 
 def _supersede(session: Session, writer: _Writer, batch_id: str, actor: str) -> int:
-    count = 0
+    found = []
     for number, nik, prr_id in writer.supersede:
-        new_id = writer.new_ids[number]
         old = (
             session.execute(
                 sa.select(_REC.c.id).where(
@@ -215,9 +215,14 @@ def _supersede(session: Session, writer: _Writer, batch_id: str, actor: str) -> 
             .scalars()
             .all()
         )
+        found.append((writer.new_ids[number], prr_id, list(old)))
+    # All of them locked at once, in id order, before any moves: no deadlock with planning.
+    lock_records(session, [rid for _, _, old in found for rid in old])
+    count = 0
+    for new_id, prr_id, old in found:
         count += transition(
             session,
-            list(old),
+            old,
             RecordState.SUPERSEDED,
             actor=actor,
             reason=f"diganti data baru (PERUBAHAN_DATA) PRR {prr_id}",
@@ -227,6 +232,7 @@ def _supersede(session: Session, writer: _Writer, batch_id: str, actor: str) -> 
     return count
 
 
+@redacted_errors  # a database error carries the batch's rows: it leaves as DatabaseFailed
 def store_batch(
     *,
     engine: Engine,

@@ -8,6 +8,7 @@ what it needs (queued records, the fleet, blanks per site), stores one
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -15,8 +16,9 @@ from sqlmodel import Session
 
 from cetak.lifecycle import RecordState
 from cetak.models import Record
-from cetak.records import transition
+from cetak.records import lock_records, transition
 from inventory.models import Balance
+from printers.jobs import own_records
 from printers.models import Card, Printer, PrintJob, PrintJobItem
 from printers.registry import list_printers, roll_counters
 from printers.scheduler import PrinterSlot, QueuedRecord, plan
@@ -68,7 +70,8 @@ def blanks_free(session: Session) -> dict[str, int]:
     )
     promised = dict(
         session.execute(
-            sa.select(Printer.site_code, sa.func.count())
+            # A record moved on to a newer job (``split_job``) is listed by both: counted once.
+            sa.select(Printer.site_code, sa.func.count(sa.distinct(_ITEM.c.record_id)))
             .select_from(_ITEM)
             .join(_JOB, _JOB.c.id == _ITEM.c.job_id)
             .join(Printer, Printer.name == _JOB.c.printer_name)
@@ -117,39 +120,154 @@ def plan_run(
         for site in sorted(blanks):
             blanks[site], left = min(blanks[site], left), max(0, left - blanks[site])
     result = plan(queued(session), printers, blanks_on_hand=blanks, now=now, max_batch=max_batch)
+    # Every record of the plan locked at once, in id order, before any batch moves them:
+    # batch after batch alone would lock out of order and could deadlock with another
+    # transaction moving records. One taken meanwhile (cancelled, superseded) is left out.
+    states = lock_records(session, [rid for b in result.batches for rid in b.record_ids])
     job_ids: list[int] = []
-    stamp = now.strftime("%Y%m%d%H%M%S")
     for batch in result.batches:
-        job = PrintJob(
-            batch_ref=f"~{uuid.uuid4().hex}",  # named below, once it has its id
-            printer_name=batch.printer,
-            kode_kecamatan=batch.kode_kecamatan,
-            planned=len(batch.record_ids),
-            created_at=now,
-        )
-        session.add(job)
-        session.flush()
-        assert job.id is not None
-        # The job id keeps references unique, even for two runs in the same second.
-        job.batch_ref = f"B{stamp}-{job.id:06d}-{batch.printer}"[:60]
-        session.flush()
-        session.execute(
-            sa.insert(_ITEM),
-            [
-                {"job_id": job.id, "position": i, "record_id": rid}
-                for i, rid in enumerate(batch.record_ids)
-            ],
-        )
+        ids = [rid for rid in batch.record_ids if states.get(rid) == RecordState.QUEUED.value]
+        if not ids:
+            continue
+        job = _new_job(session, batch.printer, batch.kode_kecamatan, ids, now=now)
         transition(
             session,
-            list(batch.record_ids),
+            ids,
             RecordState.SCHEDULED,
             actor=actor,
             reason=f"dijadwalkan {job.batch_ref}",
             at=now,
         )
+        assert job.id is not None
         job_ids.append(job.id)
     return job_ids
+
+
+def _new_job(
+    session: Session,
+    printer: str,
+    kode_kecamatan: str,
+    record_ids: list[int],
+    *,
+    now: datetime,
+    note: str | None = None,
+) -> PrintJob:
+    """A planned job of ``record_ids``, in this order, with its batch reference."""
+    job = PrintJob(
+        batch_ref=f"~{uuid.uuid4().hex}",  # named below, once it has its id
+        printer_name=printer,
+        kode_kecamatan=kode_kecamatan,
+        planned=len(record_ids),
+        note=note,
+        created_at=now,
+    )
+    session.add(job)
+    session.flush()
+    assert job.id is not None
+    # The job id keeps references unique, even for two runs in the same second.
+    job.batch_ref = f"B{now:%Y%m%d%H%M%S}-{job.id:06d}-{printer}"[:60]
+    session.flush()
+    session.execute(
+        sa.insert(_ITEM),
+        [{"job_id": job.id, "position": i, "record_id": rid} for i, rid in enumerate(record_ids)],
+    )
+    return job
+
+
+@dataclass(frozen=True, slots=True)
+class CardsLeft:
+    """A job's records still to print, in print order: those with a card in flight (a blank
+    taken, maybe at the printer) must stay with the job; the others may move on."""
+
+    in_flight: tuple[int, ...]
+    waiting: tuple[int, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.in_flight) + len(self.waiting)
+
+
+def cards_left(session: Session, job_id: int) -> CardsLeft:
+    """The records a job would still print if run now (its own and still scheduled)."""
+    items = list(
+        session.execute(
+            sa.select(_ITEM.c.record_id).where(_ITEM.c.job_id == job_id).order_by(_ITEM.c.position)
+        ).scalars()
+    )
+    owned = set(own_records(session, job_id, items))
+    scheduled = set(
+        session.execute(
+            sa.select(_REC.c.id).where(
+                _REC.c.id.in_(list(owned)), _REC.c.state == RecordState.SCHEDULED.value
+            )
+        ).scalars()
+    )
+    flying = set(
+        session.execute(
+            sa.select(_CARD.c.record_id).where(
+                _CARD.c.record_id.in_(list(scheduled)), _CARD.c.state.in_(("taken", "submitted"))
+            )
+        ).scalars()
+    )
+    left = [rid for rid in items if rid in scheduled]
+    return CardsLeft(
+        in_flight=tuple(r for r in left if r in flying),
+        waiting=tuple(r for r in left if r not in flying),
+    )
+
+
+def within_limit(
+    session: Session, job_ids: list[int], *, max_cards: int | None, now: datetime
+) -> tuple[list[int], int | None]:
+    """The unfinished jobs a run bounded by ``max_cards`` cards may drive (oldest first), and
+    the cards left for new jobs (None: no bound).
+
+    Every card a job still has counts, the cards in flight too. A job that does not fit
+    whole is cut where the limit falls: the records beyond it move on to a new planned job
+    on the same printer, left for a later run (the records stay scheduled; the old job's
+    worker leaves them alone, ``jobs.own_records``). A job another worker holds (a live
+    lease) is never cut: it is taken whole when it fits, or left to that worker.
+    """
+    if max_cards is None:
+        return list(job_ids), None
+    kept: list[int] = []
+    budget = max_cards
+    for job_id in job_ids:
+        job = session.get(PrintJob, job_id)
+        if job is None or job.state not in UNFINISHED:
+            continue
+        left = cards_left(session, job_id)
+        if left.count <= budget:
+            kept.append(job_id)
+            budget -= left.count
+            continue
+        held = job.state == "running" and job.lease_until is not None and job.lease_until > now
+        if held or budget == 0 or budget < len(left.in_flight):
+            continue  # left as it is, for a later run
+        take = budget - len(left.in_flight)
+        split_job(session, job, list(left.waiting[take:]), now=now)
+        kept.append(job_id)
+        budget = 0
+    return kept, budget
+
+
+def split_job(session: Session, job: PrintJob, record_ids: list[int], *, now: datetime) -> int:
+    """Move ``record_ids`` (scheduled, of ``job``) on to a new planned job on the same printer;
+    the new job's id. The records stay scheduled and belong to the newer job from now on."""
+    assert job.id is not None and record_ids
+    new = _new_job(
+        session,
+        job.printer_name,
+        job.kode_kecamatan,
+        record_ids,
+        now=now,
+        note=f"sisa {job.batch_ref}: di luar batas kartu run sebelumnya",
+    )
+    job.planned = max(0, job.planned - len(record_ids))
+    session.add(job)
+    session.flush()
+    assert new.id is not None
+    return new.id
 
 
 def out_of_blanks(session: Session) -> bool:

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from cetak.lifecycle import RecordState
 from cetak.models import Record, utcnow
-from cetak.records import card_failed, transition
+from cetak.records import card_failed, lock_records, transition
 from inventory import ledger
 from inventory.rules import Cause
 from printers.errors import CardNotAwaitingQC, UnknownCard
@@ -23,11 +23,18 @@ def _card(session: Session, ref: str) -> Card:
     return card
 
 
+def _lock_in_order(session: Session, refs: list[str]) -> None:
+    """Lock the cards' records in id order before moving them one by one (no deadlock)."""
+    ids = session.exec(select(Card.record_id).where(Card.card_ref.in_(list(refs)))).all()
+    lock_records(session, [i for i in ids if i is not None])
+
+
 def pass_cards(
     session: Session, refs: list[str], *, actor: str, at: datetime | None = None
 ) -> list[Card]:
     """QC passed: the card is ready to be packed (record ``printed`` -> ``ready``)."""
     at = at or utcnow()
+    _lock_in_order(session, refs)
     passed = []
     for ref in refs:
         card = _card(session, ref)
@@ -61,6 +68,7 @@ def reject_cards(
     """QC rejected: the blank is spoiled with its cause and the record queued for a reprint."""
     at = at or utcnow()
     cause = Cause(cause)
+    _lock_in_order(session, refs)
     rejected = []
     for ref in refs:
         card = _card(session, ref)

@@ -89,22 +89,26 @@ def plan_jobs(
 ) -> dict[str, list[int]]:
     """Unfinished jobs of earlier runs first, then new jobs; grouped by printer.
 
-    With ``site``, only that site's printers and jobs. ``max_cards`` bounds the new jobs
-    and the unfinished ones taken over together (the oldest first).
+    With ``site``, only that site's printers and jobs. ``max_cards`` bounds everything the
+    run prints: the cards left in the unfinished jobs it takes over (the oldest first) and
+    its new jobs together. A job beyond the bound stays planned for a later run; one cut
+    by it leaves its other records on a new planned job (``planning.within_limit``).
     """
     engine = engine_from_settings(settings)
     served = load_installation(engine)
     now = utcnow()
+    ready_states = ("online", "busy", "resting")
     with write_session(engine, lock=LOCK_PLANNING) as session:
-        earlier = planning.unfinished_jobs(session, site)
-        if max_cards is not None:
-            kept, budget = [], max_cards
-            for job_id in earlier:
-                job = session.get(PrintJob, job_id)
-                if job is not None and budget > 0:
-                    kept.append(job_id)
-                    budget -= max(0, job.planned - job.printed)
-            earlier, max_cards = kept, max(0, budget)
+        idle: list[int] = []
+        earlier: list[int] = []
+        for job_id in planning.unfinished_jobs(session, site):
+            job = session.get(PrintJob, job_id)
+            printer = session.get(Printer, job.printer_name) if job else None
+            if printer is not None and printer.state in ready_states:
+                earlier.append(job_id)
+            elif job is not None:
+                idle.append(job_id)  # released below: it takes nothing of the bound
+        earlier, max_cards = planning.within_limit(session, earlier, max_cards=max_cards, now=now)
         new = (
             planning.plan_run(
                 session,
@@ -118,11 +122,10 @@ def plan_jobs(
             else []
         )
         by_printer: dict[str, list[int]] = defaultdict(list)
-        idle: list[int] = []
         for job_id in earlier + new:
             job = session.get(PrintJob, job_id)
             printer = session.get(Printer, job.printer_name) if job else None
-            if job and printer and printer.state in ("online", "busy", "resting"):
+            if job and printer and printer.state in ready_states:
                 by_printer[job.printer_name].append(job_id)
             elif job:
                 idle.append(job_id)
@@ -237,4 +240,13 @@ def print_run(max_cards: int | None = None, site: str | None = None) -> dict[str
         if o["stopped"]:
             logger.warning("printer %s stopped: %s", o["printer"], o["reason"])
     logger.info("print run: printed %s, spoiled %s", summary["printed"], summary["spoiled"])
+    from workflows.common import audit_flow  # issue 11: one audit row per run
+
+    audit_flow(
+        engine_from_settings(settings),
+        "print_run",
+        "print_run",
+        target=site,
+        detail={k: summary[k] for k in ("printed", "spoiled", "requeued", "stock_out")},
+    )
     return summary
