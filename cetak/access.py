@@ -110,14 +110,19 @@ def allowed(role: Role | str, action: Action | str) -> bool:
 
 @dataclass(frozen=True)
 class Actor:
-    """A logged-in member of staff. ``name`` is the user name stored in actor columns."""
+    """A logged-in member of staff. ``name`` is the user name stored in actor columns.
+
+    ``via`` says where the user acts from: ``dashboard`` (logged in) or ``cli`` (named
+    with ``--oleh`` / ``CETAK_USER``).
+    """
 
     name: str
     role: Role
+    via: str = "dashboard"
 
     def audit_name(self) -> str:
-        """The actor written in ledger and event rows by dashboard actions."""
-        return f"dashboard:{self.name}"
+        """The actor written in ledger and event rows (``dashboard:kasi``, ``cli:kasi``)."""
+        return f"{self.via}:{self.name}"
 
 
 class Forbidden(Exception):

@@ -7,6 +7,11 @@ did it commit or roll back together. A refused action changes nothing and leaves
 row with ``ok=False`` in a transaction of its own, then raises ``Forbidden``. Service
 errors (``StockError``, ``PrintError``) pass through unchanged for the caller to show.
 Ledger and event rows written by the services carry ``actor.audit_name()``.
+
+The CLI acts through these functions too (issue 11): a user named with ``--oleh`` /
+``CETAK_USER`` is an ``Actor`` with ``via="cli"`` and is role-checked like a dashboard
+user; without a name the actor is the OS account, the string ``cli:<login>`` (someone at
+the server's shell), which is audited but not role-checked.
 """
 
 from __future__ import annotations
@@ -34,10 +39,22 @@ from printers.models import Card, Printer
 
 T = TypeVar("T")
 
+#: Who acts: a user (role-checked) or an actor string such as ``cli:root`` (not checked).
+Who = Actor | str
+
+
+def signature(actor: Who) -> str:
+    """The actor written in ledger and event rows."""
+    return actor.audit_name() if isinstance(actor, Actor) else actor
+
+
+def _user_name(actor: Who) -> str:
+    return actor.name if isinstance(actor, Actor) else actor
+
 
 def perform(
     engine: Engine,
-    actor: Actor,
+    actor: Who,
     permission: Action,
     name: str,
     call: Callable[[Session], T],
@@ -52,11 +69,33 @@ def perform(
     ``result_detail`` adds facts known only after the call (e.g. the request a receipt
     closed) to the audit row's detail.
     """
+    allow(engine, actor, permission, name, target=target, detail=detail)
+    with write_session(engine, lock=lock) as session:
+        result = call(session)
+        extra = result_detail(result) if result_detail is not None else {}
+        note(session, actor, name, target=target, detail={**(detail or {}), **extra})
+    return result
+
+
+def allow(
+    engine: Engine,
+    actor: Who,
+    permission: Action,
+    name: str,
+    *,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Refuse a user whose role may not do ``permission``: an ``ok=False`` audit row in a
+    transaction of its own, then ``Forbidden``. An actor string (the OS account at the
+    server's shell, a flow) is not checked."""
+    if not isinstance(actor, Actor):
+        return
     try:
         require(actor, permission)
     except Forbidden:
         with write_session(engine) as session:
-            audit(
+            note(
                 session,
                 actor,
                 name,
@@ -65,17 +104,28 @@ def perform(
                 ok=False,
             )
         raise
-    with write_session(engine, lock=lock) as session:
-        result = call(session)
-        extra = result_detail(result) if result_detail is not None else {}
-        audit(session, actor, name, target=target, detail={**(detail or {}), **extra})
-    return result
+
+
+def note(
+    session: Session,
+    actor: Who,
+    name: str,
+    *,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+    ok: bool = True,
+) -> None:
+    """One audit row in the caller's transaction, for a change made outside ``perform``
+    (a CLI command the dashboard has no action for). A CLI user's row says ``via: cli``."""
+    if isinstance(actor, Actor) and actor.via != "dashboard":
+        detail = {**(detail or {}), "via": actor.via}
+    audit(session, actor, name, target=target, detail=detail, ok=ok)
 
 
 # --- printers --------------------------------------------------------------------------------
 
 
-def mark_printer_down(engine: Engine, actor: Actor, name: str, reason: str) -> Printer:
+def mark_printer_down(engine: Engine, actor: Who, name: str, reason: str) -> Printer:
     return perform(
         engine,
         actor,
@@ -88,7 +138,7 @@ def mark_printer_down(engine: Engine, actor: Actor, name: str, reason: str) -> P
 
 
 def mark_printer_up(
-    engine: Engine, actor: Actor, name: str, reason: str, *, state_root: Path
+    engine: Engine, actor: Who, name: str, reason: str, *, state_root: Path
 ) -> Printer:
     """``state_root`` is ``settings.resolved_home`` (where simulated printers keep state)."""
     return perform(
@@ -105,13 +155,13 @@ def mark_printer_up(
 # --- QC --------------------------------------------------------------------------------------
 
 
-def pass_cards(engine: Engine, actor: Actor, card_refs: list[str]) -> list[Card]:
+def pass_cards(engine: Engine, actor: Who, card_refs: list[str]) -> list[Card]:
     return perform(
         engine,
         actor,
         Action.QC,
         "qc_pass",
-        lambda s: qc.pass_cards(s, list(card_refs), actor=actor.audit_name()),
+        lambda s: qc.pass_cards(s, list(card_refs), actor=signature(actor)),
         target=",".join(card_refs),
         detail={"cards": list(card_refs)},
     )
@@ -119,7 +169,7 @@ def pass_cards(engine: Engine, actor: Actor, card_refs: list[str]) -> list[Card]
 
 def reject_cards(
     engine: Engine,
-    actor: Actor,
+    actor: Who,
     card_refs: list[str],
     *,
     cause: Cause | str = Cause.GAGAL_CETAK,
@@ -131,7 +181,7 @@ def reject_cards(
         Action.QC,
         "qc_reject",
         lambda s: qc.reject_cards(
-            s, list(card_refs), actor=actor.audit_name(), cause=cause, note=note
+            s, list(card_refs), actor=signature(actor), cause=cause, note=note
         ),
         target=",".join(card_refs),
         detail={"cards": list(card_refs), "cause": str(cause), "note": note},
@@ -143,7 +193,7 @@ def reject_cards(
 
 def receive_lot(
     engine: Engine,
-    actor: Actor,
+    actor: Who,
     *,
     lot: str,
     quantity: int,
@@ -168,7 +218,7 @@ def receive_lot(
             s,
             lot=lot,
             quantity=quantity,
-            actor=actor.audit_name(),
+            actor=signature(actor),
             received_on=received_on,
             site=site,
             reference=reference,
@@ -199,7 +249,7 @@ def check_receipt(engine: Engine, *, lot: str, quantity: int, received_on: date)
 
 def count_stock(
     engine: Engine,
-    actor: Actor,
+    actor: Who,
     *,
     counted: int,
     reason: str,
@@ -220,7 +270,7 @@ def count_stock(
             s,
             counted=counted,
             reason=reason,
-            actor=actor.audit_name(),
+            actor=signature(actor),
             threshold=threshold,
             site=site,
             lot=lot,
@@ -256,7 +306,7 @@ def named_supervisor(engine: Engine, name: str) -> Actor:
 
 
 def approve_stock_count(
-    engine: Engine, actor: Actor, proposal_id: int, *, signed_as: str | None = None
+    engine: Engine, actor: Who, proposal_id: int, *, signed_as: str | None = None
 ) -> operations.Approval:
     """A supervisor approves a proposed stock-take difference: it is posted now.
     ``signed_as``: the ledger row's actor (default ``actor.audit_name()``)."""
@@ -266,7 +316,7 @@ def approve_stock_count(
         Action.STOCK_COUNT_APPROVE,
         "stock_count_approve",
         lambda s: operations.approve_count(
-            s, proposal_id, approver=actor.name, actor=signed_as or actor.audit_name()
+            s, proposal_id, approver=_user_name(actor), actor=signed_as or signature(actor)
         ),
         target=f"#{proposal_id}",
         result_detail=lambda r: {
@@ -278,7 +328,7 @@ def approve_stock_count(
 
 
 def reject_stock_count(
-    engine: Engine, actor: Actor, proposal_id: int, *, reason: str
+    engine: Engine, actor: Who, proposal_id: int, *, reason: str
 ) -> StockCountProposal:
     """A supervisor refuses a proposed stock-take difference (nothing is posted)."""
     return perform(
@@ -286,7 +336,9 @@ def reject_stock_count(
         actor,
         Action.STOCK_COUNT_APPROVE,
         "stock_count_reject",
-        lambda s: operations.reject_count(s, proposal_id, approver=actor.name, reason=reason),
+        lambda s: operations.reject_count(
+            s, proposal_id, approver=_user_name(actor), reason=reason
+        ),
         target=f"#{proposal_id}",
         detail={"reason": reason},
         result_detail=lambda p: {"lot": p.lot_code, "difference": p.difference},
@@ -306,7 +358,7 @@ def _request_limit() -> int:
     return get_settings().max_request_quantity
 
 
-def mark_request_sent(engine: Engine, actor: Actor, ref: str) -> ReorderRequest:
+def mark_request_sent(engine: Engine, actor: Who, ref: str) -> ReorderRequest:
     """The request letter went to central (``cetak reorder send``)."""
     return perform(
         engine,
@@ -320,7 +372,7 @@ def mark_request_sent(engine: Engine, actor: Actor, ref: str) -> ReorderRequest:
 
 
 def confirm_request(
-    engine: Engine, actor: Actor, ref: str, *, quantity: int | None = None
+    engine: Engine, actor: Who, ref: str, *, quantity: int | None = None
 ) -> ReorderRequest:
     """Central confirmed the request (``cetak reorder confirm``): the blanks are in transit."""
     return perform(
@@ -335,7 +387,7 @@ def confirm_request(
     )
 
 
-def mark_request_received(engine: Engine, actor: Actor, ref: str) -> ReorderRequest:
+def mark_request_received(engine: Engine, actor: Who, ref: str) -> ReorderRequest:
     """Close a sent or confirmed request as received without booking a lot.
 
     Receiving the lot itself (``receive_lot(..., request=ref)``) closes the request too
@@ -361,7 +413,7 @@ def mark_request_received(engine: Engine, actor: Actor, ref: str) -> ReorderRequ
 # --- records ---------------------------------------------------------------------------------
 
 
-def requeue_records(engine: Engine, actor: Actor, prr_ids: list[str], reason: str) -> int:
+def requeue_records(engine: Engine, actor: Who, prr_ids: list[str], reason: str) -> int:
     """Records an operator looked at go back to the print queue (``cetak requeue``)."""
     from cetak.records import requeue
 
@@ -370,7 +422,7 @@ def requeue_records(engine: Engine, actor: Actor, prr_ids: list[str], reason: st
         actor,
         Action.REQUEUE,
         "requeue",
-        lambda s: requeue(s, prr_ids, actor=actor.audit_name(), reason=reason),
+        lambda s: requeue(s, prr_ids, actor=signature(actor), reason=reason),
         target=", ".join(prr_ids),
         detail={"reason": reason},
     )
@@ -381,7 +433,7 @@ def requeue_records(engine: Engine, actor: Actor, prr_ids: list[str], reason: st
 
 def receive_shipment(
     engine: Engine,
-    actor: Actor,
+    actor: Who,
     number: str,
     *,
     officer: str,
@@ -402,7 +454,7 @@ def receive_shipment(
             served,
             number,
             officer=officer,
-            actor=actor.audit_name(),
+            actor=signature(actor),
             received=received,
             missing=missing or [],
             damaged=damaged or [],
@@ -416,14 +468,14 @@ def receive_shipment(
 
 
 def resolve_discrepancy(
-    engine: Engine, actor: Actor, case_id: int, resolution: str, note: str | None = None
+    engine: Engine, actor: Who, case_id: int, resolution: str, note: str | None = None
 ) -> Discrepancy:
     return perform(
         engine,
         actor,
         Action.DISCREPANCY_RESOLVE,
         "discrepancy_resolve",
-        lambda s: service.resolve(s, case_id, resolution, actor=actor.audit_name(), note=note),
+        lambda s: service.resolve(s, case_id, resolution, actor=signature(actor), note=note),
         target=f"#{case_id}",
         detail={"resolution": resolution, "note": note},
         lock=LOCK_DISTRIBUTION,
@@ -432,7 +484,7 @@ def resolve_discrepancy(
 
 def record_collection(
     engine: Engine,
-    actor: Actor,
+    actor: Who,
     nik: str,
     *,
     by: str,
@@ -452,7 +504,7 @@ def record_collection(
             served,
             nik,
             by=by,
-            officer=actor.audit_name(),
+            officer=signature(actor),
             place=place,
             kecamatan=kecamatan,
         ),

@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     max_move_quantity: int = 100_000  # blanks in one transfer, return or shelf spoilage
     max_request_quantity: int = 200_000  # blanks central may confirm for one request
 
+    # Every actor audited (issue 11): CLI commands that change something must name an
+    # active user (--oleh NAME or CETAK_USER) when this is true; else the OS login is used.
+    require_officer: bool = False
+
     @cached_property
     def resolved_home(self) -> Path:
         return self.home.expanduser().resolve()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -62,6 +63,8 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=60)  # lowercase
     role: str = Field(max_length=20)
+    # Printed on receipts and documents instead of the user name (migration 0011).
+    full_name: str | None = Field(default=None, max_length=120)
     password_hash: str = Field(max_length=255)
     active: bool = True
     failed_logins: int = 0  # consecutive, reset by a successful login or a lockout
@@ -180,6 +183,85 @@ def recent_audit(
     return list(session.exec(query.order_by(*order).limit(limit)))
 
 
+#: Prefixes of actor strings in ledger, event and audit rows: where the actor acted from.
+ACTOR_PREFIXES = ("cli:", "dashboard:", "flow:")
+
+
+def audit_trail(
+    session: Session,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    limit: int | None = None,
+) -> list[AuditEntry]:
+    """Audit rows, newest first, filtered (``cetak audit``). ``actor`` matches the actor
+    column exactly (case-insensitively), so ``kasi`` and ``cli:root`` are both names."""
+    query = select(AuditEntry)
+    if actor is not None:
+        query = query.where(sa.func.lower(AuditEntry.actor) == actor.strip().lower())
+    if action is not None:
+        query = query.where(AuditEntry.action == action.strip())
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)  # type: ignore[operator]
+    order = (AuditEntry.at.desc(), AuditEntry.id.desc())  # type: ignore[attr-defined,union-attr]
+    query = query.order_by(*order)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.exec(query))
+
+
+# --- officers --------------------------------------------------------------------------------
+
+
+class UnknownOfficer(UserError):
+    """A name given as the acting officer (``--oleh`` / ``CETAK_USER``) is not an active user."""
+
+    def __init__(self, name: str, *, inactive: bool = False) -> None:
+        self.name = name
+        why = "dinonaktifkan" if inactive else "tidak terdaftar"
+        super().__init__(
+            f"petugas '{name}' {why}; tidak ada yang diubah. Gunakan nama pengguna aktif "
+            "(cetak users list; tambah dengan cetak users add)"
+        )
+
+
+def officer(session: Session, name: str) -> Actor:
+    """The active user ``name`` as an actor acting from the CLI; ``UnknownOfficer`` for an
+    unknown, disabled or role-less name."""
+    user = session.exec(select(User).where(User.name == normalise_name(name))).first()
+    if user is None:
+        raise UnknownOfficer(name)
+    if not user.active:
+        raise UnknownOfficer(name, inactive=True)
+    try:
+        role = Role(user.role)
+    except ValueError:
+        raise UnknownOfficer(name) from None
+    return Actor(name=user.name, role=role, via="cli")
+
+
+def bare_actor(actor: str) -> str:
+    """``cli:kasi`` / ``dashboard:kasi`` / ``flow:x`` without where it acted from."""
+    for prefix in ACTOR_PREFIXES:
+        if actor.startswith(prefix):
+            return actor[len(prefix) :]
+    return actor
+
+
+def officer_name(session: Session, actor: str) -> str:
+    """What a receipt or document prints for an actor string: the user's full name from
+    the users table when the actor is a user (else the user name), otherwise the actor
+    without its ``cli:`` / ``dashboard:`` prefix (an OS login)."""
+    bare = bare_actor(actor or "").strip()
+    if not bare:
+        return "-"
+    user = session.exec(select(User).where(User.name == normalise_name(bare))).first()
+    if user is None:
+        return bare
+    return (user.full_name or "").strip() or user.name
+
+
 # --- user management -------------------------------------------------------------------------
 
 
@@ -228,17 +310,57 @@ def list_users(session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(User.name)))
 
 
+def _full_name(full_name: str | None) -> str | None:
+    if full_name is None:
+        return None
+    text = " ".join(full_name.split())
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in text):
+        raise UserError("nama lengkap berisi karakter yang tidak sah")
+    if len(text) > 120:
+        raise UserError("nama lengkap terlalu panjang: maksimal 120 karakter")
+    return text or None
+
+
 def add_user(
-    session: Session, name: str, role: Role | str, password: str, *, actor: Actor | str
+    session: Session,
+    name: str,
+    role: Role | str,
+    password: str,
+    *,
+    actor: Actor | str,
+    full_name: str | None = None,
 ) -> User:
+    """A new user; ``full_name`` is what receipts and documents print for them."""
     _manager(actor)
     key, valid_role = _valid_name(name), _valid_role(role)
+    shown = _full_name(full_name)
     if session.exec(select(User).where(User.name == key)).first() is not None:
         raise UserError(f"pengguna '{key}' sudah ada")
-    user = User(name=key, role=valid_role.value, password_hash=_hash(password))
+    user = User(name=key, role=valid_role.value, password_hash=_hash(password), full_name=shown)
     session.add(user)
     session.flush()  # a concurrent duplicate fails here, on the unique constraint
-    audit(session, actor, "user_add", target=key, detail={"role": valid_role.value})
+    detail: dict[str, Any] = {"role": valid_role.value}
+    if shown:
+        detail["full_name"] = shown
+    audit(session, actor, "user_add", target=key, detail=detail)
+    return user
+
+
+def set_full_name(
+    session: Session, name: str, full_name: str | None, *, actor: Actor | str
+) -> User:
+    """Set (or clear, with None) the full name printed for ``name``."""
+    _manager(actor)
+    user = get_user(session, name)
+    old, user.full_name = user.full_name, _full_name(full_name)
+    session.add(user)
+    audit(
+        session,
+        actor,
+        "user_full_name",
+        target=user.name,
+        detail={"from": old, "to": user.full_name},
+    )
     return user
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -74,6 +75,9 @@ def preflight() -> tuple[Settings, Engine, ServedRegency]:
     settings = get_settings()
     engine, served = check_database(settings)
     settings.ensure_dirs()
+    from cetak.redact import private_result_storage
+
+    private_result_storage()  # Prefect pickles a failed run's exception there
     return settings, engine, served
 
 
@@ -87,6 +91,39 @@ def _local_now() -> datetime:
     except Exception:  # noqa: BLE001 - a name is no reason to fail; preflight reports it
         pass
     return datetime.now(UTC).astimezone(ZoneInfo(zone))
+
+
+def audit_step(
+    session: Any,
+    flow: str,
+    action: str,
+    *,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+    ok: bool = True,
+) -> None:
+    """One audit row for a flow step or batch (never one per record), actor
+    ``flow:<flow>``, in the caller's transaction so it commits with the step's changes."""
+    from cetak.users import audit
+
+    audit(session, f"flow:{flow}", action, target=target, detail=detail, ok=ok)
+
+
+def audit_flow(
+    engine: Engine,
+    flow: str,
+    action: str,
+    *,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+    ok: bool = True,
+) -> None:
+    """``audit_step`` in a transaction of its own (a step whose changes commit in several
+    transactions, e.g. a whole print run or a delivery settled by ``intake.service``)."""
+    from cetak.db import write_session
+
+    with write_session(engine) as session:
+        audit_step(session, flow, action, target=target, detail=detail, ok=ok)
 
 
 def run_name(prefix: str, *, by: str | None = None) -> Callable[[], str]:

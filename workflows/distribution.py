@@ -19,7 +19,7 @@ from cetak.notify import deliver_pending, notifier_from_settings, raise_alert
 from cetak.settings import Settings
 from inventory.distribution import paper, queries, service
 from inventory.distribution.errors import NothingToDispatch
-from workflows.common import preflight, run_name
+from workflows.common import audit_step, preflight, run_name
 
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
 
@@ -44,6 +44,13 @@ def pack_and_dispatch(settings: Settings, kecamatan: str | None = None) -> list[
             actor="flow:distribution",
             numbers=[p.number for p in packed],
             courier=settings.courier,
+        )
+        audit_step(
+            session,
+            "distribution",
+            "dispatch",
+            target=", ".join(p.number for p in packed),
+            detail={"shipments": len(packed), "cards": sum(p.cards for p in packed)},
         )
     return [
         {"number": p.number, "kode_kecamatan": p.kode_kecamatan, "cards": p.cards} for p in packed

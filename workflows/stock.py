@@ -18,7 +18,7 @@ from cetak.notify import deliver_pending, notifier_from_settings
 from cetak.settings import Settings
 from inventory import paperwork, reorder
 from inventory import reconcile as reconciliation
-from workflows.common import preflight, run_name
+from workflows.common import audit_step, preflight, run_name
 
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
 
@@ -32,6 +32,17 @@ def decide_reorder(settings: Settings) -> dict[str, Any]:
             session, settings=settings, served=served, today=served.today(), actor="flow:reorder"
         )
         request = result.request
+        audit_step(
+            session,
+            "reorder",
+            "reorder_check",
+            target=None if request is None else request.number,
+            detail={
+                "on_hand": result.facts.on_hand,
+                "reorder_due": result.position.reorder_due,
+                "created": result.created,
+            },
+        )
         return {
             "facts": asdict(result.facts),
             "position": asdict(result.position),
@@ -86,6 +97,7 @@ def check_ledger(settings: Settings) -> list[dict[str, Any]]:
     served = load_installation(engine)
     with write_session(engine) as session:
         problems = reconciliation.reconcile(session, today=served.today())
+        audit_step(session, "reconcile", "reconcile", detail={"problems": len(problems)})
     return [asdict(p) for p in problems]
 
 

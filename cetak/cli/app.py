@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cetak.cli.common import context, err, fail, out, print_json
+from cetak.cli.common import OlehOpt, acting, context, err, fail, out, print_json
 from cetak.lifecycle import STATE_LABELS, RecordState
 
 app = typer.Typer(
@@ -69,6 +69,11 @@ from cetak.cli.documents import documents_app  # noqa: E402
 
 app.add_typer(documents_app, name="documents")
 
+# Every actor audited (issue 11).
+from cetak.cli.audit import audit as _audit  # noqa: E402
+
+app.command("audit")(_audit)
+
 
 @app.command()
 def init(
@@ -110,6 +115,7 @@ def ingest(
         list[Path], typer.Argument(help="Folder batch, .zip batch, atau folder inbox")
     ],
     json_out: JsonOpt = False,
+    oleh: OlehOpt = None,
 ) -> None:
     """Terima batch PRR dari pusat dan tulis ACK ke outbox."""
     missing = [p for p in paths if not p.exists()]
@@ -117,7 +123,7 @@ def ingest(
         fail(f"jalur tidak ditemukan: {', '.join(str(p) for p in missing)}", 2)
     from cetak.cli.ingest import run_ingest
 
-    acks = run_ingest([str(p.resolve()) for p in paths], show_progress=not json_out)
+    acks = run_ingest([str(p.resolve()) for p in paths], show_progress=not json_out, oleh=oleh)
     if json_out:
         print_json(acks)
         return
@@ -203,17 +209,16 @@ def records(
 def requeue(
     prr_ids: Annotated[list[str], typer.Argument(help="PRR yang perlu perhatian")],
     reason: Annotated[str, typer.Option("--reason", help="Apa yang sudah diperiksa/diperbaiki")],
+    oleh: OlehOpt = None,
 ) -> None:
     """Kembalikan record 'perlu perhatian' ke antrean cetak setelah diperiksa operator."""
-    from cetak.cli.stock import actor
-    from cetak.db import write_session
+    from cetak.actions import requeue_records
     from cetak.lifecycle import IllegalTransition
-    from cetak.records import requeue as requeue_records
 
-    with context() as (_s, engine, _served):
+    with context() as (settings, engine, _served):
+        who = acting(engine, settings, oleh)
         try:
-            with write_session(engine) as session:
-                n = requeue_records(session, prr_ids, actor=actor(), reason=reason)
+            n = requeue_records(engine, who, prr_ids, reason)
         except LookupError as exc:
             fail(f"PRR tidak ditemukan: {exc}", 2)
         except IllegalTransition as exc:

@@ -13,9 +13,8 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cetak.cli.common import context, fail, out, print_json
+from cetak.cli.common import OlehOpt, acting, check_text, context, fail, out, print_json, signed
 from cetak.cli.receipts import print_owed
-from cetak.cli.stock import actor
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
 KecOpt = Annotated[str | None, typer.Option("--kecamatan", help="Kode kecamatan, mis. 33.10.05")]
@@ -58,14 +57,19 @@ def dispatch(
         bool, typer.Option("--pack-only", help="Kemas saja; kirim nanti dengan cetak dispatch")
     ] = False,
     json_out: JsonOpt = False,
+    oleh: OlehOpt = None,
 ) -> None:
     """Kemas KTP-el lolos QC per kecamatan, kirim, dan tulis manifesnya."""
+    from cetak.access import Action
+    from cetak.actions import allow, note
     from inventory.distribution import paper, service
     from inventory.distribution.errors import NothingToDispatch
 
     with context() as (settings, engine, served):
         settings.ensure_dirs()
-        who = actor()
+        officer = acting(engine, settings, oleh)
+        allow(engine, officer, Action.SHIPMENT_RECEIVE, "dispatch", target=kecamatan)
+        who = signed(officer)
         with _errors():
             with _w(engine) as session:
                 try:
@@ -85,6 +89,14 @@ def dispatch(
                 if not pack_only:
                     left = service.dispatch(session, actor=who, courier=courier)
                     numbers = list(dict.fromkeys([*numbers, *(s.number for s in left)]))
+                if numbers:
+                    note(
+                        session,
+                        officer,
+                        "pack" if pack_only else "dispatch",
+                        target=", ".join(numbers),
+                        detail={"kecamatan": kecamatan, "shipments": numbers},
+                    )
             paper.write_manifests(engine, settings, served)
         from inventory.distribution.queries import shipments
 
@@ -129,25 +141,27 @@ def receive(
         list[str] | None, typer.Option("--extra", help="Kartu datang tetapi tidak ada di manifes")
     ] = None,
     json_out: JsonOpt = False,
+    oleh: OlehOpt = None,
 ) -> None:
     """Catat penerimaan kiriman di kecamatan, kartu per kartu."""
-    from inventory.distribution import service
+    from cetak.actions import receive_shipment
     from inventory.distribution.paper import receipt_for
 
     if all_ == bool(cards):
         fail("sebutkan kartu yang diterima dengan --card, atau --all bila semua diterima", 2)
+    check_text(by, "nama penerima (--by)")
     with context() as (settings, engine, served):
-        with _errors(), _w(engine) as session:
-            got = service.receive(
-                session,
-                served,
+        who = acting(engine, settings, oleh)
+        with _errors():
+            got = receive_shipment(
+                engine,
+                who,
                 shipment,
                 officer=by,
-                actor=actor(),
                 received=None if all_ else cards,
-                missing=missing or (),
-                damaged=damaged or (),
-                extra=extra or (),
+                missing=missing or [],
+                damaged=damaged or [],
+                extra=extra or [],
             )
         with Session(engine) as session:
             rid = receipt_for(session, shipment_id=got.shipment_id)
@@ -189,20 +203,23 @@ def collect(
     ] = "kecamatan",
     kecamatan: KecOpt = None,
     json_out: JsonOpt = False,
+    oleh: OlehOpt = None,
 ) -> None:
     """Catat penyerahan KTP-el kepada pemohon dan cetak tanda terimanya."""
+    from cetak.actions import record_collection
     from intake.nik import mask_nik
-    from inventory.distribution import handover
     from inventory.distribution.paper import receipt_for
 
     if at not in ("kecamatan", "disdukcapil"):
         fail(f"--at harus 'kecamatan' atau 'disdukcapil', bukan '{at}'", 2)
+    # Invalid UTF-8 in argv arrives as lone surrogates: refused here, never a traceback.
+    check_text(by, "nama pengambil (--by)")
+    check_text(nik, "NIK")
     with context() as (settings, engine, served):
         settings.ensure_dirs()
-        with _errors(), _w(engine) as session:
-            c = handover.collect(
-                session, served, nik, by=by, officer=actor(), place=at, kecamatan=kecamatan
-            )
+        who = acting(engine, settings, oleh)
+        with _errors():
+            c = record_collection(engine, who, nik, by=by, place=at, kecamatan=kecamatan)
             cid, place, kec = c.id, c.place, c.kode_kecamatan
         with Session(engine) as session:
             rid = receipt_for(session, collection_id=cid)
@@ -317,14 +334,16 @@ def discrepancies_resolve(
     ],
     note: Annotated[str | None, typer.Option("--note", help="Keterangan")] = None,
     json_out: JsonOpt = False,
+    oleh: OlehOpt = None,
 ) -> None:
     """Selesaikan kasus selisih: hilang/rusak membatalkan kartu dan mengantrekan cetak ulang."""
-    from inventory.distribution import service
+    from cetak.actions import resolve_discrepancy
     from inventory.distribution.rules import RESOLUTION_LABELS
 
-    with context() as (_s, engine, _served):
-        with _errors(), _w(engine) as session:
-            d = service.resolve(session, case, as_, actor=actor(), note=note)
+    with context() as (settings, engine, _served):
+        who = acting(engine, settings, oleh)
+        with _errors():
+            d = resolve_discrepancy(engine, who, case, as_, note)
             result = {
                 "id": d.id,
                 "card_ref": d.card_ref,
@@ -415,13 +434,19 @@ def uncollected(
 
 def return_cards(
     cards: Annotated[list[str], typer.Argument(help="Kartu yang ditarik kembali ke Disdukcapil")],
+    oleh: OlehOpt = None,
 ) -> None:
     """Catat KTP-el yang lama tidak diambil dan sudah kembali di Disdukcapil."""
+    from cetak.access import Action
+    from cetak.actions import allow, note
     from inventory.distribution import handover
 
-    with context() as (_s, engine, _served):
+    with context() as (settings, engine, _served):
+        who = acting(engine, settings, oleh)
+        allow(engine, who, Action.COLLECTION, "return_cards", target=", ".join(cards))
         with _errors(), _w(engine) as session:
-            n = handover.return_cards(session, cards, actor=actor())
+            n = handover.return_cards(session, cards, actor=signed(who))
+            note(session, who, "return_cards", target=", ".join(cards), detail={"returned": n})
     out.print(f"{n} KTP-el kembali di Disdukcapil; dapat diambil di loket Disdukcapil.")
 
 

@@ -21,7 +21,9 @@ from intake.delivery import expand_paths, reporting_notices_to
 from intake.errors import NotADelivery
 
 
-def run_ingest(paths: list[str], *, show_progress: bool) -> list[dict[str, Any]]:
+def run_ingest(
+    paths: list[str], *, show_progress: bool, oleh: str | None = None
+) -> list[dict[str, Any]]:
     try:
         expand_paths([Path(p) for p in paths], inbox=get_settings().inbox_dir)
     except NotADelivery as exc:
@@ -46,4 +48,10 @@ def run_ingest(paths: list[str], *, show_progress: bool) -> list[dict[str, Any]]
         err.print(f"[yellow]Perhatian:[/] {escape(message)}")
 
     with bar, progress.reporting_to(hook), reporting_notices_to(notice):
-        return run_flow("workflows.ingest:ingest", "proses penerimaan", paths=paths)
+        return run_flow(
+            "workflows.ingest:ingest",
+            "proses penerimaan",
+            audit_as="ingest",
+            oleh=oleh,
+            paths=paths,
+        )

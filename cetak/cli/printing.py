@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cetak.cli.common import context, fail, out, print_json, run_flow
-from cetak.cli.stock import JsonOpt, _num, actor
+from cetak.cli.common import OlehOpt, acting, context, fail, out, print_json, run_flow
+from cetak.cli.stock import JsonOpt, _num
 from cetak.db import write_session
 
 printers_app = typer.Typer(
@@ -82,23 +82,36 @@ def add(
     daily_limit: Annotated[int, typer.Option("--daily-limit")] = 300,
     rest_after: Annotated[int, typer.Option("--rest-after")] = 100,
     rest_minutes: Annotated[int, typer.Option("--rest-minutes")] = 30,
+    oleh: OlehOpt = None,
 ) -> None:
     """Daftarkan printer kartu."""
+    from cetak.access import Action
+    from cetak.actions import allow, note
     from printers.registry import add_printer
 
-    with context() as (settings, engine, _served), _errors(), write_session(engine) as session:
-        p = add_printer(
-            session,
-            name=name,
-            driver=driver,
-            uri=uri,
-            site=site,
-            daily_limit=daily_limit,
-            rest_after=rest_after,
-            rest_minutes=rest_minutes,
-            state_root=settings.resolved_home,
-        )
-        text = f"Printer {p.name} ({p.driver}) terdaftar di {p.site_code}."
+    with context() as (settings, engine, _served), _errors():
+        who = acting(engine, settings, oleh)
+        allow(engine, who, Action.PRINTER_STATE, "printer_add", target=name)
+        with write_session(engine) as session:
+            p = add_printer(
+                session,
+                name=name,
+                driver=driver,
+                uri=uri,
+                site=site,
+                daily_limit=daily_limit,
+                rest_after=rest_after,
+                rest_minutes=rest_minutes,
+                state_root=settings.resolved_home,
+            )
+            note(
+                session,
+                who,
+                "printer_add",
+                target=p.name,
+                detail={"driver": p.driver, "site": p.site_code},
+            )
+            text = f"Printer {p.name} ({p.driver}) terdaftar di {p.site_code}."
     out.print(text)
 
 
@@ -130,12 +143,13 @@ def list_(json_out: JsonOpt = False) -> None:
 def down(
     name: Annotated[str, typer.Argument()],
     reason: Annotated[str, typer.Option("--reason")],
+    oleh: OlehOpt = None,
 ) -> None:
     """Nonaktifkan printer (perawatan); pekerjaannya kembali ke antrean pada run berikutnya."""
-    from printers.registry import set_down
+    from cetak.actions import mark_printer_down
 
-    with context() as (_s, engine, _served), _errors(), write_session(engine) as session:
-        set_down(session, name, reason)
+    with context() as (settings, engine, _served), _errors():
+        mark_printer_down(engine, acting(engine, settings, oleh), name, reason)
     out.print(f"Printer {name} dinonaktifkan: {reason}.")
 
 
@@ -143,26 +157,41 @@ def down(
 def up(
     name: Annotated[str, typer.Argument()],
     reason: Annotated[str, typer.Option("--reason")],
+    oleh: OlehOpt = None,
 ) -> None:
     """Aktifkan kembali printer setelah diperbaiki."""
-    from printers.registry import set_up
+    from cetak.actions import mark_printer_up
 
-    with context() as (settings, engine, _served), _errors(), write_session(engine) as session:
-        set_up(session, name, reason, state_root=settings.resolved_home)
+    with context() as (settings, engine, _served), _errors():
+        who = acting(engine, settings, oleh)
+        mark_printer_up(engine, who, name, reason, state_root=settings.resolved_home)
     out.print(f"Printer {name} siap kembali: {reason}.")
 
 
 def print_command(
     max_cards: Annotated[
-        int | None, typer.Option("--max", min=1, help="Paling banyak N kartu")
+        int | None,
+        typer.Option(
+            "--max",
+            min=1,
+            help="Paling banyak N kartu di run ini, termasuk sisa pekerjaan run sebelumnya",
+        ),
     ] = None,
     site: Annotated[
         str | None, typer.Option("--site", help="Hanya printer lokasi ini (bawaan: CETAK_SITE)")
     ] = None,
     json_out: JsonOpt = False,
+    oleh: OlehOpt = None,
 ) -> None:
     """Jalankan pencetakan (flow print_run): jadwalkan antrean ke printer dan cetak."""
-    summary = run_flow("workflows.printing:print_run", "pencetakan", max_cards=max_cards, site=site)
+    summary = run_flow(
+        "workflows.printing:print_run",
+        "pencetakan",
+        audit_as="print_run",
+        oleh=oleh,
+        max_cards=max_cards,
+        site=site,
+    )
     if json_out:
         print_json(summary)
         return
@@ -183,12 +212,13 @@ def print_command(
 @qc_app.command("pass")
 def qc_pass(
     cards: Annotated[list[str], typer.Argument(help="Referensi kartu, mis. K00000012-1")],
+    oleh: OlehOpt = None,
 ) -> None:
     """Kartu lolos QC: siap dikemas."""
-    from printers import qc
+    from cetak.actions import pass_cards
 
-    with context() as (_s, engine, _served), _errors(), write_session(engine) as session:
-        n = len(qc.pass_cards(session, cards, actor=actor()))
+    with context() as (settings, engine, _served), _errors():
+        n = len(pass_cards(engine, acting(engine, settings, oleh), cards))
     out.print(f"{n} kartu lolos QC.")
 
 
@@ -199,15 +229,17 @@ def qc_reject(
         str, typer.Option("--cause", help="GAGAL_CETAK|GAGAL_ENCODE|RUSAK_FISIK|PERUBAHAN_DATA")
     ] = "GAGAL_CETAK",
     note: Annotated[str | None, typer.Option("--note")] = None,
+    oleh: OlehOpt = None,
 ) -> None:
     """Kartu ditolak QC: blangko rusak dicatat dan record dicetak ulang."""
+    from cetak.actions import reject_cards
     from inventory.rules import Cause
-    from printers import qc
 
     if cause not in Cause.__members__:
         fail(f"sebab '{cause}' tidak dikenal; pilihan: {', '.join(Cause.__members__)}", 2)
-    with context() as (_s, engine, _served), _errors(), write_session(engine) as session:
-        n = len(qc.reject_cards(session, cards, actor=actor(), cause=cause, note=note))
+    with context() as (settings, engine, _served), _errors():
+        who = acting(engine, settings, oleh)
+        n = len(reject_cards(engine, who, cards, cause=cause, note=note))
     out.print(f"{n} kartu ditolak; record masuk antrean cetak ulang.")
 
 

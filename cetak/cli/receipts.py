@@ -10,8 +10,7 @@ from typing import Annotated, Any
 import typer
 from sqlmodel import Session
 
-from cetak.cli.common import context, err, fail, out, print_json
-from cetak.cli.stock import actor
+from cetak.cli.common import OlehOpt, acting, context, err, fail, out, print_json, signed
 from cetak.db import LOCK_DISTRIBUTION, write_session
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
@@ -114,18 +113,23 @@ def receipts_printer(
     profile: Annotated[
         str, typer.Option("--profile", help="Profil printer python-escpos")
     ] = "TM-T88V",
+    oleh: OlehOpt = None,
 ) -> None:
     """Atur printer struk sebuah tempat (Disdukcapil atau kantor kecamatan)."""
+    from cetak.access import Action
+    from cetak.actions import allow, note
     from inventory.distribution.paper import set_printer
 
     if (network is None) == (file is None):
         fail("pilih salah satu: --network host:port atau --file JALUR", 2)
-    with context() as (_s, engine, served):
+    with context() as (settings, engine, served):
+        who = acting(engine, settings, oleh)
         place = place.strip().upper() if place.strip().upper() == "DISDUKCAPIL" else place.strip()
         if place != "DISDUKCAPIL" and place not in served.kecamatan:
             fail(
                 f"tempat '{place}' tidak dikenal: DISDUKCAPIL atau kode kecamatan kabupaten ini", 2
             )
+        allow(engine, who, Action.PRINTER_STATE, "receipt_printer", target=place)
         try:
             with write_session(engine, lock=LOCK_DISTRIBUTION) as session:
                 set_printer(
@@ -134,7 +138,14 @@ def receipts_printer(
                     kind="network" if network else "file",
                     target=network or str(file),
                     profile=profile,
-                    actor=actor(),
+                    actor=signed(who),
+                )
+                note(
+                    session,
+                    who,
+                    "receipt_printer",
+                    target=place,
+                    detail={"target": network or str(file), "profile": profile},
                 )
         except ValueError as exc:
             fail(f"pengaturan printer struk tidak sah: {exc}", 2)

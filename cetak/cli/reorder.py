@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cetak.cli.common import context, fail, out, print_json, run_flow
+from cetak.cli.common import OlehOpt, acting, context, fail, out, print_json, run_flow
 from cetak.cli.stock import JsonOpt, _num, _stock_errors
 from cetak.db import write_session
 
@@ -30,9 +30,14 @@ def _request_dict(r: Any) -> dict[str, Any]:
 
 
 @reorder_app.command("check")
-def check(json_out: JsonOpt = False) -> None:
+def check(json_out: JsonOpt = False, oleh: OlehOpt = None) -> None:
     """Jalankan pemeriksaan pesan ulang sekarang (flow reorder_check)."""
-    outcome = run_flow("workflows.stock:reorder_check", "pemeriksaan pesan ulang")
+    outcome = run_flow(
+        "workflows.stock:reorder_check",
+        "pemeriksaan pesan ulang",
+        audit_as="reorder_check",
+        oleh=oleh,
+    )
     if json_out:
         print_json(outcome)
         return
@@ -82,17 +87,31 @@ def list_(json_out: JsonOpt = False) -> None:
     out.print(table)
 
 
-def _transition(ref: str, action: Any, **kw: Any) -> dict[str, Any]:
-    with context() as (_s, engine, _served), _stock_errors(), write_session(engine) as session:
-        return _request_dict(action(session, ref, **kw))
+def _transition(ref: str, action: Any, name: str, oleh: str | None, **kw: Any) -> dict[str, Any]:
+    """One state change of a request, audited as ``name`` in the same transaction."""
+    from cetak.access import Action
+    from cetak.actions import allow, note
+
+    with context() as (settings, engine, _served), _stock_errors():
+        who = acting(engine, settings, oleh)
+        allow(engine, who, Action.REORDER_UPDATE, name, target=ref)
+        with write_session(engine) as session:
+            done = _request_dict(action(session, ref, **kw))
+            detail = {k: v for k, v in kw.items() if k != "limit"}
+            note(
+                session, who, name, target=done["number"], detail={**detail, "state": done["state"]}
+            )
+            return done
 
 
 @reorder_app.command("send")
-def send(ref: Annotated[str, typer.Argument(help="Nomor atau ID permintaan")]) -> None:
+def send(
+    ref: Annotated[str, typer.Argument(help="Nomor atau ID permintaan")], oleh: OlehOpt = None
+) -> None:
     """Tandai surat permintaan sudah dikirim ke pusat."""
     from inventory import reorder
 
-    r = _transition(ref, reorder.mark_sent)
+    r = _transition(ref, reorder.mark_sent, "reorder_sent", oleh)
     out.print(f"Permintaan {r['number']}: {r['state']}.")
 
 
@@ -102,6 +121,7 @@ def confirm(
     quantity: Annotated[
         int | None, typer.Option("--quantity", help="Jumlah yang disetujui pusat")
     ] = None,
+    oleh: OlehOpt = None,
 ) -> None:
     """Catat konfirmasi pusat (blangko dalam perjalanan)."""
     from cetak.settings import get_settings
@@ -110,7 +130,7 @@ def confirm(
     if quantity is not None and quantity < 1:
         fail("jumlah harus lebih dari nol", 2)
     limit = get_settings().max_request_quantity
-    r = _transition(ref, reorder.confirm, quantity=quantity, limit=limit)
+    r = _transition(ref, reorder.confirm, "reorder_confirmed", oleh, quantity=quantity, limit=limit)
     out.print(f"Permintaan {r['number']} dikonfirmasi: {_num(r['confirmed_quantity'])} keping.")
 
 
@@ -118,9 +138,10 @@ def confirm(
 def cancel(
     ref: Annotated[str, typer.Argument(help="Nomor atau ID permintaan")],
     reason: Annotated[str, typer.Option("--reason")] = "dibatalkan operator",
+    oleh: OlehOpt = None,
 ) -> None:
     """Batalkan permintaan yang masih terbuka."""
     from inventory import reorder
 
-    r = _transition(ref, reorder.cancel, reason=reason)
+    r = _transition(ref, reorder.cancel, "reorder_cancel", oleh, reason=reason)
     out.print(f"Permintaan {r['number']} dibatalkan.")

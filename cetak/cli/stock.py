@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import getpass
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any
 
@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cetak.cli.common import context, fail, out, print_json
+from cetak.cli.common import OlehOpt, acting, context, fail, os_actor, out, print_json, signed
 from cetak.db import write_session
 from inventory.errors import StockError
 
@@ -28,7 +28,8 @@ SiteOpt = Annotated[
 
 
 def actor() -> str:
-    return f"cli:{getpass.getuser()}"
+    """The OS account (``cli:<login>``); commands that change something use ``acting``."""
+    return os_actor()
 
 
 def _num(n: float | int) -> str:
@@ -98,9 +99,10 @@ def receive(
         str | None, typer.Option("--request", help="Permintaan yang dipenuhi")
     ] = None,
     json_out: JsonOpt = False,
+    oleh: OlehOpt = None,
 ) -> None:
     """Terima satu lot blangko dari pusat (satu kode lot hanya sekali)."""
-    from inventory.operations import receive_lot
+    from cetak.actions import receive_lot
     from inventory.rules import check_lot_code, check_not_future, check_quantity
 
     with context() as (settings, engine, served), _stock_errors():
@@ -108,24 +110,23 @@ def receive(
         lot = check_lot_code(lot)
         check_quantity(quantity, limit=settings.max_lot_quantity, what="jumlah blangko lot")
         check_not_future(received_on, today=served.today(), what="tanggal terima")
-        with write_session(engine) as session:
-            row, closed = receive_lot(
-                session,
-                lot=lot,
-                quantity=quantity,
-                actor=actor(),
-                site=site,
-                received_on=received_on,
-                reference=reference,
-                serial_start=serial_start,
-                request=request,
-            )
-            result = {
-                "lot": row.code,
-                "quantity": row.quantity,
-                "site": row.site_code,
-                "closed_request": closed,
-            }
+        row, closed = receive_lot(
+            engine,
+            acting(engine, settings, oleh),
+            lot=lot,
+            quantity=quantity,
+            site=site,
+            received_on=received_on,
+            reference=reference,
+            serial_start=serial_start,
+            request=request,
+        )
+        result = {
+            "lot": row.code,
+            "quantity": row.quantity,
+            "site": row.site_code,
+            "closed_request": closed,
+        }
     if json_out:
         print_json(result)
         return
@@ -211,42 +212,42 @@ def count(
         str | None, typer.Option("--ref", help="Nomor berita acara opname (cegah catat ganda)")
     ] = None,
     json_out: JsonOpt = False,
+    oleh: OlehOpt = None,
 ) -> None:
     """Stok opname satu lot: selisih kecil langsung dibukukan; selisih di atas batas
     diusulkan dan menunggu persetujuan Kepala seksi (cetak stock approve)."""
-    from inventory import operations
+    from cetak.actions import count_stock
     from inventory.rules import check_ref
 
     if counted < 0:
         fail("jumlah hitung tidak boleh negatif", 2)
     with context() as (settings, engine, _served), _stock_errors():
         ref = check_ref(ref, what="--ref")
-        with write_session(engine) as session:
-            result = operations.count_stock(
-                session,
-                counted=counted,
-                reason=reason,
-                actor=actor(),
-                site=site,
-                lot=lot,
-                ref=ref,
-                threshold=settings.stocktake_flag_threshold,
-            )
-            c, proposal = result.count, result.proposal
-            data = {
-                "expected": c.expected,
-                "counted": c.counted,
-                "difference": c.difference,
-                "flagged": c.flagged,
-                "adjustments": result.adjustments,
-                "lot": c.lot_code,
-                "site": c.site_code,
-                "state": "PROPOSED"
-                if proposal is not None and proposal.state == "PROPOSED"
-                else (proposal.state if proposal is not None else "BOOKED"),
-                "proposal": proposal.id if proposal is not None else None,
-                "created": result.created,
-            }
+        result = count_stock(
+            engine,
+            acting(engine, settings, oleh),
+            counted=counted,
+            reason=reason,
+            site=site,
+            lot=lot,
+            ref=ref,
+            threshold=settings.stocktake_flag_threshold,
+        )
+        c, proposal = result.count, result.proposal
+        data = {
+            "expected": c.expected,
+            "counted": c.counted,
+            "difference": c.difference,
+            "flagged": c.flagged,
+            "adjustments": result.adjustments,
+            "lot": c.lot_code,
+            "site": c.site_code,
+            "state": "PROPOSED"
+            if proposal is not None and proposal.state == "PROPOSED"
+            else (proposal.state if proposal is not None else "BOOKED"),
+            "proposal": proposal.id if proposal is not None else None,
+            "created": result.created,
+        }
         threshold = settings.stocktake_flag_threshold
     if json_out:
         print_json(data)
@@ -311,7 +312,7 @@ def proposals(json_out: JsonOpt = False) -> None:
     out.print(table)
 
 
-OlehOpt = Annotated[
+SupervisorOpt = Annotated[
     str, typer.Option("--oleh", help="Nama pengguna Kepala seksi (peran supervisor) yang memutus")
 ]
 
@@ -319,17 +320,15 @@ OlehOpt = Annotated[
 @stock_app.command("approve")
 def approve(
     proposal_id: Annotated[int, typer.Argument(help="Nomor usulan (cetak stock proposals)")],
-    oleh: OlehOpt,
+    oleh: SupervisorOpt,
     json_out: JsonOpt = False,
 ) -> None:
     """Setujui usulan selisih opname: selisihnya dibukukan sekarang (Kepala seksi)."""
     from cetak import actions
 
     with context() as (_s, engine, _served), _stock_errors():
-        supervisor = actions.named_supervisor(engine, oleh)
-        done = actions.approve_stock_count(
-            engine, supervisor, proposal_id, signed_as=f"cli:{supervisor.name}"
-        )
+        supervisor = replace(actions.named_supervisor(engine, oleh), via="cli")
+        done = actions.approve_stock_count(engine, supervisor, proposal_id)
         data = {
             "id": done.proposal.id,
             "state": done.proposal.state,
@@ -351,14 +350,14 @@ def approve(
 @stock_app.command("reject")
 def reject(
     proposal_id: Annotated[int, typer.Argument(help="Nomor usulan (cetak stock proposals)")],
-    oleh: OlehOpt,
+    oleh: SupervisorOpt,
     reason: Annotated[str, typer.Option("--reason", help="Alasan penolakan (wajib)")],
 ) -> None:
     """Tolak usulan selisih opname: tidak ada yang dibukukan (Kepala seksi)."""
     from cetak import actions
 
     with context() as (_s, engine, _served), _stock_errors():
-        supervisor = actions.named_supervisor(engine, oleh)
+        supervisor = replace(actions.named_supervisor(engine, oleh), via="cli")
         done = actions.reject_stock_count(engine, supervisor, proposal_id, reason=reason)
         number, lot = done.id, done.lot_code
     out.print(f"Usulan #{number} (lot {lot}) ditolak; tidak ada yang dibukukan.")
@@ -374,10 +373,13 @@ def destroy(
         str | None,
         typer.Option("--ref", help="Nomor berita acara (diulang: tidak dimusnahkan lagi)"),
     ] = None,
+    oleh: OlehOpt = None,
 ) -> None:
     """Musnahkan semua blangko rusak yang menunggu, dengan berita acara (PDF)."""
     from sqlmodel import select
 
+    from cetak.access import Action
+    from cetak.actions import allow, note
     from inventory import operations
     from inventory.models import DestructionReport
     from inventory.rules import check_not_future, check_ref
@@ -387,6 +389,8 @@ def destroy(
             _parse_day(on, served), today=served.today(), what="tanggal pemusnahan"
         )
         ref = check_ref(ref, what="--ref")
+        who = acting(engine, settings, oleh)
+        allow(engine, who, Action.STOCK_TAKE, "stock_destroy", target=ref)
         with write_session(engine) as session:
             if ref is not None:
                 done = session.exec(
@@ -404,9 +408,16 @@ def destroy(
                 place=place or f"Halaman kantor Disdukcapil {served.kabupaten}",
                 officers=officer or [settings.kepala_seksi],
                 witnesses=witness,
-                actor=actor(),
+                actor=signed(who),
             )
             number, quantity = report.number, report.quantity
+            note(
+                session,
+                who,
+                "stock_destroy",
+                target=number,
+                detail={"quantity": quantity, "held_on": held_on.isoformat()},
+            )
         written = _after_commit(settings, engine, served)
     out.print(f"{_num(quantity)} blangko rusak dimusnahkan; berita acara {number}.")
     for path in written:
@@ -420,18 +431,23 @@ def transfer(
     source: Annotated[str | None, typer.Option("--from", help="Lokasi asal")] = None,
     lot: Annotated[str | None, typer.Option("--lot")] = None,
     reference: Annotated[str | None, typer.Option("--reference", help="Nomor serah terima")] = None,
+    oleh: OlehOpt = None,
 ) -> None:
     """Pindahkan blangko antarlokasi (mis. ke kecamatan yang mencetak).
 
     Diulang dengan nomor serah terima yang sama, atau tanpa nomor dengan jumlah, lot dan
     lokasi yang sama pada hari yang sama, tidak memindahkan lagi.
     """
+    from cetak.access import Action
+    from cetak.actions import allow, note
     from inventory import ledger, transfers
     from inventory.rules import check_quantity, check_ref, derived_key
 
     with context() as (settings, engine, served), _stock_errors():
         check_quantity(quantity, limit=settings.max_move_quantity)
         reference = check_ref(reference, what="--reference")
+        who = acting(engine, settings, oleh)
+        allow(engine, who, Action.STOCK_RECEIPT, "stock_transfer", target=to)
         with write_session(engine) as session:
             from_code = ledger.resolve_site(session, source)
             key = (
@@ -445,8 +461,15 @@ def transfer(
                     "" if reference else " Bila ini pemindahan lain, beri --reference NOMOR.",
                 )
                 return
-            moved = _transfer(session, transfers, key, to, quantity, source, lot)
+            moved = _transfer(session, transfers, key, to, quantity, source, lot, signed(who))
             parts = [(m.lot_code, m.delta_on_hand) for m in moved if m.delta_on_hand > 0]
+            note(
+                session,
+                who,
+                "stock_transfer",
+                target=to,
+                detail={"from": from_code, "quantity": quantity, "reference": reference},
+            )
     out.print(
         f"{_num(quantity)} blangko dipindahkan ke {to}: "
         + ", ".join(f"lot {lot_} {n}" for lot_, n in parts)
@@ -461,12 +484,13 @@ def _transfer(
     quantity: int,
     source: str | None,
     lot: str | None,
+    who: str,
 ) -> Any:
     return transfers.transfer(
         session,
         to_site=to,
         quantity=quantity,
-        actor=actor(),
+        actor=who,
         key=key,
         from_site=source,
         lot=lot,
@@ -486,12 +510,15 @@ def spoil(
         str | None,
         typer.Option("--ref", help="Nomor catatan kerusakan (bila ada dua kejadian serupa)"),
     ] = None,
+    oleh: OlehOpt = None,
 ) -> None:
     """Catat blangko rusak di rak (bukan kartu tercetak): menunggu pemusnahan.
 
     Diulang dengan isi yang sama pada hari yang sama (atau --ref yang sama), tidak
     dicatat lagi.
     """
+    from cetak.access import Action
+    from cetak.actions import allow, note
     from inventory import ledger
     from inventory.rules import check_quantity, check_reason, check_ref, derived_key
 
@@ -501,6 +528,8 @@ def spoil(
         check_quantity(quantity, limit=settings.max_move_quantity)
         reason = check_reason(reason)
         ref = check_ref(ref, what="--ref")
+        who = acting(engine, settings, oleh)
+        allow(engine, who, Action.STOCK_TAKE, "stock_spoil", target=lot or site)
         with write_session(engine) as session:
             site_code = ledger.resolve_site(session, site)
             batch = (
@@ -516,13 +545,21 @@ def spoil(
                 ledger.spoil_blank(
                     session,
                     cause=cause,
-                    actor=actor(),
+                    actor=signed(who),
                     site=site_code,
                     lot=lot,
                     key=key,
                     note=reason,
                 )
                 new += 1
+            if new:
+                note(
+                    session,
+                    who,
+                    "stock_spoil",
+                    target=lot or site_code,
+                    detail={"cause": cause, "quantity": new, "reason": reason, "ref": ref},
+                )
     if new == 0:
         _already(
             f"{quantity} blangko rusak ({cause}) ini",
@@ -538,8 +575,11 @@ def return_(
     quantity: Annotated[int, typer.Option("--quantity")],
     reference: Annotated[str, typer.Option("--reference", help="Nomor surat pengembalian")],
     site: SiteOpt = None,
+    oleh: OlehOpt = None,
 ) -> None:
     """Kembalikan blangko ke pusat (satu surat per lot hanya sekali)."""
+    from cetak.access import Action
+    from cetak.actions import allow, note
     from inventory import ledger, transfers
     from inventory.rules import check_quantity, check_ref
 
@@ -547,6 +587,8 @@ def return_(
         check_quantity(quantity, limit=settings.max_move_quantity)
         reference = check_ref(reference, what="--reference") or ""
         key = f"return:{reference}:{lot}"
+        who = acting(engine, settings, oleh)
+        allow(engine, who, Action.STOCK_RECEIPT, "stock_return", target=lot)
         with write_session(engine) as session:
             earlier = ledger.existing(session, key)
             if earlier is not None:
@@ -564,10 +606,17 @@ def return_(
                 session,
                 lot=lot,
                 quantity=quantity,
-                actor=actor(),
+                actor=signed(who),
                 key=key,
                 site=site,
                 reference=reference,
+            )
+            note(
+                session,
+                who,
+                "stock_return",
+                target=lot,
+                detail={"quantity": quantity, "reference": reference},
             )
     out.print(f"{_num(quantity)} blangko lot {lot} dikembalikan ke pusat ({reference}).")
 
@@ -621,14 +670,20 @@ def site_add(
     code: Annotated[str, typer.Argument(help="Kode lokasi, mis. KEC-WEDI")],
     name: Annotated[str, typer.Option("--name")],
     kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Kode kecamatan")] = None,
+    oleh: OlehOpt = None,
 ) -> None:
     """Tambah lokasi stok (kantor kecamatan yang mencetak)."""
+    from cetak.access import Action
+    from cetak.actions import allow, note
     from inventory.sites import add_site
 
-    with context() as (_s, engine, served), _stock_errors():
+    with context() as (settings, engine, served), _stock_errors():
         if kecamatan and kecamatan not in served.kecamatan:
             fail(f"kecamatan {kecamatan} bukan kecamatan {served.kabupaten}", 2)
+        who = acting(engine, settings, oleh)
+        allow(engine, who, Action.STOCK_RECEIPT, "site_add", target=code)
         with write_session(engine) as session:
             site = add_site(session, code=code, name=name, kode_kecamatan=kecamatan)
             code = site.code
+            note(session, who, "site_add", target=code, detail={"kecamatan": kecamatan})
     out.print(f"Lokasi stok {code} ditambahkan.")

@@ -1,5 +1,6 @@
 """``cetak users ...``: staff accounts for the dashboard (run by whoever administers the
-server; every change is audited with the shell user)."""
+server; every change is audited with the officer named by ``--oleh`` / ``CETAK_USER``, who
+must then be allowed to manage users, or else the shell user)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 from sqlmodel import Session
 
 from cetak.access import ROLE_LABELS, Role
-from cetak.cli.common import context, fail, out, print_json
-from cetak.cli.stock import JsonOpt, actor
+from cetak.cli.common import OlehOpt, acting, check_text, context, fail, out, print_json
+from cetak.cli.stock import JsonOpt
 from cetak.db import write_session
 
 users_app = typer.Typer(
@@ -59,21 +60,48 @@ def _role_choices() -> str:
     return ", ".join(r.value for r in Role)
 
 
+def _manager(engine: Any, settings: Any, oleh: str | None) -> Any:
+    """Who manages users. The first user of an installation without any active user may be
+    added by the shell user even when ``CETAK_REQUIRE_OFFICER`` is true."""
+    from sqlmodel import select
+
+    from cetak.users import User
+
+    with Session(engine) as session:
+        nobody = session.exec(select(User.id).where(User.active == True)).first() is None  # noqa: E712
+    return acting(engine, settings, oleh, bootstrap=nobody)
+
+
+FullNameOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--full-name",
+        "--nama-lengkap",
+        help="Nama lengkap petugas, dicetak pada tanda terima dan dokumen",
+    ),
+]
+
+
 @users_app.command("add")
 def add(
     name: NameArg,
     role: Annotated[str, typer.Option("--role", help=f"Peran: {_role_choices()}")],
     password_stdin: StdinOpt = False,
+    full_name: FullNameOpt = None,
+    oleh: OlehOpt = None,
 ) -> None:
     """Tambah pengguna dasbor dengan peran dan kata sandinya."""
     from cetak.users import add_user
 
     if role not in {r.value for r in Role}:
         fail(f"peran '{role}' tidak dikenal; pilihan: {_role_choices()}", 2)
-    with context() as (_s, engine, _served):
+    if full_name is not None:
+        check_text(full_name, "nama lengkap (--full-name)")
+    with context() as (settings, engine, _served):
+        who = _manager(engine, settings, oleh)
         password = _read_password(password_stdin)
         with _user_errors(), write_session(engine) as session:
-            user = add_user(session, name, role, password, actor=actor())
+            user = add_user(session, name, role, password, actor=who, full_name=full_name)
             key = user.name
     out.print(f"Pengguna {key} ditambahkan sebagai {ROLE_LABELS[Role(role)]}.")
 
@@ -88,6 +116,7 @@ def list_(json_out: JsonOpt = False) -> None:
             {
                 "name": u.name,
                 "role": u.role,
+                "full_name": u.full_name,
                 "active": u.active,
                 "locked_until": u.locked_until.isoformat() if u.locked_until else None,
                 "created_at": u.created_at.isoformat(),
@@ -103,7 +132,7 @@ def list_(json_out: JsonOpt = False) -> None:
         return
     now = datetime.now(UTC)
     table = Table(title="Pengguna dasbor")
-    for col in ("Nama", "Peran", "Aktif", "Terakhir masuk"):
+    for col in ("Nama", "Nama lengkap", "Peran", "Aktif", "Terakhir masuk"):
         table.add_column(col)
     for r in rows:
         try:
@@ -115,48 +144,71 @@ def list_(json_out: JsonOpt = False) -> None:
             state += " (masuk diperlambat; buka: cetak users unlock NAMA)"
         last = r["last_login_at"]
         shown = served.now(datetime.fromisoformat(last)).strftime("%Y-%m-%d %H:%M") if last else "-"
-        table.add_row(r["name"], label, state, shown)
+        table.add_row(r["name"], r["full_name"] or "-", label, state, shown)
     out.print(table)
 
 
 @users_app.command("passwd")
-def passwd(name: NameArg, password_stdin: StdinOpt = False) -> None:
+def passwd(name: NameArg, password_stdin: StdinOpt = False, oleh: OlehOpt = None) -> None:
     """Ganti kata sandi pengguna (juga membuka kunci akun)."""
     from cetak.users import get_user, set_password
 
-    with context() as (_s, engine, _served):
+    with context() as (settings, engine, _served):
+        who = _manager(engine, settings, oleh)
         with _user_errors(), Session(engine) as session:
             get_user(session, name)  # say "not found" before asking for a password
         password = _read_password(password_stdin)
         with _user_errors(), write_session(engine) as session:
-            key = set_password(session, name, password, actor=actor()).name
+            key = set_password(session, name, password, actor=who).name
     out.print(f"Kata sandi {key} diganti.")
 
 
-def _set_active(name: str, active: bool) -> str:
+def _set_active(name: str, active: bool, oleh: str | None) -> str:
     from cetak.users import set_active
 
-    with context() as (_s, engine, _served), _user_errors(), write_session(engine) as session:
-        return set_active(session, name, active, actor=actor()).name
+    with context() as (settings, engine, _served):
+        who = _manager(engine, settings, oleh)
+        with _user_errors(), write_session(engine) as session:
+            return set_active(session, name, active, actor=who).name
 
 
 @users_app.command("disable")
-def disable(name: NameArg) -> None:
+def disable(name: NameArg, oleh: OlehOpt = None) -> None:
     """Nonaktifkan pengguna: tidak dapat masuk lagi, sesinya berakhir."""
-    out.print(f"Pengguna {_set_active(name, False)} dinonaktifkan.")
+    out.print(f"Pengguna {_set_active(name, False, oleh)} dinonaktifkan.")
 
 
 @users_app.command("enable")
-def enable(name: NameArg) -> None:
+def enable(name: NameArg, oleh: OlehOpt = None) -> None:
     """Aktifkan kembali pengguna."""
-    out.print(f"Pengguna {_set_active(name, True)} diaktifkan kembali.")
+    out.print(f"Pengguna {_set_active(name, True, oleh)} diaktifkan kembali.")
+
+
+@users_app.command("full-name")
+def full_name_(
+    name: NameArg,
+    full_name: Annotated[str, typer.Argument(help='Nama lengkap; kosong ("") menghapusnya')],
+    oleh: OlehOpt = None,
+) -> None:
+    """Atur nama lengkap pengguna (dicetak pada tanda terima dan dokumen)."""
+    from cetak.users import set_full_name
+
+    check_text(full_name, "nama lengkap")
+    with context() as (settings, engine, _served):
+        who = _manager(engine, settings, oleh)
+        with _user_errors(), write_session(engine) as session:
+            user = set_full_name(session, name, full_name.strip() or None, actor=who)
+            key, shown = user.name, user.full_name
+    out.print(f"Nama lengkap {key}: {shown or '(tidak ada)'}.")
 
 
 @users_app.command("unlock")
-def unlock(name: NameArg) -> None:
+def unlock(name: NameArg, oleh: OlehOpt = None) -> None:
     """Buka kunci masuk pengguna setelah terlalu banyak percobaan yang gagal."""
     from cetak.users import unlock_user
 
-    with context() as (_s, engine, _served), _user_errors(), write_session(engine) as session:
-        key = unlock_user(session, name, actor=actor()).name
+    with context() as (settings, engine, _served):
+        who = _manager(engine, settings, oleh)
+        with _user_errors(), write_session(engine) as session:
+            key = unlock_user(session, name, actor=who).name
     out.print(f"Kunci masuk {key} dibuka; pengguna dapat masuk lagi.")

@@ -27,6 +27,7 @@ from cetak.settings import Settings
 from intake.nik import mask_nik
 from inventory.distribution.models import (
     Collection,
+    Discrepancy,
     Receipt,
     ReceiptPrinter,
     Shipment,
@@ -122,6 +123,26 @@ def set_printer(
     return row
 
 
+def handed_over(session: Session, shipment: Shipment) -> int:
+    """Cards the courier handed over at the kecamatan: the manifest less the cards reported
+    missing at receipt (a card found later was not handed over with the slip). A card
+    reported damaged did arrive: it is counted, and followed by its own case."""
+    missing = session.execute(
+        sa.select(sa.func.count()).where(
+            Discrepancy.shipment_id == shipment.id, Discrepancy.kind == "missing"
+        )
+    ).scalar_one()
+    return shipment.cards - int(missing)
+
+
+def _officer_name(session: Session, actor: str) -> str:
+    """The officer as the receipt prints them: a user's full name from the users table
+    (``cli:kasi`` / ``dashboard:kasi``), else the OS login without its ``cli:`` prefix."""
+    from cetak.users import officer_name
+
+    return officer_name(session, actor)
+
+
 def receipt_doc(
     session: Session, receipt: Receipt, served: ServedRegency, settings: Settings
 ) -> HandoverSlip | PickupReceipt:
@@ -132,7 +153,7 @@ def receipt_doc(
             shipment_id=shipment.number,
             kabupaten=served.kabupaten,
             kecamatan=served.kecamatan.get(shipment.kode_kecamatan, shipment.kode_kecamatan),
-            cards=max(shipment.cards, 1),
+            cards=handed_over(session, shipment),
             courier=shipment.courier or settings.courier,
             officer=shipment.received_by or "-",
             at=shipment.received_at,
@@ -149,7 +170,7 @@ def receipt_doc(
         nik_masked=mask_nik(record.nik),
         nama=record.nama,
         collected_by=collection.collected_by,
-        officer=collection.officer.removeprefix("cli:").removeprefix("dashboard:"),
+        officer=_officer_name(session, collection.officer),
         at=collection.at,
         tz=served.timezone,
         place=collection.place,
