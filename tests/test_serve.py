@@ -399,11 +399,16 @@ def wait_tree(proc: subprocess.Popen, n: int, timeout: float = 60) -> list[ProcI
 
 @pytest.mark.slow
 def test_a_child_that_dies_stops_the_others(tmp_path: Path) -> None:
-    proc = run_fake(tmp_path, worker_life=4)
+    proc = run_fake(tmp_path, worker_life=8)
     seen: list[ProcInfo] = []
     try:
         seen = wait_tree(proc, 4)  # server, worker, its own-session "flow run", dashboard
-        assert any(cmdline(i.pid).startswith("sleep 901") for i in seen)
+        deadline = time.monotonic() + 30
+        while not any(cmdline(i.pid).startswith("sleep 901") for i in seen):
+            # A child forked but not yet exec'd still shows its parent's command line.
+            assert time.monotonic() < deadline, [cmdline(i.pid) for i in seen]
+            time.sleep(0.2)
+            seen = descendants(proc.pid)
         out, _ = proc.communicate(timeout=90)
         assert proc.returncode == 1, out
         assert "worker berhenti tiba-tiba (kode 7)" in out
