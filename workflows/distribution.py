@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from cetak.db import LOCK_DISTRIBUTION, engine_from_settings, write_session
 from cetak.installation import load_installation
 from cetak.notify import deliver_pending, notifier_from_settings, raise_alert
+from cetak.redact import redacted_errors
 from cetak.settings import Settings
 from inventory.distribution import paper, queries, service
 from inventory.distribution.errors import NothingToDispatch
@@ -25,6 +26,7 @@ _IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
 
 
 @task(name="pack-and-dispatch", cache_policy=NO_CACHE, **_IO_RETRY)
+@redacted_errors
 def pack_and_dispatch(settings: Settings, kecamatan: str | None = None) -> list[dict[str, Any]]:
     engine = engine_from_settings(settings)
     served = load_installation(engine)
@@ -58,12 +60,14 @@ def pack_and_dispatch(settings: Settings, kecamatan: str | None = None) -> list[
 
 
 @task(name="write-manifests", cache_policy=NO_CACHE, **_IO_RETRY)
+@redacted_errors
 def write_manifests(settings: Settings) -> list[str]:
     engine = engine_from_settings(settings)
     return [str(p) for p in paper.write_manifests(engine, settings, load_installation(engine))]
 
 
 @task(name="print-receipts", cache_policy=NO_CACHE)
+@redacted_errors
 def print_receipts(settings: Settings) -> dict[str, int]:
     engine = engine_from_settings(settings)
     results = paper.print_receipts(engine, settings, load_installation(engine))
@@ -71,6 +75,7 @@ def print_receipts(settings: Settings) -> dict[str, int]:
 
 
 @task(name="uncollected-alerts", cache_policy=NO_CACHE, **_IO_RETRY)
+@redacted_errors
 def uncollected_alerts(settings: Settings) -> int:
     """One alert per kecamatan per week while cards wait there beyond the return limit."""
     engine = engine_from_settings(settings)

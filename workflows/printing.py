@@ -25,6 +25,7 @@ from cetak.installation import load_installation
 from cetak.models import utcnow
 from cetak.notify import deliver_pending, notifier_from_settings, raise_alert
 from cetak.records import release_held
+from cetak.redact import redacted_errors
 from cetak.settings import Settings
 from inventory import reorder
 from inventory.queries import STOCK_OUT
@@ -41,6 +42,7 @@ def _worker() -> str:
 
 
 @task(name="release-held", cache_policy=NO_CACHE, **_IO_RETRY)
+@redacted_errors
 def release_held_records(settings: Settings) -> int:
     engine = engine_from_settings(settings)
     served = load_installation(engine)
@@ -49,6 +51,7 @@ def release_held_records(settings: Settings) -> int:
 
 
 @task(name="probe-printers", cache_policy=NO_CACHE)
+@redacted_errors
 def probe_printers(settings: Settings, site: str | None = None) -> dict[str, str]:
     """Offline printers whose back-off has passed are asked once; ready ones come back."""
     engine = engine_from_settings(settings)
@@ -84,6 +87,7 @@ def probe_printers(settings: Settings, site: str | None = None) -> dict[str, str
 
 
 @task(name="plan-jobs", cache_policy=NO_CACHE, **_IO_RETRY)
+@redacted_errors
 def plan_jobs(
     settings: Settings, max_cards: int | None, site: str | None = None
 ) -> dict[str, list[int]]:
@@ -135,6 +139,7 @@ def plan_jobs(
 
 
 @task(name="run-printer", cache_policy=NO_CACHE)
+@redacted_errors
 def run_printer(printer: str, job_ids: list[int], settings: Settings) -> list[dict[str, Any]]:
     """One printer's jobs, in order; stops at the first job that stops the printer."""
     engine = engine_from_settings(settings)
@@ -176,6 +181,7 @@ def run_printer(printer: str, job_ids: list[int], settings: Settings) -> list[di
 
 
 @task(name="after-run", cache_policy=NO_CACHE, **_IO_RETRY)
+@redacted_errors
 def after_run(settings: Settings, stock_out: bool) -> dict[str, Any]:
     """Auto-QC (demo only), stock-out alert and reorder check, then deliver alerts."""
     engine = engine_from_settings(settings)

@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from cetak.db import engine_from_settings, write_session
 from cetak.installation import load_installation
 from cetak.notify import deliver_pending, notifier_from_settings
+from cetak.redact import redacted_errors
 from cetak.settings import Settings
 from inventory import paperwork, reorder
 from inventory import reconcile as reconciliation
@@ -24,6 +25,7 @@ _IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
 
 
 @task(name="decide-reorder", cache_policy=NO_CACHE, **_IO_RETRY)
+@redacted_errors
 def decide_reorder(settings: Settings) -> dict[str, Any]:
     engine = engine_from_settings(settings)
     served = load_installation(engine)
@@ -59,6 +61,7 @@ def decide_reorder(settings: Settings) -> dict[str, Any]:
 
 
 @task(name="produce-documents", cache_policy=NO_CACHE, **_IO_RETRY)
+@redacted_errors
 def produce_documents(settings: Settings) -> list[str]:
     engine = engine_from_settings(settings)
     served = load_installation(engine)
@@ -66,6 +69,7 @@ def produce_documents(settings: Settings) -> list[str]:
 
 
 @task(name="deliver-alerts", cache_policy=NO_CACHE, **_IO_RETRY)
+@redacted_errors
 def deliver_alerts(settings: Settings) -> int:
     engine = engine_from_settings(settings)
     notifier = notifier_from_settings(settings.alerts_dir, settings.alert_webhook_url)
@@ -92,6 +96,7 @@ def reorder_check() -> dict[str, Any]:
 
 
 @task(name="check-ledger", cache_policy=NO_CACHE, **_IO_RETRY)
+@redacted_errors
 def check_ledger(settings: Settings) -> list[dict[str, Any]]:
     engine = engine_from_settings(settings)
     served = load_installation(engine)
