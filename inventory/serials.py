@@ -95,6 +95,10 @@ class LotSerials:
     destroyed: Ranges = ()
     shelf: Ranges = ()
     odd: Ranges = field(default=())
+    #: Net blanks of the lot that moved on or off the shelf without a serial: returns to
+    #: central, stock-take adjustments, consumptions booked before serials were kept.
+    #: Negative when blanks left that way; the shelf's ranges still list their serials.
+    unnumbered: int = 0
 
     def format(self, number: int) -> str:
         return f"{self.prefix}{number:0{self.width}d}"
@@ -122,8 +126,11 @@ class LotSerials:
     def problems(self) -> list[str]:
         """What does not reconcile, in Bahasa Indonesia; empty when everything does."""
         found: list[str] = []
-        if count(self.shelf) != self.on_hand:
-            found.append(f"nomor seri di rak {count(self.shelf)}, stok buku {self.on_hand}")
+        if count(self.shelf) + self.unnumbered != self.on_hand:
+            without = f", {self.unnumbered:+d} mutasi tanpa nomor seri" if self.unnumbered else ""
+            found.append(
+                f"nomor seri di rak {count(self.shelf)}{without}, stok buku {self.on_hand}"
+            )
         if count(self.spoiled) != self.awaiting:
             found.append(
                 f"nomor seri rusak {count(self.spoiled)}, menunggu pemusnahan di buku "
@@ -148,9 +155,12 @@ def classify(
     on_hand: int,
     awaiting: int,
     serials: Sequence[tuple[int, int, int, int]],
+    unnumbered: int = 0,
 ) -> LotSerials:
     """Pure: ``serials`` are (serial number, sum on hand, sum spoiled, DESTROYED rows) of
-    every serial of the lot that has movements; the others are on the shelf."""
+    every serial of the lot that has movements; the others are on the shelf.
+    ``unnumbered``: the net on-hand change of the lot's movements without a serial, its
+    receipt and transfers between sites aside (they add up to nothing for the lot)."""
     by_state: dict[str, list[int]] = {USED: [], SPOILED: [], DESTROYED: [], ODD: [], SHELF: []}
     for number, held, spoiled, destroyed in serials:
         by_state[state_of(held, spoiled, destroyed)].append(number)
@@ -168,6 +178,7 @@ def classify(
         destroyed=ranges(by_state[DESTROYED]),
         shelf=complement(first, last, out_of_shelf),
         odd=ranges(by_state[ODD]),
+        unnumbered=unnumbered,
     )
 
 
@@ -204,6 +215,21 @@ def lot_serials(session: Session, *, before: datetime | None = None) -> list[Lot
             .group_by(_MOV.c.lot_code)
         )
     }
+    unnumbered = {
+        code: int(net or 0)
+        for code, net in session.execute(
+            sa.select(_MOV.c.lot_code, sa.func.sum(_MOV.c.delta_on_hand))
+            .where(
+                _MOV.c.lot_code.in_(codes),
+                _MOV.c.serial_no.is_(None),
+                _MOV.c.kind.not_in(
+                    [Kind.RECEIVED.value, Kind.TRANSFER_OUT.value, Kind.TRANSFER_IN.value]
+                ),
+                *when,
+            )
+            .group_by(_MOV.c.lot_code)
+        )
+    }
     per_lot: dict[str, list[tuple[int, int, int, int]]] = {code: [] for code in codes}
     destroyed_rows = sa.func.sum(sa.case((_MOV.c.kind == Kind.DESTROYED.value, 1), else_=0))
     for code, number, held, spoiled, destroyed in session.execute(
@@ -228,6 +254,7 @@ def lot_serials(session: Session, *, before: datetime | None = None) -> list[Lot
             on_hand=books.get(row.code, (0, 0))[0],
             awaiting=books.get(row.code, (0, 0))[1],
             serials=per_lot[row.code],
+            unnumbered=unnumbered.get(row.code, 0),
         )
         for row in lots
     ]

@@ -261,6 +261,17 @@ def _serial_checks(lots: tuple[LotSerials, ...]) -> list[Flowable]:
         _grid(rows, widths, commands, repeatRows=1),
     ]
     for lot in lots:
+        if lot.unnumbered:
+            flows.append(
+                _p(
+                    f"Lot {esc(lot.lot)}: {angka(abs(lot.unnumbered))} keping "
+                    f"{'keluar dari' if lot.unnumbered < 0 else 'masuk ke'} stok tanpa nomor "
+                    "seri (pengembalian ke pusat, penyesuaian opname, atau pemakaian sebelum "
+                    "nomor seri dicatat); rentang di rak masih memuat nomor seri tersebut.",
+                    _S.small,
+                )
+            )
+    for lot in lots:
         if not lot.balanced:
             flows.append(
                 _p(
