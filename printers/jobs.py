@@ -51,15 +51,7 @@ def claim(
             return False
         if job.state == "running" and job.lease_until and job.lease_until > now:
             return False  # another worker holds it
-        busy = session.exec(
-            select(PrintJob.id).where(
-                PrintJob.printer_name == job.printer_name,
-                PrintJob.state == "running",
-                PrintJob.id != job_id,
-                PrintJob.lease_until > now,  # type: ignore[operator]
-            )
-        ).first()
-        if busy is not None:
+        if _printer_held(session, job, now):
             return False
         job.state, job.worker, job.lease_until = "running", worker, now + lease
         job.started_at = job.started_at or now
@@ -109,15 +101,20 @@ def waits_for_printer(engine: Engine, job_id: int, *, now: datetime | None = Non
             return False
         if job.state == "running":
             return job.lease_until is not None and job.lease_until > now
-        busy = session.exec(
-            select(PrintJob.id).where(
-                PrintJob.printer_name == job.printer_name,
-                PrintJob.state == "running",
-                PrintJob.id != job_id,
-                PrintJob.lease_until > now,  # type: ignore[operator]
-            )
-        ).first()
-        return busy is not None
+        return _printer_held(session, job, now)
+
+
+def _printer_held(session: Session, job: PrintJob, now: datetime) -> bool:
+    """Another job of ``job``'s printer runs under a live lease."""
+    busy = session.exec(
+        select(PrintJob.id).where(
+            PrintJob.printer_name == job.printer_name,
+            PrintJob.state == "running",
+            PrintJob.id != job.id,
+            PrintJob.lease_until > now,  # type: ignore[operator]
+        )
+    ).first()
+    return busy is not None
 
 
 def own_records(session: Session, job_id: int, record_ids: list[int]) -> list[int]:
