@@ -89,8 +89,7 @@ class Card(SQLModel, table=True):
     lot_code: str | None = Field(default=None, max_length=60)
     serial: str | None = Field(default=None, max_length=60)
     chip_id: str | None = Field(default=None, max_length=100)
-    # taken -> submitted -> printed -> passed | spoiled | void; then distribution:
-    # passed -> packed -> dispatched -> received -> collected | returned | lost
+    # A ``printers.cards.CardState``, changed only by ``printers.cards.move_card``.
     state: str = Field(default="taken", max_length=20)
     fault: str | None = Field(default=None, max_length=20)
     spoil_cause: str | None = Field(default=None, max_length=20)
@@ -102,6 +101,21 @@ class Card(SQLModel, table=True):
     qc_by: str | None = Field(default=None, max_length=100)
     shipment_id: int | None = Field(default=None, foreign_key="shipment.id", index=True)
     received_at: datetime | None = _ts(default=None)  # at the kecamatan: uncollected age
+
+
+class CardEvent(SQLModel, table=True):
+    """Append-only history of a card: every change of its state, with who and why
+    (``printers.cards.move_card``; ``from_state`` is None for the card's creation)."""
+
+    __tablename__ = "card_event"  # type: ignore[assignment]
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="card.id", index=True)
+    from_state: str | None = Field(default=None, max_length=20)
+    to_state: str = Field(max_length=20)
+    at: datetime = _ts(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=100)
+    reason: str | None = Field(default=None, sa_type=sa.Text)
 
 
 # ``Card.shipment_id`` refers to the shipment table: whoever loads cards loads it too.

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -34,6 +33,7 @@ from cetak.records import card_failed, transition
 from inventory import ledger
 from inventory.errors import InsufficientStock
 from inventory.rules import Cause
+from printers.cards import CardState, insert_card, move_card
 from printers.drivers.base import CardPrinterDriver, Fault, JobResult, JobState, PrinterFault
 from printers.jobs import LEASE, claim, own_records, renew_lease
 from printers.models import Card, Printer, PrintJob, PrintJobItem
@@ -54,15 +54,10 @@ FAULT_LABELS = {
 
 
 #: Card states of a blank taken and a card not settled yet (maybe at the printer).
-IN_FLIGHT = ("taken", "submitted")
+IN_FLIGHT = (CardState.TAKEN.value, CardState.SUBMITTED.value)
 
-# Updates go to the tables (Core), not through the ORM: no object of these rows is loaded
-# in the session, and an ORM-enabled UPDATE costs several times the statement itself.
-_CARD = Card.__table__  # type: ignore[attr-defined]
-
-
-def _update_card(session: Session, card_id: int | None, **values: object) -> None:
-    session.execute(sa.update(_CARD).where(_CARD.c.id == card_id).values(**values))
+# Card states change through ``printers.cards.move_card`` (Core statements, not the ORM: no
+# object of these rows is loaded in the session), each with its card event.
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,9 +209,13 @@ class _Runner:
                     created_at=now,
                 )
                 # Inserted as a row (the worker only reads the card's fields from here on).
-                card.id = session.execute(
-                    sa.insert(_CARD).values(card.model_dump(exclude={"id"})).returning(_CARD.c.id)
-                ).scalar_one()
+                insert_card(
+                    session,
+                    card,
+                    actor=self.actor,
+                    reason=f"blangko diambil untuk {self.batch_ref}",
+                    at=now,
+                )
             if not renew_lease(
                 self.engine, self.job_id, worker=self.worker, lease=self.lease, session=session
             ):
@@ -273,8 +272,14 @@ class _Runner:
 
     def _submitted(self, card: Card, sent: Sent) -> None:
         with write_session(self.engine) as session:
-            _update_card(
-                session, card.id, state="submitted", driver_job_id=sent.job_id, submitted_at=sent.at
+            move_card(
+                session,
+                card.id,  # type: ignore[arg-type]
+                CardState.SUBMITTED,
+                actor=self.actor,
+                reason=f"dikirim ke printer {self.printer_name}",
+                at=sent.at,
+                extra={"driver_job_id": sent.job_id, "submitted_at": sent.at},
             )
 
     def settle(self, card: Card, result: JobResult, sent: Sent | None = None) -> None:
@@ -294,13 +299,14 @@ class _Runner:
             printer = session.get(Printer, self.printer_name)
             assert printer is not None
             if result.state is JobState.COMPLETED:
-                _update_card(
+                move_card(
                     session,
-                    card.id,
-                    state="printed",
-                    printed_at=now,
-                    chip_id=result.chip_id,
-                    **sent_values,
+                    card.id,  # type: ignore[arg-type]
+                    CardState.PRINTED,
+                    actor=self.actor,
+                    reason=f"dicetak di {self.printer_name}",
+                    at=now,
+                    extra={"printed_at": now, "chip_id": result.chip_id, **sent_values},
                 )
                 transition(
                     session,
@@ -348,13 +354,14 @@ class _Runner:
             at=now,
             note=FAULT_LABELS[fault],
         )
-        _update_card(
+        move_card(
             session,
-            card.id,
-            state="spoiled",
-            fault=fault.value,
-            spoil_cause=cause.value,
-            **card_values,
+            card.id,  # type: ignore[arg-type]
+            CardState.SPOILED,
+            actor=self.actor,
+            reason=f"kartu rusak ({FAULT_LABELS[fault]})",
+            at=now,
+            extra={"fault": fault.value, "spoil_cause": cause.value, **card_values},
         )
         target = card_failed(
             session,
@@ -378,7 +385,14 @@ class _Runner:
             ).first()
             if consumed is not None:
                 ledger.reverse(session, movement_id=consumed.id, actor=self.actor, reason=reason)  # type: ignore[arg-type]
-            _update_card(session, card.id, state="void", note=reason)
+            move_card(
+                session,
+                card.id,  # type: ignore[arg-type]
+                CardState.VOID,
+                actor=self.actor,
+                reason=reason,
+                extra={"note": reason},
+            )
 
     def release_rest(self, reason: str, keep: int | None = None) -> None:
         """Records of this job not printed yet go back to the queue (but ``keep``)."""

@@ -12,6 +12,7 @@ from cetak.models import Record, utcnow
 from cetak.records import card_failed, lock_records, transition
 from inventory import ledger
 from inventory.rules import Cause
+from printers.cards import CardState, move_card
 from printers.errors import CardNotAwaitingQC, UnknownCard
 from printers.models import Card
 
@@ -38,12 +39,19 @@ def pass_cards(
     passed = []
     for ref in refs:
         card = _card(session, ref)
-        if card.state == "passed":
+        if card.state == CardState.PASSED:
             continue  # passing twice changes nothing
-        if card.state != "printed":
+        if card.state != CardState.PRINTED:
             raise CardNotAwaitingQC(ref, card.state)
-        card.state, card.qc_at, card.qc_by = "passed", at, actor
-        session.add(card)
+        move_card(
+            session,
+            card,
+            CardState.PASSED,
+            actor=actor,
+            reason="lolos QC",
+            at=at,
+            extra={"qc_at": at, "qc_by": actor},
+        )
         transition(
             session,
             [card.record_id],
@@ -72,15 +80,22 @@ def reject_cards(
     rejected = []
     for ref in refs:
         card = _card(session, ref)
-        if card.state == "spoiled":
+        if card.state == CardState.SPOILED:
             continue
-        if card.state != "printed":
+        if card.state != CardState.PRINTED:
             raise CardNotAwaitingQC(ref, card.state)
         ledger.spoil_blank(
             session, card_ref=ref, cause=cause, actor=actor, at=at, note=note or "ditolak QC"
         )
-        card.state, card.spoil_cause, card.qc_at, card.qc_by = "spoiled", cause.value, at, actor
-        session.add(card)
+        move_card(
+            session,
+            card,
+            CardState.SPOILED,
+            actor=actor,
+            reason=f"ditolak QC: {note or cause.value}",
+            at=at,
+            extra={"spoil_cause": cause.value, "qc_at": at, "qc_by": actor},
+        )
         record = session.get(Record, card.record_id)
         assert record is not None
         card_failed(
@@ -98,12 +113,13 @@ def reject_cards(
 def awaiting_qc(session: Session, limit: int = 500) -> list[Card]:
     return list(
         session.exec(
-            select(Card).where(Card.state == "printed").order_by(Card.id).limit(limit)  # type: ignore[arg-type]
+            select(Card).where(Card.state == CardState.PRINTED.value).order_by(Card.id).limit(limit)  # type: ignore[arg-type]
         )
     )
 
 
 def auto_pass(session: Session, *, actor: str = "qc:auto") -> int:
     """Demo only (``CETAK_QC_AUTO_PASS``): pass every printed card."""
-    refs = list(session.execute(sa.select(Card.card_ref).where(Card.state == "printed")).scalars())
+    printed = sa.select(Card.card_ref).where(Card.state == CardState.PRINTED.value)
+    refs = list(session.execute(printed).scalars())
     return len(pass_cards(session, refs, actor=actor))

@@ -456,9 +456,12 @@ def trace(
 ) -> None:
     """Jejak satu KTP-el dari PRR sampai ke tangan pemohon."""
     from inventory.distribution.queries import trace as trace_query
+    from printers.cards import history, label
 
     with context() as (_s, engine, served), Session(engine) as session:
         found = trace_query(session, ref)
+        if found is not None:  # the cards' own histories, after the record's
+            found["card_events"] = history(session, [c["card_ref"] for c in found["cards"]])
     if found is None:
         fail("tidak ditemukan: bukan NIK, PRR id, atau referensi kartu yang dikenal", 1)
     if json_out:
@@ -483,6 +486,13 @@ def trace(
     if found["collection"]:
         col = found["collection"]
         out.print(f"  diambil {local(col['at'])} oleh {col['by']} di {col['place']}")
+    if found["card_events"]:
+        out.print("  riwayat kartu:")
+    for e in found["card_events"]:
+        out.print(
+            f"  {local(e['at'])}  {e['card_ref']}  {label(e['from']):>22} → {label(e['to']):<22}"
+            f" {e['actor']}  {e['reason'] or ''}"
+        )
 
 
 def distribution_summary(session: Session, served: Any) -> list[dict[str, Any]]:

@@ -122,7 +122,15 @@ def collect(
         raise CardNotReady(
             f"KTP-el NIK {masked} menunggu di Kecamatan {home}, bukan di Kecamatan {here}"
         )
-    move_cards(session, [card_id], [state], state=CardPlace.COLLECTED)
+    move_cards(
+        session,
+        [card_id],
+        [state],
+        state=CardPlace.COLLECTED,
+        actor=officer,
+        reason=f"diserahkan kepada {by.strip()} di {place}",
+        at=now,
+    )
     transition(
         session,
         [record_id],
@@ -173,7 +181,15 @@ def return_cards(
             [(r, f"tidak di kantor kecamatan ({w})") for r, w in sorted(wrong)]
         )
     ids = [c.id for c in cards.values() if c.id is not None]
-    move_cards(session, ids, [CardPlace.RECEIVED], state=CardPlace.RETURNED)
+    move_cards(
+        session,
+        ids,
+        [CardPlace.RECEIVED],
+        state=CardPlace.RETURNED,
+        actor=actor,
+        reason="tidak diambil; dikembalikan ke Disdukcapil",
+        at=now,
+    )
     transition(
         session,
         [c.record_id for c in cards.values()],

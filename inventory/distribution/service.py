@@ -40,6 +40,7 @@ from inventory.distribution.errors import (
 from inventory.distribution.models import Discrepancy, Receipt, Shipment, ShipmentCard
 from inventory.distribution.rules import CardPlace, Resolution
 from inventory.rules import Cause
+from printers.cards import CardState, IllegalCardMove, move_card
 from printers.models import Card
 
 _CARD = Card.__table__  # type: ignore[attr-defined]
@@ -63,22 +64,35 @@ def local_time(served: ServedRegency, at: datetime | None) -> str:
 
 
 def move_cards(
-    session: Session, ids: Sequence[int], expect: Sequence[str], **values: object
+    session: Session,
+    ids: Sequence[int],
+    expect: Sequence[str],
+    *,
+    state: CardState | str,
+    actor: str,
+    reason: str | None = None,
+    at: datetime | None = None,
+    shipment_id: int | None = None,
+    **values: object,
 ) -> None:
-    """Move cards between states; a card that changed under us stops the whole change."""
-    if not ids:
-        return
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
-        moved = session.execute(
-            sa.update(_CARD)
-            .where(_CARD.c.id.in_(chunk), _CARD.c.state.in_(list(expect)))
-            .values(**values)
-        ).rowcount
-        if moved != len(chunk):
-            raise BadReceipt(
-                "status kartu berubah oleh proses lain saat dicatat; ulangi perintahnya"
-            )
+    """Move cards from ``expect`` to ``state`` (``printers.cards.move_card``, one card event
+    each); a card that changed under us stops the whole change."""
+    try:
+        move_card(
+            session,
+            ids,
+            state,
+            actor=actor,
+            reason=reason,
+            at=at,
+            shipment_id=shipment_id,
+            expect=expect,
+            extra=values,
+        )
+    except IllegalCardMove as exc:
+        raise BadReceipt(
+            "status kartu berubah oleh proses lain saat dicatat; ulangi perintahnya"
+        ) from exc
 
 
 # --- packing and dispatch ----------------------------------------------------------------
@@ -175,7 +189,14 @@ def pack(
         session.flush()
         assert shipment.id is not None
         move_cards(
-            session, card_ids, [CardPlace.PASSED], state=CardPlace.PACKED, shipment_id=shipment.id
+            session,
+            card_ids,
+            [CardPlace.PASSED],
+            state=CardPlace.PACKED,
+            shipment_id=shipment.id,
+            actor=actor,
+            reason=f"dikemas dalam {number}",
+            at=now,
         )
         session.execute(
             sa.insert(_SC),
@@ -240,7 +261,15 @@ def dispatch(
             continue  # dispatching twice changes nothing
         assert shipment.id is not None
         cards = _manifest(session, shipment.id)
-        move_cards(session, [c[0] for c in cards], [CardPlace.PACKED], state=CardPlace.DISPATCHED)
+        move_cards(
+            session,
+            [c[0] for c in cards],
+            [CardPlace.PACKED],
+            state=CardPlace.DISPATCHED,
+            actor=actor,
+            reason=f"dikirim dalam {shipment.number}",
+            at=now,
+        )
         transition(
             session,
             [c[2] for c in cards],
@@ -323,6 +352,9 @@ def receive(
         [CardPlace.DISPATCHED],
         state=CardPlace.RECEIVED,
         received_at=now,
+        actor=actor,
+        reason=f"diterima kecamatan dari {shipment.number} ({officer})",
+        at=now,
     )
     transition(
         session,
@@ -458,13 +490,29 @@ def _resolve_card(
     assert card.id is not None
     if outcome == "received":
         move_cards(
-            session, [card.id], [CardPlace.DISPATCHED], state=CardPlace.RECEIVED, received_at=now
+            session,
+            [card.id],
+            [CardPlace.DISPATCHED],
+            state=CardPlace.RECEIVED,
+            received_at=now,
+            actor=actor,
+            reason=why,
+            at=now,
         )
         transition(session, [card.record_id], RecordState.RECEIVED, actor=actor, reason=why, at=now)
         return
     if outcome == "lost":
         ledger.lose_card(session, card_ref=card.card_ref, actor=actor, at=now, note=why)
-        move_cards(session, [card.id], [CardPlace.DISPATCHED], state=CardPlace.LOST, note=why)
+        move_cards(
+            session,
+            [card.id],
+            [CardPlace.DISPATCHED],
+            state=CardPlace.LOST,
+            note=why,
+            actor=actor,
+            reason=why,
+            at=now,
+        )
     else:
         ledger.spoil_blank(
             session, card_ref=card.card_ref, cause=Cause.RUSAK_FISIK, actor=actor, at=now, note=why
@@ -473,9 +521,12 @@ def _resolve_card(
             session,
             [card.id],
             [CardPlace.DISPATCHED],
-            state="spoiled",
+            state=CardState.SPOILED,
             spoil_cause=Cause.RUSAK_FISIK.value,
             note=why,
+            actor=actor,
+            reason=why,
+            at=now,
         )
     transition(
         session,
