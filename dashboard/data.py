@@ -14,7 +14,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,12 +22,14 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from cetak.clock import day_start_utc as _day_start
+from cetak.clock import utc_bounds as _utc_bounds
 from cetak.installation import ServedRegency
 from cetak.lifecycle import RecordState
 from cetak.models import Alert, Record
 from cetak.settings import Settings
 from inventory.models import DestructionReport, Movement, ReorderRequest
-from inventory.queries import _utc_bounds, local_day
+from inventory.queries import local_day
 from inventory.rules import Kind
 from printers.models import Card
 
@@ -47,10 +49,6 @@ AGE_BANDS: tuple[tuple[str, int], ...] = (
 )
 #: Every ledger kind: naming them all lets a time-window query use ``ix_movement_kind_at``.
 _ALL_KINDS = [k.value for k in Kind]
-
-
-def _day_start(day: date, tz: str) -> datetime:
-    return datetime.combine(day, time.min, ZoneInfo(tz)).astimezone(UTC)
 
 
 def _not_by_index(column: Any) -> Any:
@@ -204,7 +202,7 @@ def printed_today(session: Session, *, today: date, tz: str) -> dict[str, int]:
 
 def printers(session: Session, *, today: date, tz: str, days: int = 30) -> list[dict[str, Any]]:
     """Each printer's state, today's counters, rest, ribbon and spoilage over ``days``."""
-    from printers.registry import list_printers
+    from printers.registry import counters_today, list_printers
 
     start, _ = _utc_bounds(tz, today - timedelta(days=days - 1), today)
     is_spoiled = sa.case((_CARD.c.state == "spoiled", 1), else_=0)
@@ -219,7 +217,7 @@ def printers(session: Session, *, today: date, tz: str, days: int = 30) -> list[
     }
     rows = []
     for p in list_printers(session):
-        fresh = p.counter_day == today  # a new day: nothing printed yet today
+        printed_today, spoiled_today = counters_today(p, today=today)
         taken, bad = used.get(p.name, (0, 0))
         rows.append(
             {
@@ -228,8 +226,8 @@ def printers(session: Session, *, today: date, tz: str, days: int = 30) -> list[
                 "site": p.site_code,
                 "state": p.state,
                 "reason": p.state_reason,
-                "printed_today": p.printed_today if fresh else 0,
-                "spoiled_today": p.spoiled_today if fresh else 0,
+                "printed_today": printed_today,
+                "spoiled_today": spoiled_today,
                 "daily_limit": p.daily_limit,
                 "since_rest": p.since_rest,
                 "rest_after": p.rest_after,
@@ -303,35 +301,10 @@ def card_count(session: Session, *, state: str) -> int:
 def stock_figures(
     session: Session, *, today: date, settings: Settings, served: ServedRegency
 ) -> dict[str, Any]:
-    """Blanks on hand, days of cover, reorder point, the open request (``inventory.reorder``)."""
-    from inventory import queries, reorder
-    from inventory.policy import SHORT_HISTORY_DAYS, usage_basis
+    """The stock read model shared with the CLI (``inventory.figures.stock_figures``)."""
+    from inventory import figures
 
-    facts, pos = reorder.position(session, settings=settings, served=served, today=today)
-    request = reorder.open_request(session)
-    _, awaiting = queries.totals(session)
-    return {
-        "on_hand": facts.on_hand,
-        "in_transit": facts.in_transit,
-        "awaiting_destruction": awaiting,
-        "prr_backlog": facts.prr_backlog,
-        "daily_consumption": facts.daily_consumption,
-        "usage_days": facts.usage_days,  # days of data daily_consumption rests on
-        "usage_basis": usage_basis(facts.usage_days),
-        "short_history": facts.usage_days < SHORT_HISTORY_DAYS,
-        "new_prr_per_day": facts.new_prr_per_day,
-        "spoilage_rate": facts.spoilage_rate,
-        "lead_time_days": facts.lead_time_days,
-        "reorder_point": pos.reorder_point,
-        "safety_stock": pos.safety_stock,
-        "order_quantity": pos.order_quantity,
-        "reorder_due": pos.reorder_due,
-        "days_of_cover": pos.days_of_cover,
-        "escalate": pos.escalate,
-        "open_request": None
-        if request is None
-        else {"number": request.number, "state": request.state, "quantity": request.quantity},
-    }
+    return figures.stock_figures(session, today=today, settings=settings, served=served)
 
 
 def lots(session: Session) -> list[dict[str, Any]]:
@@ -752,12 +725,20 @@ def jemput_bola(
     today: date,
     tz: str,
     full_nik: bool,
-    min_age: int = 65,
+    min_age: int | None = None,
     kecamatan: str | None = None,
     limit: int = 500,
+    settings: Settings | None = None,
 ) -> list[dict[str, Any]]:
+    """Residents aged ``min_age`` or more (by default ``CETAK_JEMPUT_BOLA_AGE``) to visit."""
     from inventory.distribution import queries
 
+    if min_age is None:
+        min_age = (
+            settings.jemput_bola_age
+            if settings is not None
+            else Settings.model_fields["jemput_bola_age"].default
+        )
     return queries.jemput_bola(
         session,
         today=today,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -281,6 +282,34 @@ def awaiting_destruction(session: Session) -> list[Movement]:
             .order_by(Movement.id)
         ).scalars()
     )
+
+
+def _destruction_prefix(kode_wilayah: str, held_on: date) -> str:
+    return f"BAP-{kode_wilayah.replace('.', '')}-{held_on:%Y%m%d}-"
+
+
+def destruction_number(kode_wilayah: str, held_on: date, taken: Iterable[str]) -> str:
+    """The next berita acara pemusnahan number of a day: ``BAP-<kode>-<YYYYMMDD>-<nnn>``.
+
+    ``taken`` are numbers already given; the day's sequence continues after the highest
+    of them, so a number given by hand (``--ref``) in the same shape is never repeated.
+    """
+    prefix = _destruction_prefix(kode_wilayah, held_on)
+    seqs = [
+        int(n[len(prefix) :]) for n in taken if n.startswith(prefix) and n[len(prefix) :].isdigit()
+    ]
+    return f"{prefix}{max(seqs, default=0) + 1:03d}"
+
+
+def next_destruction_number(session: Session, *, kode_wilayah: str, held_on: date) -> str:
+    """``destruction_number`` after the reports already recorded for ``held_on``."""
+    prefix = _destruction_prefix(kode_wilayah, held_on)
+    taken = session.execute(
+        sa.select(DestructionReport.number).where(
+            DestructionReport.number.startswith(prefix)  # type: ignore[attr-defined]
+        )
+    ).scalars()
+    return destruction_number(kode_wilayah, held_on, taken)
 
 
 def destroy_spoiled(

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from cetak import storage
+from cetak.clock import utc_bounds
 from cetak.db import write_session
 from cetak.installation import ServedRegency
 from cetak.models import Record
@@ -41,7 +42,6 @@ from inventory.documents import (
     render_reorder_letter,
 )
 from inventory.models import DestructionReport, Lot, Movement, ReorderRequest
-from inventory.queries import _utc_bounds
 from inventory.rules import Kind
 from inventory.serials import lot_serials
 
@@ -205,7 +205,7 @@ def month_bounds(month: date) -> tuple[date, date]:
 def monthly_lots(session: Session, served: ServedRegency, month: date) -> list[LotMonth]:
     """Per lot: opening balance, the month's movements by kind and cause, closing balance."""
     first, last = month_bounds(month)
-    start, end = _utc_bounds(served.timezone, first, last)
+    start, end = utc_bounds(served.timezone, first, last)
     opening = dict(
         session.execute(
             sa.select(_MOV.c.lot_code, sa.func.sum(_MOV.c.delta_on_hand))
@@ -269,7 +269,7 @@ def monthly_report(
     engine: Engine, settings: Settings, served: ServedRegency, month: date, awaiting: int
 ) -> Path:
     first, last = month_bounds(month)
-    _, end = _utc_bounds(served.timezone, first, last)
+    _, end = utc_bounds(served.timezone, first, last)
     with Session(engine) as session:
         lots = monthly_lots(session, served, month)
         # Where every serial of each lot with a range stood at the month's end.

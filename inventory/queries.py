@@ -6,13 +6,14 @@ of lots or the days in the window, not on the length of the ledger.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from cetak.clock import utc_bounds
 from cetak.lifecycle import RecordState
 from cetak.models import Alert, Record
 from inventory.models import Balance, Lot, Movement
@@ -68,13 +69,6 @@ def stock_by_lot(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def _utc_bounds(tz: str, first: date, last: date) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(tz)
-    start = datetime.combine(first, time.min, zone).astimezone(UTC)
-    end = datetime.combine(last + timedelta(days=1), time.min, zone).astimezone(UTC)
-    return start, end
-
-
 def local_day(session: Session, column: Any, tz: str) -> Any:
     """SQL for the regency's calendar day of a UTC timestamp column."""
     if session.get_bind().dialect.name == "postgresql":
@@ -98,7 +92,7 @@ def usage_history(
     first consumed, then reversed and spoiled, counts once, on the day it was taken.
     """
     first, last = today - timedelta(days=window_days), today - timedelta(days=1)
-    start, end = _utc_bounds(tz, first, last)
+    start, end = utc_bounds(tz, first, last)
     day = local_day(session, _MOV.c.at, tz)
     used: dict[date, int] = {}
     spoiled = 0

@@ -117,10 +117,19 @@ def set_up(session: Session, name: str, reason: str, *, state_root: Path) -> Pri
     return printer
 
 
+def counters_today(printer: Printer, *, today: date) -> tuple[int, int]:
+    """(printed, spoiled) on the regency's ``today``: counters written on an earlier day
+    count nothing, the day rolls over at local midnight. The one daily-counter rule, read
+    by the CLI and the dashboard and applied by ``roll_counters``."""
+    if printer.counter_day != today:
+        return 0, 0
+    return printer.printed_today, printer.spoiled_today
+
+
 def roll_counters(printer: Printer, *, today: date, now: datetime) -> None:
     """New day: counters start again. Rest over: the printer is cool and online."""
-    if printer.counter_day != today:
-        printer.counter_day, printer.printed_today, printer.spoiled_today = today, 0, 0
+    printer.printed_today, printer.spoiled_today = counters_today(printer, today=today)
+    printer.counter_day = today
     if printer.state == "resting" and printer.rest_until is not None and printer.rest_until <= now:
         printer.state, printer.state_reason, printer.rest_until = "online", None, None
         printer.since_rest = 0

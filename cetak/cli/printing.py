@@ -60,13 +60,12 @@ def printer_dict(p: Any) -> dict[str, Any]:
 
 def printers_summary(session: Session, today: Any) -> list[dict[str, Any]]:
     """The ``"printers"`` array of ``cetak status --json`` (read only)."""
-    from printers.registry import list_printers
+    from printers.registry import counters_today, list_printers
 
     rows = []
     for p in list_printers(session):
         d = printer_dict(p)
-        if p.counter_day != today:  # a new day: nothing printed yet today
-            d["printed_today"] = d["spoiled_today"] = 0
+        d["printed_today"], d["spoiled_today"] = counters_today(p, today=today)
         rows.append(d)
     return rows
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -135,31 +134,37 @@ def receive(
         out.print(f"Permintaan {result['closed_request']} ditutup (sudah diterima).")
 
 
+#: The figures of ``inventory.figures.stock_figures`` that ``--json`` shows, in this order.
+SUMMARY_KEYS = (
+    "on_hand",
+    "days_of_cover",
+    "reorder_point",
+    "open_request",
+    "awaiting_destruction",
+    "in_transit",
+    "daily_consumption",
+    "prr_backlog",
+    "reorder_due",
+    "escalate",
+)
+
+
+def summary_of(figures: dict[str, Any]) -> dict[str, Any]:
+    """The CLI's presentation of the stock read model: its keys, one decimal place."""
+    summary = {key: figures[key] for key in SUMMARY_KEYS}
+    cover = summary["days_of_cover"]
+    summary["days_of_cover"] = None if cover is None else round(cover, 1)
+    summary["daily_consumption"] = round(summary["daily_consumption"], 1)
+    return summary
+
+
 def stock_summary(session: Session, settings: Any, served: Any) -> dict[str, Any]:
     """The ``"stock"`` object of ``cetak status --json`` (read only)."""
-    from inventory import queries, reorder
+    from inventory.figures import stock_figures
 
-    facts, pos = reorder.position(session, settings=settings, served=served, today=served.today())
-    request = reorder.open_request(session)
-    _, awaiting = queries.totals(session)
-    return {
-        "on_hand": facts.on_hand,
-        "days_of_cover": None if pos.days_of_cover is None else round(pos.days_of_cover, 1),
-        "reorder_point": pos.reorder_point,
-        "open_request": None
-        if request is None
-        else {
-            "number": request.number,
-            "state": request.state,
-            "quantity": request.quantity,
-        },
-        "awaiting_destruction": awaiting,
-        "in_transit": facts.in_transit,
-        "daily_consumption": round(facts.daily_consumption, 1),
-        "prr_backlog": facts.prr_backlog,
-        "reorder_due": pos.reorder_due,
-        "escalate": pos.escalate,
-    }
+    return summary_of(
+        stock_figures(session, today=served.today(), settings=settings, served=served)
+    )
 
 
 @stock_app.command("status")
@@ -399,8 +404,9 @@ def destroy(
                 if done is not None:
                     _already(f"Pemusnahan berita acara {ref} ({_num(done.quantity)} blangko)")
                     return
-            seq = uuid.uuid4().hex[:6].upper()
-            number = ref or f"BAP-{served.kode_wilayah.replace('.', '')}-{held_on:%Y%m%d}-{seq}"
+            number = ref or operations.next_destruction_number(
+                session, kode_wilayah=served.kode_wilayah, held_on=held_on
+            )
             report = operations.destroy_spoiled(
                 session,
                 number=number,

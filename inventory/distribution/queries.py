@@ -8,13 +8,14 @@ NIKs come out full only where the caller asks (``full_nik``); masked otherwise.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from cetak.clock import day_start_utc
 from cetak.lifecycle import STATE_LABELS, RecordState
 from cetak.models import Kecamatan, Record, RecordEvent, utcnow
 from intake.nik import mask_nik
@@ -34,10 +35,6 @@ _REC = Record.__table__  # type: ignore[attr-defined]
 
 def _names(session: Session) -> dict[str, str]:
     return dict(session.execute(sa.select(Kecamatan.kode, Kecamatan.nama)).all())  # type: ignore[call-overload]
-
-
-def _start_of(day: date, tz: str) -> datetime:
-    return datetime.combine(day, time.min, ZoneInfo(tz)).astimezone(UTC)
 
 
 def distribution_status(
@@ -178,7 +175,7 @@ def uncollected_ages(
     session: Session, *, today: date, tz: str = "Asia/Jakarta", kecamatan: str | None = None
 ) -> list[dict[str, Any]]:
     """Per kecamatan: cards waiting at the office, and how many for over 30, 60, 90 days."""
-    bounds = {b: _start_of(today - timedelta(days=b), tz) for b in rules.WAIT_BANDS}
+    bounds = {b: day_start_utc(today - timedelta(days=b), tz) for b in rules.WAIT_BANDS}
     query = (
         sa.select(
             _REC.c.kode_kecamatan,
@@ -242,7 +239,7 @@ def _waiting_cards(
         query = query.where(_REC.c.kode_kecamatan == kecamatan)
     if older_than_days is not None:
         query = query.where(
-            _CARD.c.received_at < _start_of(today - timedelta(days=older_than_days), tz)
+            _CARD.c.received_at < day_start_utc(today - timedelta(days=older_than_days), tz)
         )
     if born_before is not None:
         query = query.where(_REC.c.birth_date <= born_before)
