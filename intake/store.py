@@ -24,6 +24,7 @@ from cetak.models import Batch, Delivery, Record, RecordEvent, RecordPhoto, UTCD
 from cetak.records import lock_records, transition
 from cetak.redact import redacted_errors
 from cetak.regions import provinces
+from cetak.settings import get_settings
 from intake import progress
 from intake.csvfile import iter_rows
 from intake.delivery import open_delivery
@@ -241,10 +242,14 @@ def store_batch(
     archive_dir: Path,
     today: date,
     actor: str = "ingest",
-    chunk: int = 2000,
+    chunk: int | None = None,
 ) -> IngestResult:
-    """Store every row of an accepted batch with its outcome, in one transaction."""
+    """Store every row of an accepted batch with its outcome, in one transaction.
+
+    Rows are inserted ``chunk`` at a time (by default ``CETAK_INSERT_CHUNK_SIZE``).
+    """
     assert checked.manifest is not None and checked.accepted
+    chunk = max(1, get_settings().insert_chunk_size if chunk is None else chunk)
     manifest = checked.manifest
     kecamatan = frozenset(served.kecamatan)
     known_provinces = frozenset(provinces())

@@ -22,6 +22,7 @@ from PIL import Image
 
 from cetak.regions import load_regency, provinces, shipped_regencies
 from intake.demofeed import COLUMNS, DemoBatch, generate_feed, make_zip
+from intake.demophotos import PORTRAITS
 from intake.nik import parse_nik
 
 TODAY = date(2026, 11, 22)
@@ -356,8 +357,11 @@ def test_a_superseding_row_changes_data_of_a_clean_row_of_an_earlier_batch(defec
 
 
 def test_photos_are_small_distinct_jpegs_that_pillow_opens(clean):
-    photos = {p.read_bytes() for p in (clean[0].path / "foto").iterdir()}
-    assert len(photos) > 20
+    files = list((clean[0].path / "foto").iterdir())
+    photos = {p.read_bytes() for p in files}
+    assert len(files) == clean[0].records  # one photo per record
+    # drawn from the pool of portraits: 150 draws from 64 give about 58 distinct ones
+    assert 3 * PORTRAITS // 4 <= len(photos) <= PORTRAITS
     for data in photos:
         assert len(data) < 8000
         with Image.open(io.BytesIO(data)) as img:

@@ -77,6 +77,7 @@ def test_a_zero_or_negative_quantity_is_refused_and_posts_nothing(engine, served
 def test_an_unknown_site_is_refused(engine, served):
     with pytest.raises(UnknownSite):
         receive(engine, site="NOWHERE")
+    assert movements(engine) == [] and balances(engine) == {}
 
 
 def test_overlapping_serial_ranges_are_refused(engine, served):
@@ -84,7 +85,11 @@ def test_overlapping_serial_ranges_are_refused(engine, served):
     receive(engine, lot="B", quantity=100, serial_start="KTP0001101")
     with pytest.raises(SerialOverlap):
         receive(engine, lot="C", quantity=10, serial_start="KTP0001195")
+    assert set(balances(engine)) == {("DISDUKCAPIL", "A"), ("DISDUKCAPIL", "B")}
+    assert movements(engine) == [("RECEIVED", 100, 0)] * 2
     receive(engine, lot="D", quantity=10, serial_start="X0001195")  # another prefix
+    assert balances(engine)[("DISDUKCAPIL", "D")] == (10, 0)
+    assert movements(engine) == [("RECEIVED", 100, 0)] * 2 + [("RECEIVED", 10, 0)]
 
 
 def test_consumption_takes_the_oldest_lot_first_and_is_idempotent_per_card(engine, served):
@@ -112,6 +117,7 @@ def test_the_database_refuses_a_negative_balance(engine, served):
     receive(engine, quantity=1)
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
         conn.execute(sa.update(Balance).values(on_hand=-1))
+    assert balances(engine) == {("DISDUKCAPIL", "LOT-2026-11-A"): (1, 0)}
 
 
 def test_a_spoiled_card_reverses_its_consumption_and_waits_for_destruction(engine, served):
@@ -136,6 +142,8 @@ def test_a_blank_damaged_on_the_shelf_is_spoiled_without_a_card(engine, served):
     assert balances(engine)[("DISDUKCAPIL", "LOT-2026-11-A")] == (9, 1)
     with pytest.raises(UnknownCause), write_session(engine) as s:
         ledger.spoil_blank(s, cause="DIMAKAN_TIKUS", actor=ACTOR, key="shelf-2")
+    assert balances(engine)[("DISDUKCAPIL", "LOT-2026-11-A")] == (9, 1)
+    assert movements(engine) == [("RECEIVED", 10, 0), ("SPOILED", -1, 1)]
 
 
 def test_transfer_moves_blanks_between_sites_in_pairs(engine, served):
@@ -151,8 +159,11 @@ def test_transfer_moves_blanks_between_sites_in_pairs(engine, served):
         ("KEC-WEDI", "A"): (3, 0),
         ("KEC-WEDI", "B"): (2, 0),
     }
+    before, posted = balances(engine), movements(engine)
     with pytest.raises(InsufficientStock), write_session(engine) as s:
         transfers.transfer(s, to_site="KEC-WEDI", quantity=99, actor=ACTOR, key="T2")
+    assert balances(engine) == before
+    assert movements(engine) == posted
 
 
 def test_returning_to_central_and_reversing_a_movement(engine, served):
@@ -189,8 +200,11 @@ def test_a_stock_take_posts_the_difference_and_proposes_a_large_one(engine, serv
         approved = operations.approve_count(s, large.proposal.id, approver="siti", actor="cli:siti")
     assert approved.adjustments == [("B", -12)]
     assert balances(engine) == {("DISDUKCAPIL", "A"): (48, 0), ("DISDUKCAPIL", "B"): (38, 0)}
+    posted = movements(engine)
     with pytest.raises(UnknownLot), write_session(engine) as s:
         operations.count_stock(s, counted=1, reason="x", actor=ACTOR, threshold=5, lot="ZZZ")
+    assert balances(engine) == {("DISDUKCAPIL", "A"): (48, 0), ("DISDUKCAPIL", "B"): (38, 0)}
+    assert movements(engine) == posted
 
 
 def test_destruction_destroys_everything_waiting_once(engine, served):
@@ -209,6 +223,18 @@ def test_destruction_destroys_everything_waiting_once(engine, served):
             witnesses=["B"],
             actor=ACTOR,
         )
+    assert balances(engine)[("DISDUKCAPIL", "LOT-2026-11-A")] == (7, 3)
+    # Received, then per card consumed, reversed and spoiled: nothing destroyed.
+    assert (
+        movements(engine)
+        == [("RECEIVED", 10, 0)]
+        + [
+            ("CONSUMED", -1, 0),
+            ("CONSUMED", 1, 0),
+            ("SPOILED", -1, 1),
+        ]
+        * 3
+    )
     with write_session(engine) as s:
         report = operations.destroy_spoiled(
             s,
@@ -221,6 +247,7 @@ def test_destruction_destroys_everything_waiting_once(engine, served):
         )
     assert report.quantity == 3
     assert balances(engine)[("DISDUKCAPIL", "LOT-2026-11-A")] == (7, 0)
+    posted = movements(engine)
     with pytest.raises(NothingToDestroy), write_session(engine) as s:
         operations.destroy_spoiled(
             s,
@@ -231,3 +258,5 @@ def test_destruction_destroys_everything_waiting_once(engine, served):
             witnesses=["B", "C"],
             actor=ACTOR,
         )
+    assert balances(engine)[("DISDUKCAPIL", "LOT-2026-11-A")] == (7, 0)
+    assert movements(engine) == posted

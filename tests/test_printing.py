@@ -27,7 +27,8 @@ from cetak.models import Alert, Batch, Record, RecordEvent, utcnow
 from intake.service import ingest_one
 from inventory import ledger
 from inventory.errors import InsufficientStock
-from inventory.models import Movement
+from inventory.models import Movement, ReorderRequest
+from inventory.policy import round_up_to_box
 from inventory.queries import totals
 from printers import jobs, planning, production, qc
 from printers.drivers.base import Fault, PrinterFault
@@ -636,13 +637,18 @@ def test_the_print_run_flow_raises_the_stock_out_and_reorder_alerts_when_blanks_
 
     summary = flow.print_run()
     assert summary["printed"] == 3 and summary["stock_out"] is True
-    assert summary["reorder_request"]
+    number = f"SPB-3310-{served.today():%Y%m}-001"  # the first request of the month
+    assert summary["reorder_request"] == number
     assert Counter(record_states(engine)[i] for i in ids) == {"printed": 3, "queued": 2}
     with Session(engine) as s:
-        kinds = {a.kind for a in s.exec(select(Alert))}
-    assert {"STOCK_OUT", "REORDER"} <= kinds
-    files = {json.loads(p.read_text())["kind"] for p in home.alerts_dir.glob("*.json")}
-    assert {"STOCK_OUT", "REORDER"} <= files
+        [request] = s.exec(select(ReorderRequest)).all()
+        kinds = sorted(a.kind for a in s.exec(select(Alert)))
+    assert (request.number, request.state, request.actor) == (number, "DRAFT", "flow:print_run")
+    wanted = json.loads(request.snapshot_json)["position"]["order_quantity"]
+    assert wanted > 0 and request.quantity == round_up_to_box(wanted, 100)
+    assert kinds == ["REORDER", "STOCK_OUT"]
+    files = sorted(json.loads(p.read_text())["kind"] for p in home.alerts_dir.glob("*.json"))
+    assert files == ["REORDER", "STOCK_OUT"]
 
 
 # --- rest periods and the daily limit ------------------------------------------------------
@@ -750,7 +756,7 @@ def test_two_claims_waiting_on_the_same_printer_let_only_one_through(
                     w, jobs.claim(engine, job, worker=w)
                 )
             )
-            for job, w in ((first, "w1"), (first, "w2"))
+            for job, w in ((first, "w1"), (second, "w2"))
         ]
         for t in threads:
             t.start()
@@ -758,6 +764,15 @@ def test_two_claims_waiting_on_the_same_printer_let_only_one_through(
     for t in threads:
         t.join(30)
     assert sorted(results.values()) == [False, True], results
+    # The winner's job runs under its worker; the loser's job is untouched, still planned.
+    won, lost = (
+        ((first, "w1"), (second, "w2")) if results["w1"] else ((second, "w2"), (first, "w1"))
+    )
+    with Session(engine) as s:
+        winner, loser = s.get(PrintJob, won[0]), s.get(PrintJob, lost[0])
+        assert (winner.state, winner.worker) == ("running", won[1])
+        assert winner.lease_until is not None
+        assert (loser.state, loser.worker, loser.lease_until) == ("planned", None, None)
 
 
 def test_two_workers_running_the_same_job_print_it_once(engine, served, home, tmp_path):

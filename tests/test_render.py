@@ -12,11 +12,20 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageStat
 from pypdf import PdfReader
 
 from printers.carrier import CarrierLine, CarrierSheet, mask_nik, render_carrier_sheet
-from printers.render import MIN_SIZE, CardData, CardLayoutError, render_card
+from printers.render import (
+    _PHOTO_H,
+    _PHOTO_TOP,
+    _PHOTO_W,
+    _PHOTO_X,
+    MIN_SIZE,
+    CardData,
+    CardLayoutError,
+    render_card,
+)
 
 PT_PER_MM = 72 / 25.4
 FULL_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
@@ -274,8 +283,30 @@ def test_a_photo_that_cannot_be_decoded_is_refused(data: bytes) -> None:
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
 @pytest.mark.parametrize("size", [(354, 472), (600, 400), (300, 300)])
 def test_any_photo_shape_is_placed(fmt: str, size: tuple[int, int]) -> None:
-    pdf = render_card(replace(CARD, photo=photo(fmt, size)))
-    assert "BUDI SANTOSO" in words(pdf)
+    data = photo(fmt, size)
+    page = PdfReader(io.BytesIO(render_card(replace(CARD, photo=data)))).pages[0]
+    # The photo is embedded once, whole: its pixels are the pas foto's.
+    [embedded] = page.images
+    original = Image.open(io.BytesIO(data)).convert("RGB")
+    placed = embedded.image.convert("RGB")
+    assert placed.size == size
+    # A PNG is embedded losslessly; a JPEG as it is (pypdf decodes it a shade apart).
+    diff = ImageChops.difference(original, placed)
+    if fmt == "PNG":
+        assert diff.getbbox() is None
+    else:
+        assert max(ImageStat.Stat(diff).mean) < 1.0, ImageStat.Stat(diff).mean
+    # It is drawn in the photo box: as large as fits, its shape kept, centred.
+    [(w, h, x, y, name)] = re.findall(
+        rb"([\d.]+) 0 0 ([\d.]+) ([\d.]+) ([\d.]+) cm\s*/(\S+) Do", page.get_contents().get_data()
+    )
+    assert name.decode() in {k.lstrip("/") for k in page["/Resources"]["/XObject"]}
+    w, h, x, y = (float(v) for v in (w, h, x, y))
+    assert w / h == pytest.approx(size[0] / size[1], rel=1e-3)
+    assert min(_PHOTO_W / w, _PHOTO_H / h) == pytest.approx(1, rel=1e-3)
+    bottom = _PHOTO_TOP - _PHOTO_H
+    assert x - _PHOTO_X == pytest.approx(_PHOTO_X + _PHOTO_W - (x + w), abs=0.01)
+    assert y - bottom == pytest.approx(_PHOTO_TOP - (y + h), abs=0.01)
 
 
 def test_a_foreigner_card_shows_its_expiry_date() -> None:
@@ -341,13 +372,18 @@ def test_the_carrier_sheet_names_its_batch_and_every_card(sheet_pdf: bytes) -> N
 
 def test_sixty_cards_span_pages_each_with_the_table_header(sheet_pdf: bytes) -> None:
     pages = PdfReader(io.BytesIO(sheet_pdf)).pages
-    assert len(pages) >= 3
+    assert len(pages) == 4  # 16 cards under the heading, then 19 a page
+    shown: list[list[str]] = []
     for n, page in enumerate(pages, start=1):
         text = " ".join(page.extract_text().split())
         assert "No PRR NIK Nama Kel/Desa" in text
         assert "B-3310-20261124-07" in text
         assert f"Halaman {n} dari {len(pages)}" in text
         assert re.search(rb"\bre\b", page.get_contents().get_data())  # barcode bars
+        shown.append(re.findall(r"KTP-3310-20261124-\d{4}", text))
+    assert [len(refs) for refs in shown] == [16, 19, 19, 6]
+    # Every card once, in order, none lost or repeated at a page break.
+    assert [ref for refs in shown for ref in refs] == [c.card_ref for c in carrier(60).cards]
 
 
 def test_the_carrier_sheet_masks_niks(sheet_pdf: bytes) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from pypdf import PdfReader
 
 from cetak.db import make_engine
 from inventory.models import Movement, ReorderRequest
@@ -37,6 +39,11 @@ def stock(env: dict[str, str]) -> dict:
     return json.loads(run_cli("stock", "status", "--json", env=env).stdout)
 
 
+def pdf_text(path) -> str:
+    """Every page's text (the PDF must be one pypdf reads whole)."""
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
 def movement_count(db) -> int:
     with db.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(Movement)).scalar()
@@ -61,7 +68,8 @@ def test_receive_then_status_shows_the_lot_and_the_reorder_figures(cli_env):
     status = stock(cli_env)
     assert status["on_hand"] == 4000
     assert status["days_of_cover"] is None  # nothing used yet
-    assert isinstance(status["reorder_point"], int)
+    # No record waits and no blank was used: nothing to cover over the lead time.
+    assert status["reorder_point"] == 0
     assert status["open_request"] is None
     (lot,) = status["lots"]
     assert lot["site"] == "DISDUKCAPIL" and lot["lot"] == "LOT-2026-11-A"
@@ -253,8 +261,19 @@ def test_destruction_needs_two_witnesses_and_writes_the_berita_acara(cli_env, ho
     )
     assert "4 blangko rusak dimusnahkan" in two.stdout
     (pdf,) = reports.glob("BAP-3310-*.pdf")
-    assert pdf.read_bytes().startswith(b"%PDF")
     assert str(pdf) in two.stdout
+    text = pdf_text(pdf)
+    flat = " ".join(text.split())
+    assert "BERITA ACARA PEMUSNAHAN BLANGKO KTP-EL RUSAK" in flat, text
+    assert f"Nomor: {pdf.stem}" in flat, text
+    assert "Nama : Operator Cetak NIP : - Jabatan : Petugas" in flat, text
+    for witness in ("Sri Wahyuni", "Budi Santoso"):
+        assert f"Nama : {witness} NIP : - Jabatan : Saksi" in flat, text
+    assert "sebanyak 4 (terbilang: empat) keping" in flat, text
+    causes = "1 Gagal cetak 0 2 Gagal tulis chip 0 3 Rusak fisik 4 4 Perubahan data 0 Jumlah 4"
+    assert causes in flat, text
+    # One line per destroyed blank: four, all of lot LOT-A damaged on the shelf.
+    assert len(re.findall(r"\d LOT-A - - - Rusak fisik", flat)) == 4, text
     status = stock(cli_env)
     assert (status["on_hand"], status["awaiting_destruction"]) == (96, 0)
 
@@ -304,7 +323,9 @@ def test_transfer_to_a_site_added_for_a_kecamatan(cli_env):
     assert too_many.returncode != 0 and "tidak cukup" in too_many.stderr
 
 
-def test_the_monthly_report_is_written_as_a_pdf(cli_env, home):
+def test_the_monthly_report_is_written_as_a_pdf(cli_env, home, served):
+    # The report counts the movements posted in the month: this month's, so the lot shows.
+    today = served.today()
     run_cli(
         "stock",
         "receive",
@@ -313,13 +334,18 @@ def test_the_monthly_report_is_written_as_a_pdf(cli_env, home):
         "--quantity",
         "100",
         "--date",
-        "2026-11-02",
+        today.isoformat(),
         env=cli_env,
     )
-    proc = run_cli("stock", "report", "--month", "2026-11", env=cli_env)
-    pdf = home.documents_dir / "laporan-bulanan" / "LBB-3310-2026-11.pdf"
+    proc = run_cli("stock", "report", "--month", f"{today:%Y-%m}", env=cli_env)
+    pdf = home.documents_dir / "laporan-bulanan" / f"LBB-3310-{today:%Y-%m}.pdf"
     assert str(pdf) in proc.stdout
-    assert pdf.read_bytes().startswith(b"%PDF")
+    text = pdf_text(pdf)
+    assert f"LBB-3310-{today:%Y-%m}" in text, text
+    # The lot's row: opening 0, received 100, nothing else moved, closing 100, as checked.
+    row = text.split("\nLOT-A\n", 1)[1].split("\n")[:14]
+    assert row == ["0", "100"] + ["0"] * 10 + ["100", "0"], text
+    assert text.split("\nLOT-A\n", 1)[1].split("\n")[14] == "sesuai", text
 
 
 def test_a_request_is_sent_confirmed_and_closed_by_the_delivery(cli_env, db):

@@ -181,7 +181,11 @@ def jemput_bola() -> None:
     with c[0]:
         kec = ui.kecamatan_choice(ctx, "Kecamatan", key="jb_kec")
     min_age = c[1].number_input(
-        "Umur paling rendah", min_value=17, max_value=120, value=65, key="jb_age"
+        "Umur paling rendah",
+        min_value=17,
+        max_value=120,
+        value=min(max(ctx.settings.jemput_bola_age, 17), 120),  # CETAK_JEMPUT_BOLA_AGE
+        key="jb_age",
     )
     rows = ui.query(
         ctx,
