@@ -80,6 +80,7 @@ WATERMARK_COLUMNS: tuple[tuple[str, str], ...] = (
     ("reorderrequest", "closed_at"),
     ("card", "created_at"),
     ("card", "printed_at"),
+    ("card_event", "at"),
     ("card", "qc_at"),
     ("card", "received_at"),
     ("printjob", "created_at"),
