@@ -482,6 +482,26 @@ def resolve_discrepancy(
     )
 
 
+def print_owed_receipts(
+    engine: Engine,
+    settings: Any,
+    *,
+    collection_id: int | None = None,
+    shipment_id: int | None = None,
+) -> list[Any]:
+    """The after-commit effect of a hand-over or of a shipment received at a kecamatan: its
+    receipt is printed at once, whichever front end recorded it (CLI or dashboard). A
+    printer fault leaves the receipt owed: the 14:00 flow or ``cetak receipts print``
+    prints it later; the results (``paper.Printed``) say which happened."""
+    from inventory.distribution.paper import print_receipts, receipt_for
+
+    with Session(engine) as session:
+        rid = receipt_for(session, collection_id=collection_id, shipment_id=shipment_id)
+    if rid is None:
+        return []
+    return print_receipts(engine, settings, load_installation(engine), ids=[rid])
+
+
 def record_collection(
     engine: Engine,
     actor: Who,

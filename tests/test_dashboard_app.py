@@ -427,6 +427,21 @@ def test_an_operator_confirms_a_shipment_resolves_a_case_and_records_a_collectio
     for name in ("shipment_receive", "discrepancy_resolve", "collection"):
         rows = audits(engine, name)
         assert [a.actor for a in rows] == ["ops"], name
+    # The receipts print at once, as from the CLI, not only at the 14:00 flow.
+    from inventory.distribution.models import Collection, Receipt, Shipment
+
+    with Session(engine) as s:
+        shipment = s.exec(select(Shipment).where(Shipment.number == seeded.shipment)).one()
+        collection = s.exec(select(Collection).order_by(Collection.id.desc())).first()
+        states = {
+            "shipment": s.exec(
+                select(Receipt.state).where(Receipt.shipment_id == shipment.id)
+            ).all(),
+            "collection": s.exec(
+                select(Receipt.state).where(Receipt.collection_id == collection.id)
+            ).all(),
+        }
+    assert states == {"shipment": ["printed"], "collection": ["printed"]}, states
 
 
 # --- cetak dashboard -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from rich.table import Table
 from sqlmodel import Session
 
 from cetak.cli.common import OlehOpt, acting, check_text, context, fail, out, print_json, signed
-from cetak.cli.receipts import print_owed
+from cetak.cli.receipts import show_printed
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
 KecOpt = Annotated[str | None, typer.Option("--kecamatan", help="Kode kecamatan, mis. 33.10.05")]
@@ -144,8 +144,7 @@ def receive(
     oleh: OlehOpt = None,
 ) -> None:
     """Catat penerimaan kiriman di kecamatan, kartu per kartu."""
-    from cetak.actions import receive_shipment
-    from inventory.distribution.paper import receipt_for
+    from cetak.actions import print_owed_receipts, receive_shipment
 
     if all_ == bool(cards):
         fail("sebutkan kartu yang diterima dengan --card, atau --all bila semua diterima", 2)
@@ -163,9 +162,8 @@ def receive(
                 damaged=damaged or [],
                 extra=extra or [],
             )
-        with Session(engine) as session:
-            rid = receipt_for(session, shipment_id=got.shipment_id)
-        receipts = print_owed(settings, engine, served, [rid] if rid else [], quiet=json_out)
+        printed = print_owed_receipts(engine, settings, shipment_id=got.shipment_id)
+        receipts = show_printed(printed, quiet=json_out)
     result = {
         "shipment": got.number,
         "received": got.received,
@@ -206,9 +204,8 @@ def collect(
     oleh: OlehOpt = None,
 ) -> None:
     """Catat penyerahan KTP-el kepada pemohon dan cetak tanda terimanya."""
-    from cetak.actions import record_collection
+    from cetak.actions import print_owed_receipts, record_collection
     from intake.nik import mask_nik
-    from inventory.distribution.paper import receipt_for
 
     if at not in ("kecamatan", "disdukcapil"):
         fail(f"--at harus 'kecamatan' atau 'disdukcapil', bukan '{at}'", 2)
@@ -221,9 +218,8 @@ def collect(
         with _errors():
             c = record_collection(engine, who, nik, by=by, place=at, kecamatan=kecamatan)
             cid, place, kec = c.id, c.place, c.kode_kecamatan
-        with Session(engine) as session:
-            rid = receipt_for(session, collection_id=cid)
-        receipts = print_owed(settings, engine, served, [rid] if rid else [], quiet=json_out)
+        printed = print_owed_receipts(engine, settings, collection_id=cid)
+        receipts = show_printed(printed, quiet=json_out)
     result = {
         "nik": mask_nik(nik.strip()),
         "collected_by": by.strip(),

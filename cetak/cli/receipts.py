@@ -28,13 +28,9 @@ def _receipt_row(r: Any) -> dict[str, Any]:
     }
 
 
-def print_owed(
-    settings: Any, engine: Any, served: Any, ids: list[int], *, quiet: bool = False
-) -> list[dict[str, Any]]:
-    """Print the receipts just owed by a hand-over; a fault is a warning, never a failure."""
-    from inventory.distribution.paper import print_receipts
-
-    results = print_receipts(engine, settings, served, ids=ids) if ids else []
+def show_printed(results: list[Any], *, quiet: bool = False) -> list[dict[str, Any]]:
+    """Say what became of the receipts a hand-over owed (``actions.print_owed_receipts``);
+    a fault is a warning, never a failure."""
     for r in results:
         if r.ok:
             if not quiet:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -253,8 +254,9 @@ def receive_form() -> None:
     if not officer.strip():
         st.error("Gagal: isi nama petugas kecamatan yang menerima.")
         return
-    ui.run_action(
-        lambda: actions.receive_shipment(
+
+    def receive() -> tuple[Any, list[Any]]:
+        got = actions.receive_shipment(
             ctx.engine,
             ctx.actor,
             number,
@@ -263,11 +265,32 @@ def receive_form() -> None:
             damaged=_refs(damaged),
             extra=_refs(extra),
             officer=officer.strip(),
+        )
+        # The receipt prints now, as from the CLI (not only at the 14:00 flow).
+        return got, actions.print_owed_receipts(
+            ctx.engine, ctx.settings, shipment_id=got.shipment_id
+        )
+
+    ui.run_action(
+        receive,
+        lambda done: (
+            f"Kiriman {number} diterima: {ui.num(done[0].received)} kartu"
+            + (f", {len(done[0].cases)} selisih dibuka." if done[0].cases else ".")
+            + _printed(done[1])
         ),
-        lambda r: (
-            f"Kiriman {number} diterima: {ui.num(r.received)} kartu"
-            + (f", {len(r.cases)} selisih dibuka." if r.cases else ".")
-        ),
+    )
+
+
+def _printed(results: list[Any]) -> str:
+    """What became of a receipt printed at once, for the success message."""
+    if not results:
+        return ""
+    if all(r.ok for r in results):
+        return " Struk tercetak."
+    return (
+        " Struk belum tercetak ("
+        + "; ".join(r.message or "printer gagal" for r in results if not r.ok)
+        + "); dicetak ulang otomatis pukul 14.00 atau dengan: cetak receipts print."
     )
 
 
@@ -323,16 +346,24 @@ def collection_form() -> None:
     if not nik.strip() or not by.strip():
         st.error("Gagal: isi NIK dan nama yang mengambil.")
         return
-    ui.run_action(
-        lambda: actions.record_collection(
+
+    def collect() -> list[Any]:
+        done = actions.record_collection(
             ctx.engine,
             ctx.actor,
             nik.strip(),
             by=by.strip(),
             place=place,
             kecamatan=kec if place == "kecamatan" else None,
+        )
+        # The resident's receipt prints now, as from the CLI.
+        return actions.print_owed_receipts(ctx.engine, ctx.settings, collection_id=done.id)
+
+    ui.run_action(
+        collect,
+        lambda printed: (
+            f"Pengambilan KTP-el NIK {ctx.nik(nik.strip())} dicatat." + _printed(printed)
         ),
-        f"Pengambilan KTP-el NIK {ctx.nik(nik.strip())} dicatat.",
     )
 
 
