@@ -71,6 +71,9 @@ def test_receive_then_status_shows_the_lot_and_the_reorder_figures(cli_env):
     # No record waits and no blank was used: nothing to cover over the lead time.
     assert status["reorder_point"] == 0
     assert status["open_request"] is None
+    assert (status["usage_days"], status["usage_basis"]) == (0, "belum ada data pemakaian")
+    text = run_cli("stock", "status", env=cli_env).stdout
+    assert "pemakaian rata-rata belum dapat dihitung (belum ada data pemakaian)" in text
     (lot,) = status["lots"]
     assert lot["site"] == "DISDUKCAPIL" and lot["lot"] == "LOT-2026-11-A"
     assert (lot["received"], lot["on_hand"], lot["awaiting_destruction"]) == (4000, 4000, 0)

@@ -146,6 +146,8 @@ SUMMARY_KEYS = (
     "prr_backlog",
     "reorder_due",
     "escalate",
+    "usage_days",  # days of data daily_consumption rests on (0: no average yet)
+    "usage_basis",
 )
 
 
@@ -194,7 +196,12 @@ def status(json_out: JsonOpt = False) -> None:
     cover = summary["days_of_cover"]
     out.print(
         f"Di tangan {_num(summary['on_hand'])}; pemakaian rata-rata "
-        f"{summary['daily_consumption']}/hari; cukup untuk "
+        + (
+            f"{summary['daily_consumption']}/hari ({summary['usage_basis']})"
+            if summary["usage_days"]
+            else f"belum dapat dihitung ({summary['usage_basis']})"
+        )
+        + "; cukup untuk "
         f"{'-' if cover is None else f'{cover} hari'}; titik pesan ulang "
         f"{_num(summary['reorder_point'])}; antrean PRR {_num(summary['prr_backlog'])}."
     )
