@@ -37,6 +37,9 @@ STATUS_STOCK_KEYS = [
     "prr_backlog",
     "reorder_due",
     "escalate",
+    # extensions (issue 11, item 17): what the daily average rests on
+    "usage_days",
+    "usage_basis",
 ]
 
 WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
@@ -55,7 +58,8 @@ def test_the_cli_summary_and_the_dashboard_figures_are_read_from_one_function(mo
             "days_of_cover": 12.345,
             "daily_consumption": 6.66,
             "on_hand": 4321,
-            "usage_basis": "rata-rata 3 hari",
+            "usage_days": 3,
+            "usage_basis": "berdasarkan 3 hari data; riwayat masih pendek",
         }
 
     monkeypatch.setattr(figures, "stock_figures", fake)
