@@ -226,8 +226,10 @@ def count(
     json_out: JsonOpt = False,
     oleh: OlehOpt = None,
 ) -> None:
-    """Stok opname satu lot: selisih kecil langsung dibukukan; selisih di atas batas
-    diusulkan dan menunggu persetujuan Kepala seksi (cetak stock approve)."""
+    """Stok opname satu lot; selisih besar menunggu persetujuan Kepala seksi.
+
+    Selisih sampai batas langsung dibukukan; selisih di atas batas diusulkan dan baru
+    dibukukan bila Kepala seksi menyetujuinya (cetak stock approve)."""
     from cetak.actions import count_stock
     from inventory.rules import check_ref
 
