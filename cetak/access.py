@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cetak.errors import CetakError
 from intake.nik import mask_nik
 
 
@@ -125,7 +126,7 @@ class Actor:
         return f"{self.via}:{self.name}"
 
 
-class Forbidden(Exception):
+class Forbidden(CetakError):
     """The actor's role may not do the action; ``message`` is for staff (Indonesian)."""
 
     def __init__(self, actor: Actor, action: Action) -> None:

@@ -47,6 +47,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
+from cetak.errors import CetakError
 from cetak.settings import Settings
 
 FORMAT = "cetak-backup"
@@ -99,11 +100,11 @@ COUNTED = {"records": "record", "cards": "card", "ledger_movements": "movement"}
 _CHUNK = 1 << 20
 
 
-class BackupError(Exception):
+class BackupError(CetakError):
     """A backup or restore could not be done (message in Bahasa; exit code 1)."""
 
 
-class RestoreRefused(Exception):
+class RestoreRefused(CetakError):
     """A restore refused before anything changed (message in Bahasa; exit code 2)."""
 
 

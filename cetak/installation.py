@@ -10,11 +10,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, delete, select
 
 from cetak.db import migrate, write_session
+from cetak.errors import CetakError
 from cetak.models import Installation, Kecamatan
 from cetak.regions import Regency
 
 
-class NotInitialised(Exception):
+class NotInitialised(CetakError):
     """The database has not been set up with ``cetak init``."""
 
 
@@ -85,7 +86,7 @@ def initialise(engine: Engine, regency: Regency) -> tuple[ServedRegency, bool]:
     return load_installation(engine), changed
 
 
-class RegencyChangeRefused(Exception):
+class RegencyChangeRefused(CetakError):
     def __init__(self, current: str, wanted: str) -> None:
         self.current = current
         self.wanted = wanted

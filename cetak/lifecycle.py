@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from cetak.errors import CetakError
+
 
 class RecordState(StrEnum):
     QUEUED = "queued"
@@ -80,7 +82,7 @@ def after_failed_card(attempts: int) -> RecordState:
     return RecordState.NEEDS_ATTENTION if attempts >= MAX_PRINT_ATTEMPTS else RecordState.QUEUED
 
 
-class IllegalTransition(ValueError):
+class IllegalTransition(CetakError, ValueError):
     """A state change the record's life does not allow."""
 
     def __init__(self, from_state: RecordState | None, to_state: RecordState) -> None:

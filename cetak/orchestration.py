@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from cetak.errors import CetakError
 from cetak.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +39,7 @@ AUTOMATION_NAME = "cetak: tandai run tanpa detak sebagai Crashed"
 PRINT_RUN = "print-run"
 
 
-class DeployError(RuntimeError):
+class DeployError(CetakError, RuntimeError):
     """Deploying failed; the message says why in Bahasa Indonesia."""
 
 

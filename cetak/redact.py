@@ -22,6 +22,8 @@ from typing import Any, ParamSpec, TypeVar
 
 import sqlalchemy as sa
 
+from cetak.errors import CetakError
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -63,7 +65,7 @@ _MEANING = {
 }
 
 
-class DatabaseFailed(RuntimeError):
+class DatabaseFailed(CetakError, RuntimeError):
     """A database error with every value of its rows left out.
 
     ``kind`` is the original exception's class name, ``code`` the driver's error code

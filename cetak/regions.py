@@ -16,6 +16,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from cetak.errors import CetakError
+
 KECAMATAN_COLUMNS = (
     "kode_kecamatan",
     "kecamatan",
@@ -62,7 +64,7 @@ class Regency:
         return timezone_for_province(self.kode_provinsi)
 
 
-class RegionDataError(ValueError):
+class RegionDataError(CetakError, ValueError):
     """A kecamatan file that cannot be used; ``message`` is for staff."""
 
     def __init__(self, message: str) -> None:

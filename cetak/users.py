@@ -30,6 +30,7 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from cetak.access import ROLE_LABELS, Action, Actor, Role, require
 from cetak.db import write_session
+from cetak.errors import CetakError
 from cetak.models import UTCDateTime, utcnow
 
 MIN_PASSWORD_LENGTH = 8
@@ -95,7 +96,7 @@ class AuditEntry(SQLModel, table=True):
 # --- errors ----------------------------------------------------------------------------------
 
 
-class UserError(Exception):
+class UserError(CetakError):
     """A user-management request that cannot be done; ``message`` is for staff."""
 
     def __init__(self, message: str) -> None:
@@ -103,7 +104,7 @@ class UserError(Exception):
         super().__init__(message)
 
 
-class LoginError(Exception):
+class LoginError(CetakError):
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)

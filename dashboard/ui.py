@@ -230,20 +230,18 @@ def _flash(level: str, message: str) -> None:
 
 def error_message(exc: Exception) -> str | None:
     """The staff message of an error the services raise on purpose, else None."""
+    from cetak.errors import CetakError, staff_message
+    from cetak.lifecycle import IllegalTransition
     from inventory.distribution.errors import DistributionError
     from inventory.errors import StockError
     from printers.errors import PrintError
 
     if isinstance(exc, Forbidden | StockError | PrintError | DistributionError):
-        return str(getattr(exc, "message", exc))
-    try:
-        from cetak.lifecycle import IllegalTransition
-    except ImportError:  # pragma: no cover
-        return None
+        return staff_message(exc)
     if isinstance(exc, IllegalTransition):
         return f"Perubahan status tidak diizinkan: {exc.from_state} → {exc.to_state}"
-    if isinstance(exc, ValueError):
-        return str(exc)
+    if isinstance(exc, CetakError | ValueError):
+        return staff_message(exc)
     return None
 
 

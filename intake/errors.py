@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from cetak.errors import CetakError
+
 
 class RejectCode(StrEnum):
     """Why a whole batch was rejected (all or nothing, nothing of it stored)."""
@@ -22,7 +24,7 @@ class RejectCode(StrEnum):
     NOT_A_BATCH = "NOT_A_BATCH"
 
 
-class BatchRejected(Exception):
+class BatchRejected(CetakError):
     """The batch breaks a batch-level rule of the feed spec.
 
     ``message`` is Bahasa Indonesia for the print room and goes into the ACK's
@@ -35,7 +37,7 @@ class BatchRejected(Exception):
         super().__init__(f"{code}: {message}")
 
 
-class NotADelivery(ValueError):
+class NotADelivery(CetakError, ValueError):
     """A path given to the intake is no delivery: not a batch folder, not a batch ``.zip``,
     not an inbox holding them. Refused before anything is read, moved or written.
 

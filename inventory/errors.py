@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from cetak.errors import CetakError
 
-class StockError(Exception):
+
+class StockError(CetakError):
     """Base: ``message`` is for staff (Bahasa Indonesia) and names what is wrong."""
 
     message = "kesalahan stok"

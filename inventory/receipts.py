@@ -33,6 +33,7 @@ from escpos.capabilities import get_profile
 from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import Dummy, File, Network
 
+from cetak.errors import CetakError
 from intake.nik import holds_full_nik
 
 _ZONES = {7.0: "WIB", 8.0: "WITA", 9.0: "WIT"}
@@ -294,7 +295,7 @@ def receipt_bytes(doc: HandoverSlip | PickupReceipt, profile: str = "TM-T88V") -
     return bytes(printer.output)
 
 
-class ReceiptPrinterUnavailable(Exception):
+class ReceiptPrinterUnavailable(CetakError):
     """The receipt printer cannot be reached; ``message`` is for staff (Indonesian)."""
 
     def __init__(self, target: str, message: str, reason: str = "") -> None:

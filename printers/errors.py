@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from cetak.errors import CetakError
 
-class PrintError(Exception):
+
+class PrintError(CetakError):
     message = "kesalahan cetak"
 
     def __str__(self) -> str:

@@ -17,13 +17,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from cetak.db import engine_from_settings
+from cetak.errors import CetakError
 from cetak.installation import NotInitialised, ServedRegency, load_installation
 from cetak.settings import Settings, get_settings, private_umask
 
 DEFAULT_ZONE = "Asia/Jakarta"
 
 
-class NotReady(RuntimeError):
+class NotReady(CetakError, RuntimeError):
     """The installation cannot run flows (not initialised, database unreachable)."""
 
 

@@ -12,7 +12,15 @@ def main() -> None:
     from cetak.settings import private_umask
 
     private_umask()  # databases, archives, receipts, documents, backups, logs: 0600 / 0700
-    app()
+    from cetak.errors import CetakError, staff_message
+
+    try:
+        app()
+    except CetakError as exc:  # one catch for every error raised on purpose: no traceback
+        from cetak.cli.common import err
+
+        err.print(f"[bold red]Gagal:[/] {staff_message(exc)}")
+        raise SystemExit(1) from None
 
 
 __all__ = ["app", "main"]

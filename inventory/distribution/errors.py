@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from cetak.errors import CetakError
 
-class DistributionError(Exception):
+
+class DistributionError(CetakError):
     message = "kesalahan distribusi"
 
     def __str__(self) -> str:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from cetak.errors import CetakError
+
 
 class CardPlace(StrEnum):
     """Card states of distribution (``Card.state``): a contract, like record states."""
@@ -89,7 +91,7 @@ class ReceiptPlan:
     unconfirmed: tuple[str, ...] = field(default=())  # the part of ``missing`` never named
 
 
-class ReceiptConflict(ValueError):
+class ReceiptConflict(CetakError, ValueError):
     """A card named twice in different ways, or a manifest card reported as extra."""
 
     def __init__(self, message: str, refs: Sequence[str]) -> None:
