@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
+from cetak.bahasa import desimal
 from cetak.cli.common import OlehOpt, acting, context, fail, os_actor, out, print_json, signed
 from cetak.db import write_session
 from inventory.errors import StockError
@@ -197,12 +198,12 @@ def status(json_out: JsonOpt = False) -> None:
     out.print(
         f"Di tangan {_num(summary['on_hand'])}; pemakaian rata-rata "
         + (
-            f"{summary['daily_consumption']}/hari ({summary['usage_basis']})"
+            f"{desimal(summary['daily_consumption'])}/hari ({summary['usage_basis']})"
             if summary["usage_days"]
             else f"belum dapat dihitung ({summary['usage_basis']})"
         )
         + "; cukup untuk "
-        f"{'-' if cover is None else f'{cover} hari'}; titik pesan ulang "
+        f"{'-' if cover is None else f'{desimal(cover)} hari'}; titik pesan ulang "
         f"{_num(summary['reorder_point'])}; antrean PRR {_num(summary['prr_backlog'])}."
     )
     if summary["open_request"]:
