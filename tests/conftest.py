@@ -118,6 +118,23 @@ def served(engine: sa.Engine) -> ServedRegency:
     return installation
 
 
+@pytest.fixture
+def cli_env(home: Settings, served: ServedRegency) -> dict[str, str]:
+    """The environment of a ``cetak`` subprocess on this test's installation (``served`` did
+    what ``cetak init`` does, in-process to save a subprocess)."""
+    env = dict(os.environ)
+    env.update(CETAK_HOME=str(home.resolved_home), CETAK_DATABASE_URL=home.url)
+    return env
+
+
+@pytest.fixture
+def db(home: Settings) -> Iterator[sa.Engine]:
+    """An engine on this test's installation database, for checking what a command did."""
+    eng = make_engine(home.url)
+    yield eng
+    eng.dispose()
+
+
 @pytest.fixture(scope="session")
 def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One Prefect test server for the session; its URL for subprocesses too."""

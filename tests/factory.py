@@ -124,3 +124,31 @@ class BatchSpec:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         return folder
+
+
+def queued_on_one_printer(
+    engine: Any, served: Any, home: Any, tmp_path: Path, *, records: int, seconds: float
+) -> None:
+    """``records`` records ingested and queued, 10 blanks (lot ``L1``) and one simulated
+    printer ``sim-1`` taking ``seconds`` a card."""
+    from cetak.db import write_session
+    from intake.service import ingest_one
+    from inventory import ledger
+    from printers.registry import add_printer
+
+    ingest_one(
+        engine=engine,
+        path=BatchSpec(rows=[make_row() for _ in range(records)]).write(tmp_path / "in"),
+        served=served,
+        home_dirs=(home.archive_dir, home.rejected_dir, home.outbox_dir),
+        today=served.today(),
+    )
+    with write_session(engine) as s:
+        ledger.receive_stock(s, lot="L1", quantity=10, actor="t", received_on=served.today())
+        add_printer(
+            s,
+            name="sim-1",
+            driver="simulated",
+            uri=f"sim://sim-1?seed=1&seconds={seconds}",
+            state_root=home.resolved_home,
+        )

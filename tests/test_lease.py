@@ -25,13 +25,10 @@ from sqlmodel import Session, select
 
 from cetak.db import write_session
 from cetak.models import Record, utcnow
-from intake.service import ingest_one
-from inventory import ledger
 from printers import jobs, planning, production
 from printers.models import Card, PrintJob
-from printers.registry import add_printer
 
-from factory import BatchSpec, make_row
+from factory import queued_on_one_printer
 
 LEASE = timedelta(seconds=2)
 
@@ -55,22 +52,7 @@ print("outcome", outcome, flush=True)
 
 def one_job(engine, served, home, tmp_path: Path, seconds: float, records: int = 1) -> int:
     """``records`` queued records planned as one job on a printer taking ``seconds``."""
-    ingest_one(
-        engine=engine,
-        path=BatchSpec(rows=[make_row() for _ in range(records)]).write(tmp_path / "in"),
-        served=served,
-        home_dirs=(home.archive_dir, home.rejected_dir, home.outbox_dir),
-        today=served.today(),
-    )
-    with write_session(engine) as s:
-        ledger.receive_stock(s, lot="L1", quantity=10, actor="t", received_on=served.today())
-        add_printer(
-            s,
-            name="sim-1",
-            driver="simulated",
-            uri=f"sim://sim-1?seed=1&seconds={seconds}",
-            state_root=home.resolved_home,
-        )
+    queued_on_one_printer(engine, served, home, tmp_path, records=records, seconds=seconds)
     with write_session(engine) as s:
         now = utcnow()
         (job_id,) = planning.plan_run(

@@ -17,7 +17,7 @@ from test_dashboard_app import room, seeded_template  # noqa: F401 - fixtures
 
 from cetak import actions
 from cetak.access import Actor, Forbidden, Role
-from cetak.db import make_engine, write_session
+from cetak.db import write_session
 from cetak.regions import RegionDataError, parse_kecamatan_csv, unknown_kecamatan
 from cetak.users import AuditEntry, add_user
 from inventory import ledger, operations, reorder, rules
@@ -291,20 +291,6 @@ def test_confirming_a_request_checks_its_state_and_quantity(engine, served):
 
 
 # --- the CLI -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def cli_env(home, served) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(CETAK_HOME=str(home.resolved_home), CETAK_DATABASE_URL=home.url)
-    return env
-
-
-@pytest.fixture
-def db(home):
-    engine = make_engine(home.url)
-    yield engine
-    engine.dispose()
 
 
 def kinds(db) -> dict[str, int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import UTC, datetime
 
@@ -11,28 +10,11 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from cetak.db import make_engine
 from inventory.models import Movement, ReorderRequest
 
 from clihelp import run_cli
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def cli_env(home, served) -> dict[str, str]:
-    """An installation serving Klaten (``served`` did what ``cetak init`` does, in-process to
-    save a subprocess). No command used here starts Prefect."""
-    env = dict(os.environ)
-    env.update(CETAK_HOME=str(home.resolved_home), CETAK_DATABASE_URL=home.url)
-    return env
-
-
-@pytest.fixture
-def db(home):
-    engine = make_engine(home.url)
-    yield engine
-    engine.dispose()
 
 
 def stock(env: dict[str, str]) -> dict:

@@ -17,12 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from cetak.db import write_session
-from intake.service import ingest_one
-from inventory import ledger
-from printers.registry import add_printer
-
-from factory import BatchSpec, make_row
+from factory import queued_on_one_printer
 from prefectserver import alive, descendants
 
 pytestmark = pytest.mark.slow
@@ -67,22 +62,7 @@ def servers_of(prefect_home: Path) -> list[int]:
 def installation(engine, served, home, tmp_path: Path, seconds: float) -> dict[str, str]:
     """Four queued records, blanks and one simulated printer; the env of ``cetak`` with no
     Prefect API (so it starts the temporary server) and its own PREFECT_HOME."""
-    ingest_one(
-        engine=engine,
-        path=BatchSpec(rows=[make_row() for _ in range(4)]).write(tmp_path / "in"),
-        served=served,
-        home_dirs=(home.archive_dir, home.rejected_dir, home.outbox_dir),
-        today=served.today(),
-    )
-    with write_session(engine) as s:
-        ledger.receive_stock(s, lot="L1", quantity=10, actor="t", received_on=served.today())
-        add_printer(
-            s,
-            name="sim-1",
-            driver="simulated",
-            uri=f"sim://sim-1?seed=1&seconds={seconds}",
-            state_root=home.resolved_home,
-        )
+    queued_on_one_printer(engine, served, home, tmp_path, records=4, seconds=seconds)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env.update(
         CETAK_HOME=str(home.resolved_home),
