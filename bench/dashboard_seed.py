@@ -9,7 +9,7 @@ printers, print jobs and their items, cards (passed, spoiled with a cause, colle
 lots of blanks and a ledger that reconciles with its balance cache, destruction reports,
 reorder requests, shipments (one per kecamatan per day) with their cards, a few
 discrepancies, collections, receipts, alerts and audit rows. The schema comes from
-``cetak.installation.initialise``; the rows are written in bulk (``executemany`` on the
+``application.installation.initialise``; the rows are written in bulk (``executemany`` on the
 raw ``sqlite3`` connection, one transaction, chunked). The file is cached by ``n``, the
 schema's migration head and this module's version, so a re-run reuses it.
 
@@ -47,8 +47,8 @@ import dashboard_history as hist  # noqa: E402
 from dashboard_history import DAY, STATES, History  # noqa: E402
 
 from cetak.regions import Regency, load_regency  # noqa: E402
-from intake import demonames as names  # noqa: E402
-from intake.demonames import pick, table  # noqa: E402
+from demo import names  # noqa: E402
+from demo.names import pick, table  # noqa: E402
 from intake.nik import encode_nik  # noqa: E402
 
 SEED_VERSION = 2  # 2: history length scales with n at Klaten's daily rate
@@ -127,7 +127,7 @@ def seeded_database(n: int, *, root: Path | None = None, progress: Progress = _s
 
 
 class _People:
-    """Invented residents with valid NIKs of the regency (``intake.demonames``)."""
+    """Invented residents with valid NIKs of the regency (``demo.names``)."""
 
     def __init__(self, regency: Regency, seed: int) -> None:
         self.p = names.Place(regency)
@@ -230,8 +230,8 @@ def seed(
     path: Path, n: int, *, now: datetime | None = None, seed: int = 7, progress: Progress = _say
 ) -> dict[str, int]:
     """Write a fresh database of ``n`` records to ``path``; return row counts per table."""
+    from application.installation import initialise
     from cetak.db import make_engine
-    from cetak.installation import initialise
 
     started = time.monotonic()
     for suffix in ("", "-wal", "-shm"):

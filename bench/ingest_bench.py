@@ -27,7 +27,7 @@ import json, sys, time
 from datetime import date
 from pathlib import Path
 from cetak.db import make_engine
-from cetak.installation import initialise
+from application.installation import initialise
 from cetak.regions import load_regency
 from cetak.settings import Settings
 from intake.service import ingest_one
@@ -67,7 +67,7 @@ def floor(batch: Path, db: Path) -> tuple[float, int]:
 
 def run(records: int, work: Path) -> dict:
     from cetak.regions import load_regency
-    from intake.demofeed import generate_feed
+    from demo.feed import generate_feed
 
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)

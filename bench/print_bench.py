@@ -31,10 +31,10 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "printed": summary["print
 
 
 def _prepare(home: Path, cards: int) -> dict[str, str]:
+    from application.installation import initialise
     from cetak.db import make_engine, write_session
-    from cetak.installation import initialise
     from cetak.regions import load_regency
-    from intake.demofeed import generate_feed
+    from demo.feed import generate_feed
     from intake.service import ingest_one
     from inventory import ledger
     from printers.registry import add_printer

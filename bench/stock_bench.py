@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 
 def _setup(url: str):
+    from application.installation import initialise
     from cetak.db import make_engine, write_session
-    from cetak.installation import initialise
     from cetak.regions import load_regency
     from inventory import ledger
 

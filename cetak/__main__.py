@@ -1,3 +1,3 @@
-from cetak.cli import main
+from cli import main
 
 main()

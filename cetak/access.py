@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cetak.errors import CetakError
-from intake.nik import mask_nik
+from cetak.privacy import mask_nik
 
 
 class Role(StrEnum):

@@ -638,7 +638,7 @@ def lead_times(session: Session, *, today: date, days: int, tz: str) -> list[dic
     coming off the printer), print to collection. Each stage is a histogram of whole
     days grouped in SQL; the percentiles are read from it.
     """
-    from inventory.distribution.models import Collection
+    from distribution.models import Collection
 
     col = Collection.__table__  # type: ignore[attr-defined]
     start, _ = _utc_bounds(tz, today - timedelta(days=days - 1), today)
@@ -696,17 +696,17 @@ def lead_times(session: Session, *, today: date, days: int, tz: str) -> list[dic
     return out
 
 
-# --- distribution (``inventory.distribution.queries``) ---------------------------------------
+# --- distribution (``distribution.queries``) ---------------------------------------
 
 
 def distribution_status(session: Session, *, today: date, tz: str) -> list[dict[str, Any]]:
-    from inventory.distribution import queries
+    from distribution import queries
 
     return queries.distribution_status(session, today=today, tz=tz)
 
 
 def open_discrepancies(session: Session) -> list[dict[str, Any]]:
-    from inventory.distribution import queries
+    from distribution import queries
 
     return queries.open_discrepancies(session)
 
@@ -714,7 +714,7 @@ def open_discrepancies(session: Session) -> list[dict[str, Any]]:
 def uncollected_ages(
     session: Session, *, today: date, tz: str, kecamatan: str | None = None
 ) -> list[dict[str, Any]]:
-    from inventory.distribution import queries
+    from distribution import queries
 
     return queries.uncollected_ages(session, today=today, tz=tz, kecamatan=kecamatan)
 
@@ -731,7 +731,7 @@ def jemput_bola(
     settings: Settings | None = None,
 ) -> list[dict[str, Any]]:
     """Residents aged ``min_age`` or more (by default ``CETAK_JEMPUT_BOLA_AGE``) to visit."""
-    from inventory.distribution import queries
+    from distribution import queries
 
     if min_age is None:
         min_age = (
@@ -753,13 +753,13 @@ def jemput_bola(
 def shipments(
     session: Session, *, limit: int = 200, kecamatan: str | None = None, state: str | None = None
 ) -> list[dict[str, Any]]:
-    from inventory.distribution import queries
+    from distribution import queries
 
     return queries.shipments(session, limit=limit, kecamatan=kecamatan, state=state)
 
 
 def open_discrepancy_count(session: Session) -> int:
-    from inventory.distribution.models import Discrepancy
+    from distribution.models import Discrepancy
 
     table = Discrepancy.__table__  # type: ignore[attr-defined]
     return int(

@@ -124,8 +124,8 @@ def read(ctx: Context, fn: Callable[..., Any], **kwargs: Any) -> Any:
 
 def export_quarantine(ctx: Context, filters: dict[str, str | None]) -> bytes:
     """The quarantine CSV for central, built when the download is pressed: role-checked
-    and audited by ``cetak.actions.perform``, NIKs as this user may see them."""
-    from cetak import actions
+    and audited by ``application.actions.perform``, NIKs as this user may see them."""
+    from application import actions
 
     return actions.perform(
         ctx.engine,
@@ -232,7 +232,7 @@ def error_message(exc: Exception) -> str | None:
     """The staff message of an error the services raise on purpose, else None."""
     from cetak.errors import CetakError, staff_message
     from cetak.lifecycle import IllegalTransition
-    from inventory.distribution.errors import DistributionError
+    from distribution.errors import DistributionError
     from inventory.errors import StockError
     from printers.errors import PrintError
 
@@ -246,7 +246,7 @@ def error_message(exc: Exception) -> str | None:
 
 
 def run_action(call: Callable[[], Any], success: Callable[[Any], str] | str) -> bool:
-    """Run an action (a ``cetak.actions`` call); show its outcome or its Indonesian error.
+    """Run an action (a ``application.actions`` call); show its outcome or its Indonesian error.
 
     On success the cached figures are dropped and the page is drawn again with the
     outcome on top; a refusal or a service error is shown where the form is. An

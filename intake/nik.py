@@ -12,13 +12,11 @@ A NIK has 16 digits: ``PPKKCC DDMMYY SSSS``.
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
 _DIGITS = frozenset("0123456789")
-_FULL_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +74,3 @@ def encode_nik(region: str, birth: date, *, female: bool, sequence: int) -> str:
         raise ValueError("sequence must be 1..9999")
     day = birth.day + (40 if female else 0)
     return f"{region}{day:02d}{birth.month:02d}{birth.year % 100:02d}{sequence:04d}"
-
-
-def mask_nik(nik: str) -> str:
-    """``3310********0001``: region and sequence only, for everyone who needs no more."""
-    if len(nik) != 16:
-        return "*" * min(len(nik), 16)
-    return f"{nik[:4]}{'*' * 8}{nik[12:]}"
-
-
-def holds_full_nik(text: str) -> bool:
-    """True when ``text`` carries a run of exactly 16 digits: a NIK shown unmasked."""
-    return _FULL_NIK.search(text) is not None

@@ -25,12 +25,16 @@ from cetak.clock import utc_bounds
 from cetak.db import write_session
 from cetak.installation import ServedRegency
 from cetak.models import Record
+from cetak.privacy import mask_nik
 from cetak.settings import Settings
-from intake.nik import mask_nik
-from inventory.documents import (
+from inventory.models import DestructionReport, Lot, Movement, ReorderRequest
+from inventory.policy import SHORT_HISTORY_DAYS, usage_basis
+from inventory.rules import Kind
+from inventory.serials import lot_serials
+from papers.documents import (
     DestructionReport as DestructionDoc,
 )
-from inventory.documents import (
+from papers.documents import (
     LotMonth,
     MonthlyReport,
     Office,
@@ -41,9 +45,6 @@ from inventory.documents import (
     render_monthly_report,
     render_reorder_letter,
 )
-from inventory.models import DestructionReport, Lot, Movement, ReorderRequest
-from inventory.rules import Kind
-from inventory.serials import lot_serials
 
 _MOV = Movement.__table__  # type: ignore[attr-defined]
 
@@ -137,6 +138,7 @@ def _letter_doc(
     roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
     dated = date.fromisoformat(snap["today"])
     seq = request.number.rsplit("-", 1)[-1]
+    days = facts.get("usage_days")
     return ReorderLetter(
         number=f"470/SPB-{seq}/{roman[dated.month - 1]}/{dated.year}",
         office=office(served, settings),
@@ -148,7 +150,9 @@ def _letter_doc(
         days_of_cover=pos["days_of_cover"],
         lead_time_days=facts["lead_time_days"],
         signer=kepala_dinas(settings),
-        usage_days=facts.get("usage_days"),  # absent from snapshots taken before it existed
+        usage_days=days,  # absent from snapshots taken before it existed
+        usage_basis=usage_basis(days) if days else "",
+        short_history=days is not None and days < SHORT_HISTORY_DAYS,
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from cetak import labels
 from inventory.errors import ImplausibleInput, InvalidQuantity
 
 
@@ -38,12 +39,8 @@ class Cause(StrEnum):
     PERUBAHAN_DATA = "PERUBAHAN_DATA"
 
 
-CAUSE_LABELS: dict[str, str] = {
-    Cause.GAGAL_CETAK: "Gagal cetak",
-    Cause.GAGAL_ENCODE: "Gagal tulis chip",
-    Cause.RUSAK_FISIK: "Rusak fisik",
-    Cause.PERUBAHAN_DATA: "Perubahan data",
-}
+#: Labels of the causes: from the one table (``cetak.labels``).
+CAUSE_LABELS = labels.CAUSE
 
 # ASCII digits only: ``\d`` also matches Arabic-Indic and other Unicode digits.
 _SERIAL = re.compile(r"^(?P<prefix>.*?)(?P<number>[0-9]+)$")

@@ -176,8 +176,8 @@ def write_carrier_sheet(
 ) -> Path | None:
     """The A4 carrier sheet of a finished job's good cards, after its commits (None: no card),
     written to ``directory`` and kept in the document store."""
-    from intake.nik import mask_nik
-    from printers.carrier import CarrierLine, CarrierSheet, render_carrier_sheet
+    from cetak.privacy import mask_nik
+    from papers.carrier import CarrierLine, CarrierSheet, render_carrier_sheet
 
     with Session(engine) as session:
         job = session.get(PrintJob, job_id)

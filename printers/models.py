@@ -116,7 +116,3 @@ class CardEvent(SQLModel, table=True):
     at: datetime = _ts(default_factory=utcnow, index=True)
     actor: str = Field(max_length=100)
     reason: str | None = Field(default=None, sa_type=sa.Text)
-
-
-# ``Card.shipment_id`` refers to the shipment table: whoever loads cards loads it too.
-from inventory.distribution import models as _distribution_models  # noqa: E402, F401

@@ -33,12 +33,12 @@ from cetak.records import card_failed, transition
 from inventory import ledger
 from inventory.errors import InsufficientStock
 from inventory.rules import Cause
+from papers.card import CardData, CardLayoutError, render_card
 from printers.cards import CardState, insert_card, move_card
 from printers.drivers.base import CardPrinterDriver, Fault, JobResult, JobState, PrinterFault
 from printers.jobs import LEASE, claim, own_records, renew_lease
 from printers.models import Card, Printer, PrintJob, PrintJobItem
 from printers.registry import make_driver, record_fault, record_printed
-from printers.render import CardData, CardLayoutError, render_card
 
 #: Faults after which the printer must not take the next card.
 STOPPING = {Fault.JAM, Fault.OVERHEAT, Fault.RIBBON_OUT, Fault.OFFLINE}

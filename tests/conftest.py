@@ -20,8 +20,9 @@ for _name in [n for n in os.environ if n.startswith("CETAK_")]:
     del os.environ[_name]
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="cetak-prefect-")
 
+from application.installation import initialise  # noqa: E402
 from cetak.db import make_engine, migrate  # noqa: E402
-from cetak.installation import ServedRegency, initialise  # noqa: E402
+from cetak.installation import ServedRegency  # noqa: E402
 from cetak.regions import load_regency  # noqa: E402
 from cetak.settings import Settings  # noqa: E402
 

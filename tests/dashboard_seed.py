@@ -16,18 +16,19 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from application.installation import initialise
 from cetak.db import write_session
-from cetak.installation import ServedRegency, initialise
+from cetak.installation import ServedRegency
 from cetak.lifecycle import RecordState
 from cetak.models import Record, utcnow
 from cetak.records import transition
 from cetak.regions import load_regency
 from cetak.settings import Settings
 from cetak.users import add_user
+from distribution import handover
+from distribution import service as distribution
 from intake.service import ingest_one
 from inventory import ledger
-from inventory.distribution import handover
-from inventory.distribution import service as distribution
 from inventory.models import ReorderRequest
 from inventory.rules import Cause
 from printers import qc
@@ -182,7 +183,7 @@ def bulk_history(
 
     from cetak.models import Batch
     from cetak.users import AuditEntry
-    from inventory.distribution.models import Collection, Shipment
+    from distribution.models import Collection, Shipment
     from inventory.models import Balance, Lot, Movement
     from printers.models import Printer
 

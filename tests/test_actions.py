@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from cetak import actions
+from application import actions
 from cetak.access import ROLE_LABELS, Actor, Forbidden, Role
 from cetak.db import write_session
 from cetak.models import Record
@@ -281,8 +281,8 @@ def test_a_supervisor_may_do_what_the_operator_and_the_stock_manager_do(
 
 
 def test_distribution_actions_by_role_leave_audit_rows(engine, served, printed):
-    from inventory.distribution import service as dist
-    from inventory.distribution.models import Collection, Discrepancy
+    from distribution import service as dist
+    from distribution.models import Collection, Discrepancy
 
     with write_session(engine) as s:
         qc.auto_pass(s)

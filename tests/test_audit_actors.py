@@ -121,7 +121,7 @@ def test_a_flow_step_is_audited_as_flow_name(home, served, engine):
 
 
 def test_a_receipt_names_the_officer_by_full_name(db):
-    from inventory.distribution.paper import _officer_name
+    from distribution.paper import _officer_name
 
     with Session(db) as s:
         assert _officer_name(s, "cli:sri") == "Sri Wahyuni"

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from cetak import backup as backups
+from application import backup as backups
 from cetak.db import make_engine, write_session
 from cetak.installation import load_installation
 from cetak.models import utcnow

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from cetak.db import LOCK_DISTRIBUTION, write_session
-from inventory.distribution import handover, service
+from distribution import handover, service
 from printers import qc
 from printers.cards import (
     ALLOWED,
@@ -192,7 +192,7 @@ def test_an_illegal_move_changes_nothing(engine, cards):
 
 
 def test_trace_shows_the_record_and_the_card_histories(engine, cards):
-    from cetak.cli.app import app
+    from cli.app import app
 
     ref = cards["refs"][0]
     runner = CliRunner()

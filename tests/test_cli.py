@@ -125,7 +125,7 @@ def test_the_human_table_masks_niks(cli_env, tmp_path):
 
 READ_ONLY_PROBE = """
 import sys
-from cetak.cli import app
+from cli import app
 try:
     app([{args}], standalone_mode=False)
 finally:

@@ -104,8 +104,8 @@ def _stock(engine: sa.Engine, lots: dict[str, int]) -> int:
 
 @pytest.mark.postgres
 def test_eight_workers_on_postgresql_never_consume_a_blank_twice(pg_url, tmp_path):
+    from application.installation import initialise
     from cetak.db import make_engine
-    from cetak.installation import initialise
     from cetak.regions import load_regency
 
     engine = make_engine(pg_url)
@@ -118,8 +118,8 @@ def test_eight_workers_on_postgresql_never_consume_a_blank_twice(pg_url, tmp_pat
 
 
 def test_four_workers_on_sqlite_are_serialized_without_losing_a_blank(sqlite_url, tmp_path):
+    from application.installation import initialise
     from cetak.db import make_engine
-    from cetak.installation import initialise
     from cetak.regions import load_regency
 
     engine = make_engine(sqlite_url)

@@ -17,7 +17,7 @@ from dashboard_seed import PASSWORD, USERS, Seeded
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from cetak import actions
+from application import actions
 from cetak.access import Action, Actor, Role, allowed
 from cetak.db import make_engine, migrate
 from cetak.models import Record, utcnow
@@ -428,7 +428,7 @@ def test_an_operator_confirms_a_shipment_resolves_a_case_and_records_a_collectio
         rows = audits(engine, name)
         assert [a.actor for a in rows] == ["ops"], name
     # The receipts print at once, as from the CLI, not only at the 14:00 flow.
-    from inventory.distribution.models import Collection, Receipt, Shipment
+    from distribution.models import Collection, Receipt, Shipment
 
     with Session(engine) as s:
         shipment = s.exec(select(Shipment).where(Shipment.number == seeded.shipment)).one()
@@ -450,8 +450,8 @@ def test_an_operator_confirms_a_shipment_resolves_a_case_and_records_a_collectio
 def test_cetak_dashboard_starts_streamlit_headless_on_this_installation(room, monkeypatch):
     from typer.testing import CliRunner
 
-    from cetak.cli import app as cli
-    from cetak.cli import dashboard as command
+    from cli import app as cli
+    from cli import dashboard as command
 
     seen: dict = {}
 
@@ -474,7 +474,7 @@ def test_cetak_dashboard_starts_streamlit_headless_on_this_installation(room, mo
 def test_cetak_dashboard_refuses_an_uninitialised_database_in_indonesian(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from cetak.cli import app as cli
+    from cli import app as cli
 
     monkeypatch.setenv("CETAK_HOME", str(tmp_path / "kosong"))
     monkeypatch.delenv("CETAK_DATABASE_URL", raising=False)

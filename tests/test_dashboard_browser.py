@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 import pytest
 
-from intake.nik import holds_full_nik
+from cetak.privacy import holds_full_nik
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dashboard_browser")]
 

@@ -1,4 +1,4 @@
-"""The synthetic PRR feed (intake.demofeed): shaped per the spec, deterministic, and with
+"""The synthetic PRR feed (demo.feed): shaped per the spec, deterministic, and with
 exactly the defects it says it has.
 
 The checks below are an independent reading of the feed spec (prr-feed.md), not the
@@ -21,8 +21,8 @@ import pytest
 from PIL import Image
 
 from cetak.regions import load_regency, provinces, shipped_regencies
-from intake.demofeed import COLUMNS, DemoBatch, generate_feed, make_zip
-from intake.demophotos import PORTRAITS
+from demo.feed import COLUMNS, DemoBatch, generate_feed, make_zip
+from demo.photos import PORTRAITS
 from intake.nik import parse_nik
 
 TODAY = date(2026, 11, 22)

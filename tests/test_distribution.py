@@ -14,9 +14,8 @@ from sqlmodel import Session, select
 from cetak.db import LOCK_DISTRIBUTION, write_session
 from cetak.lifecycle import RecordState
 from cetak.models import Record, RecordEvent, utcnow
-from inventory import paperwork
-from inventory.distribution import handover, paper, queries, service
-from inventory.distribution.errors import (
+from distribution import handover, paper, queries, service
+from distribution.errors import (
     AlreadyCollected,
     BadNik,
     BadReceipt,
@@ -32,7 +31,8 @@ from inventory.distribution.errors import (
     UnknownCardRef,
     UnknownKecamatan,
 )
-from inventory.distribution.models import Collection, Discrepancy, Receipt, Shipment
+from distribution.models import Collection, Discrepancy, Receipt, Shipment
+from inventory import paperwork
 from inventory.models import Movement
 from inventory.queries import totals
 from printers import qc

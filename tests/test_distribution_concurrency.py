@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from cetak.db import write_session
 from cetak.models import RecordEvent
-from inventory.distribution.models import Collection, Shipment, ShipmentCard
+from distribution.models import Collection, Shipment, ShipmentCard
 from printers import qc
 from printers.models import Card
 
@@ -28,8 +28,8 @@ WORKER = """
 import json, sys, time
 from cetak.db import LOCK_DISTRIBUTION, make_engine, write_session
 from cetak.installation import load_installation
-from inventory.distribution import handover, service
-from inventory.distribution.errors import DistributionError
+from distribution import handover, service
+from distribution.errors import DistributionError
 name, url, start_at, niks = sys.argv[1], sys.argv[2], float(sys.argv[3]), json.loads(sys.argv[4])
 engine = make_engine(url)
 served = load_installation(engine)

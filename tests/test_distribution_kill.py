@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from cetak.db import write_session
-from inventory.distribution.models import Shipment, ShipmentCard
+from distribution.models import Shipment, ShipmentCard
 from printers import qc
 from printers.models import Card
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from cetak import doctor
-from cetak.doctor import (
+from application import doctor
+from application.doctor import (
     EXPECTED_DEPLOYMENTS,
     GIB,
     Check,

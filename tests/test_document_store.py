@@ -20,14 +20,14 @@ from test_reorder import new_request
 from typer.testing import CliRunner
 
 from cetak import storage
-from cetak.cli.documents import documents_app
 from cetak.db import write_session
 from cetak.models import StoredDocument
 from cetak.notify import FileNotifier, deliver_pending, raise_alert
+from cli.documents import documents_app
 from dashboard import data
+from distribution import handover, paper, service
+from distribution.models import Receipt, Shipment
 from inventory import paperwork
-from inventory.distribution import handover, paper, service
-from inventory.distribution.models import Receipt, Shipment
 
 from test_distribution import pack_and_dispatch, printed, w  # noqa: F401  (fixture)
 from test_printing import run  # noqa: F401  (fixture)

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from cetak.pdfstyle import angka, desimal, hari, tanggal
-from inventory.documents import (
+from papers.documents import (
     DestructionReport,
     LotMonth,
     MonthlyReport,
@@ -34,6 +33,7 @@ from inventory.documents import (
     render_reorder_letter,
     terbilang,
 )
+from papers.style import angka, desimal, hari, tanggal
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 A4_PORTRAIT = (595.2756, 841.8898)

@@ -9,18 +9,18 @@ import textwrap
 
 import pytest
 
+from application.backup import BackupError, RestoreRefused
+from application.orchestration import DeployError
 from cetak.access import Forbidden
-from cetak.backup import BackupError, RestoreRefused
 from cetak.errors import CetakError, staff_message
 from cetak.installation import NotInitialised, RegencyChangeRefused
 from cetak.lifecycle import IllegalTransition
-from cetak.orchestration import DeployError
 from cetak.redact import DatabaseFailed
 from cetak.regions import RegionDataError
 from cetak.users import LoginError, UserError
+from distribution.errors import DistributionError
+from distribution.rules import ReceiptConflict
 from intake.errors import BatchRejected, NotADelivery
-from inventory.distribution.errors import DistributionError
-from inventory.distribution.rules import ReceiptConflict
 from inventory.errors import InsufficientStock, StockError
 from printers.errors import PrintError
 from workflows.common import NotReady
@@ -50,7 +50,7 @@ def test_an_unhandled_cetak_error_reaches_staff_in_bahasa_without_a_traceback(tm
     code = textwrap.dedent(
         """
         import sys
-        from cetak.cli.app import app
+        from cli.app import app
         from inventory.errors import InsufficientStock
 
         @app.command("uji-galat")
@@ -58,7 +58,7 @@ def test_an_unhandled_cetak_error_reaches_staff_in_bahasa_without_a_traceback(tm
             raise InsufficientStock("DISDUKCAPIL", 5, 2)
 
         sys.argv = ["cetak", "uji-galat"]
-        from cetak.cli import main
+        from cli import main
         main()
         """
     )

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from inventory.documents import Office, Person
-from inventory.manifest_pdf import ManifestLine, ShipmentManifest, render_manifest
+from papers.documents import Office, Person
+from papers.manifest import ManifestLine, ShipmentManifest, render_manifest
 
 FULL_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
 KLATEN = Office(kabupaten="Kabupaten Klaten", provinsi="Jawa Tengah", kode_wilayah="33.10")

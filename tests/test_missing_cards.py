@@ -15,8 +15,8 @@ import pytest
 from sqlmodel import Session, select
 
 from cetak.settings import Settings
-from inventory.distribution import paper, queries, service
-from inventory.distribution.models import Receipt
+from distribution import paper, queries, service
+from distribution.models import Receipt
 
 from clihelp import run_cli
 from test_distribution import CAWAS, by_kec, pack_and_dispatch, printed, w  # noqa: F401

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cetak.privacy import mask_nik
 from cetak.regions import provinces
-from intake.nik import encode_nik, mask_nik, parse_nik
+from intake.nik import encode_nik, parse_nik
 
 PROVINCES = provinces()
 FAST = settings(max_examples=200, deadline=None)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cetak.orchestration import (
+from application.orchestration import (
     PREFECT_FILE,
     deployment_file,
     deployment_names,

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 from test_dashboard_app import room, seeded_template  # noqa: F401 - fixtures
 
-from cetak import actions
+from application import actions
 from cetak.access import Actor, Forbidden, Role
 from cetak.db import write_session
 from cetak.regions import RegionDataError, parse_kecamatan_csv, unknown_kecamatan

@@ -16,10 +16,10 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from cetak import clock
-from cetak.cli import app as cli
-from cetak.cli.printing import printers_summary
-from cetak.cli.stock import stock_summary
 from cetak.db import write_session
+from cli import app as cli
+from cli.printing import printers_summary
+from cli.stock import stock_summary
 from dashboard import data
 from inventory import figures, ledger, operations
 from printers.models import Printer

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from inventory.receipts import (
+from papers.receipts import (
     TEXT_LIMIT,
     ReceiptPrinterConfig,
     clean_text,

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from escpos.printer import Dummy
 
-from inventory.receipts import (
+from papers.receipts import (
     HandoverSlip,
     PickupReceipt,
     ReceiptPrinterConfig,

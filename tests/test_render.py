@@ -1,4 +1,4 @@
-"""The card front (printers.render) and the batch carrier sheet (printers.carrier)."""
+"""The card front (papers.card) and the batch carrier sheet (papers.carrier)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 from pypdf import PdfReader
 
-from printers.carrier import CarrierLine, CarrierSheet, mask_nik, render_carrier_sheet
-from printers.render import (
+from cetak.privacy import mask_nik
+from papers.card import (
     _PHOTO_H,
     _PHOTO_TOP,
     _PHOTO_W,
@@ -26,6 +26,7 @@ from printers.render import (
     CardLayoutError,
     render_card,
 )
+from papers.carrier import CarrierLine, CarrierSheet, render_carrier_sheet
 
 PT_PER_MM = 72 / 25.4
 FULL_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")

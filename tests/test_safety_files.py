@@ -151,7 +151,7 @@ def test_private_umask_makes_new_files_private(tmp_path, loose_umask):
 def test_a_flow_preflight_makes_everything_the_run_writes_private(
     tmp_path, monkeypatch, loose_umask
 ):
-    from cetak.installation import initialise
+    from application.installation import initialise
     from cetak.regions import load_regency
     from workflows.common import preflight
 

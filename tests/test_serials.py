@@ -19,7 +19,7 @@ from inventory.errors import InsufficientStock
 from inventory.models import Lot, Movement
 from inventory.rules import Kind
 from inventory.serials import LotSerials, classify, complement, ranges, state_of
-from printers.carrier import CarrierLine, CarrierSheet, render_carrier_sheet
+from papers.carrier import CarrierLine, CarrierSheet, render_carrier_sheet
 from printers.models import Card
 from workflows import printing as flow
 

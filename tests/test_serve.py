@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cetak.serve import (
+from application.serve import (
     ProcInfo,
     UnitConfig,
     api_url,
@@ -330,7 +330,7 @@ DRIVER = textwrap.dedent(
     import sys
     from pathlib import Path
 
-    from cetak.serve import ServePlan, run_serve
+    from application.serve import ServePlan, run_serve
 
     root = Path(sys.argv[1])
     port = int(sys.argv[2])

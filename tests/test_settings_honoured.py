@@ -114,7 +114,7 @@ def _age(today: date) -> int:
 
 
 def test_the_cli_jemput_bola_list_follows_the_setting(room, monkeypatch):  # noqa: F811
-    from cetak.cli.app import app
+    from cli.app import app
 
     engine, seeded = room
     waiting = _waiting(engine)

@@ -20,11 +20,11 @@ from cetak.settings import Settings
 from dashboard.data import stock_figures
 from intake.service import ingest_one
 from inventory import ledger, paperwork, reorder
-from inventory.documents import render_reorder_letter
 from inventory.ledger import DEFAULT_SITE
 from inventory.models import ReorderRequest
 from inventory.policy import DayUsage, usage_basis, usage_stats
 from inventory.rules import Kind
+from papers.documents import render_reorder_letter
 
 from factory import BatchSpec, make_row
 

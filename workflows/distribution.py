@@ -18,8 +18,8 @@ from cetak.installation import load_installation
 from cetak.notify import deliver_pending, notifier_from_settings, raise_alert
 from cetak.redact import redacted_errors
 from cetak.settings import Settings
-from inventory.distribution import paper, queries, service
-from inventory.distribution.errors import NothingToDispatch
+from distribution import paper, queries, service
+from distribution.errors import NothingToDispatch
 from workflows.common import audit_step, preflight, run_name
 
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}

@@ -21,9 +21,9 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from application.orchestration import inbox_here
 from cetak.db import engine_from_settings
 from cetak.installation import load_installation
-from cetak.orchestration import inbox_here
 from cetak.redact import DatabaseFailed, redacted_errors
 from cetak.settings import Settings
 from intake import service

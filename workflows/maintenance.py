@@ -1,7 +1,7 @@
 """The nightly backup: a consistent copy of the installation, then old copies pruned.
 
 Deployment entrypoint: ``workflows.maintenance:backup``. The work is in
-``cetak.backup``; this flow checks the installation first (``preflight``: a machine
+``application.backup``; this flow checks the installation first (``preflight``: a machine
 that was never initialised, or whose database is out of reach, ends ``Failed`` with a
 message in Bahasa Indonesia), takes the backup as one task (retried once) and prunes as
 another.
@@ -14,7 +14,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from cetak import backup as backups
+from application import backup as backups
 from cetak.settings import Settings
 from workflows.common import preflight, run_name
 

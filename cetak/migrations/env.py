@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import cetak.schema  # noqa: F401  (registers every table on SQLModel.metadata)
+import application.schema  # noqa: F401  (registers every table on SQLModel.metadata)
 from cetak.db import make_engine
 
 config = context.config

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cetak import actions
+from application import actions
 from cetak.access import Action
 from dashboard import charts, data, ui
 from inventory.rules import CAUSE_LABELS, Cause

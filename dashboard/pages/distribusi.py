@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from cetak import actions
+from application import actions
 from cetak.access import Action
 from dashboard import charts, ui
 from dashboard.data import document_bytes
@@ -200,7 +200,7 @@ def jemput_bola() -> None:
     )
 
     def report() -> bytes:
-        from inventory.distribution.paper import uncollected_report
+        from distribution.paper import uncollected_report
 
         return uncollected_report(ctx.engine, ctx.settings, ctx.served).read_bytes()
 

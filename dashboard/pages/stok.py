@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from cetak import actions
+from application import actions
 from cetak.access import Action
 from dashboard import charts, ui
 from dashboard.data import document_bytes

@@ -1,0 +1,26 @@
+"""The ``cetak`` command line. Staff read Bahasa Indonesia; ``--json`` output is a contract.
+
+Commands that only read never import Prefect, so they answer in about a second.
+"""
+
+from __future__ import annotations
+
+from cli.app import app
+
+
+def main() -> None:
+    from cetak.settings import private_umask
+
+    private_umask()  # databases, archives, receipts, documents, backups, logs: 0600 / 0700
+    from cetak.errors import CetakError, staff_message
+
+    try:
+        app()
+    except CetakError as exc:  # one catch for every error raised on purpose: no traceback
+        from cli.common import err
+
+        err.print(f"[bold red]Gagal:[/] {staff_message(exc)}")
+        raise SystemExit(1) from None
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,497 @@
+"""Distribution commands: dispatch, receive, collect, discrepancies, uncollected cards,
+returns and a card's trace (receipts and their printers: ``cli.receipts``). Services run in one transaction each; manifests and
+receipts are produced after the commit, so a printer fault never undoes a hand-over."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlmodel import Session
+
+from cli.common import OlehOpt, acting, check_text, context, fail, out, print_json, signed
+from cli.receipts import show_printed
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
+KecOpt = Annotated[str | None, typer.Option("--kecamatan", help="Kode kecamatan, mis. 33.10.05")]
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    from distribution.errors import DistributionError
+    from inventory.errors import StockError
+
+    try:
+        yield
+    except (DistributionError, StockError) as exc:
+        fail(exc.message)
+
+
+def _check_kecamatan(kecamatan: str | None, served: Any) -> None:
+    """An unknown kecamatan is refused (exit 2) naming the valid ones, never an empty table."""
+    from cetak.regions import unknown_kecamatan
+
+    if kecamatan is not None:
+        problem = unknown_kecamatan(kecamatan, served.kecamatan, served.kabupaten)
+        if problem:
+            fail(problem, 2)
+
+
+def _w(engine: Any) -> Any:
+    from cetak.db import LOCK_DISTRIBUTION, write_session
+
+    return write_session(engine, lock=LOCK_DISTRIBUTION)
+
+
+def dispatch(
+    kecamatan: KecOpt = None,
+    cards: Annotated[
+        list[str] | None, typer.Option("--card", help="Kirim kartu ini saja (boleh berulang)")
+    ] = None,
+    courier: Annotated[str | None, typer.Option("--courier", help="Nama kurir")] = None,
+    pack_only: Annotated[
+        bool, typer.Option("--pack-only", help="Kemas saja; kirim nanti dengan cetak dispatch")
+    ] = False,
+    json_out: JsonOpt = False,
+    oleh: OlehOpt = None,
+) -> None:
+    """Kemas KTP-el lolos QC per kecamatan, kirim, dan tulis manifesnya."""
+    from application.actions import allow, note
+    from cetak.access import Action
+    from distribution import paper, service
+    from distribution.errors import NothingToDispatch
+
+    with context() as (settings, engine, served):
+        settings.ensure_dirs()
+        officer = acting(engine, settings, oleh)
+        allow(engine, officer, Action.SHIPMENT_RECEIVE, "dispatch", target=kecamatan)
+        who = signed(officer)
+        with _errors():
+            with _w(engine) as session:
+                try:
+                    packed = service.pack(
+                        session,
+                        served,
+                        actor=who,
+                        kecamatan=kecamatan,
+                        card_refs=cards,
+                        courier=courier or settings.courier,
+                    )
+                    numbers = [p.number for p in packed]
+                except NothingToDispatch as exc:
+                    packed, numbers = [], []
+                    nothing = exc.message
+                # Shipments packed earlier (--pack-only) leave with this dispatch too.
+                if not pack_only:
+                    left = service.dispatch(session, actor=who, courier=courier)
+                    numbers = list(dict.fromkeys([*numbers, *(s.number for s in left)]))
+                if numbers:
+                    note(
+                        session,
+                        officer,
+                        "pack" if pack_only else "dispatch",
+                        target=", ".join(numbers),
+                        detail={"kecamatan": kecamatan, "shipments": numbers},
+                    )
+            paper.write_manifests(engine, settings, served)
+        from distribution.queries import shipments
+
+        with Session(engine) as session:
+            rows = sorted(
+                (s for s in shipments(session, limit=10_000) if s["number"] in numbers),
+                key=lambda s: s["number"],
+            )
+    if json_out:
+        print_json({"shipments": rows})
+        return
+    if not rows:
+        out.print(f"Tidak ada yang dikirim: {nothing}.")
+        return
+    table = Table(title="Pengiriman KTP-el ke kecamatan")
+    for col in ("No. kiriman", "Kecamatan", "Kartu", "Status", "Manifes"):
+        table.add_column(col, justify="right" if col == "Kartu" else "left")
+    for r in rows:
+        table.add_row(
+            r["number"],
+            f"{r['kecamatan']} ({r['kode_kecamatan']})",
+            str(r["cards"]),
+            "dikemas" if r["state"] == "packed" else "dikirim",
+            r["manifest_path"] or "-",
+        )
+    out.print(table)
+    out.print(f"{len(rows)} pengiriman, {sum(r['cards'] for r in rows)} KTP-el.")
+
+
+def receive(
+    shipment: Annotated[str, typer.Argument(help="Nomor kiriman, mis. KRM-3310-20261124-0001")],
+    by: Annotated[str, typer.Option("--by", help="Nama petugas kecamatan yang menerima")],
+    cards: Annotated[
+        list[str] | None, typer.Option("--card", help="Kartu yang diterima (boleh berulang)")
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Semua kartu diterima, kecuali --missing/--damaged")
+    ] = False,
+    missing: Annotated[list[str] | None, typer.Option("--missing", help="Kartu tidak ada")] = None,
+    damaged: Annotated[list[str] | None, typer.Option("--damaged", help="Kartu rusak")] = None,
+    extra: Annotated[
+        list[str] | None, typer.Option("--extra", help="Kartu datang tetapi tidak ada di manifes")
+    ] = None,
+    json_out: JsonOpt = False,
+    oleh: OlehOpt = None,
+) -> None:
+    """Catat penerimaan kiriman di kecamatan, kartu per kartu."""
+    from application.actions import print_owed_receipts, receive_shipment
+
+    if all_ == bool(cards):
+        fail("sebutkan kartu yang diterima dengan --card, atau --all bila semua diterima", 2)
+    check_text(by, "nama penerima (--by)")
+    with context() as (settings, engine, served):
+        who = acting(engine, settings, oleh)
+        with _errors():
+            got = receive_shipment(
+                engine,
+                who,
+                shipment,
+                officer=by,
+                received=None if all_ else cards,
+                missing=missing or [],
+                damaged=damaged or [],
+                extra=extra or [],
+            )
+        printed = print_owed_receipts(engine, settings, shipment_id=got.shipment_id)
+        receipts = show_printed(printed, quiet=json_out)
+    result = {
+        "shipment": got.number,
+        "received": got.received,
+        "missing": list(got.missing),
+        "damaged": list(got.damaged),
+        "extra": list(got.extra),
+        "unconfirmed": list(got.unconfirmed),
+        "cases": list(got.cases),
+        "receipts": receipts,
+    }
+    if json_out:
+        print_json(result)
+        return
+    out.print(f"Kiriman {got.number}: {got.received} KTP-el diterima.")
+    if got.unconfirmed:
+        out.print(
+            f"[yellow]{len(got.unconfirmed)} kartu tidak disebut diterima, dicatat TIDAK ADA:[/] "
+            + ", ".join(got.unconfirmed)
+        )
+    for label, refs in (("tidak ada", got.missing), ("rusak", got.damaged), ("lebih", got.extra)):
+        if refs:
+            out.print(f"Kartu {label}: {', '.join(refs)}")
+    if got.cases:
+        out.print(
+            f"{len(got.cases)} kasus selisih dibuka (#{', #'.join(map(str, got.cases))}); "
+            "selesaikan dengan: cetak discrepancies resolve NOMOR --as found|lost|damaged"
+        )
+
+
+def collect(
+    nik: Annotated[str, typer.Argument(help="NIK pemohon (16 angka)")],
+    by: Annotated[str, typer.Option("--by", help="Nama yang mengambil (pemohon atau kuasanya)")],
+    at: Annotated[
+        str, typer.Option("--at", help="Tempat penyerahan: kecamatan atau disdukcapil")
+    ] = "kecamatan",
+    kecamatan: KecOpt = None,
+    json_out: JsonOpt = False,
+    oleh: OlehOpt = None,
+) -> None:
+    """Catat penyerahan KTP-el kepada pemohon dan cetak tanda terimanya."""
+    from application.actions import print_owed_receipts, record_collection
+    from cetak.privacy import mask_nik
+
+    if at not in ("kecamatan", "disdukcapil"):
+        fail(f"--at harus 'kecamatan' atau 'disdukcapil', bukan '{at}'", 2)
+    # Invalid UTF-8 in argv arrives as lone surrogates: refused here, never a traceback.
+    check_text(by, "nama pengambil (--by)")
+    check_text(nik, "NIK")
+    with context() as (settings, engine, served):
+        settings.ensure_dirs()
+        who = acting(engine, settings, oleh)
+        with _errors():
+            c = record_collection(engine, who, nik, by=by, place=at, kecamatan=kecamatan)
+            cid, place, kec = c.id, c.place, c.kode_kecamatan
+        printed = print_owed_receipts(engine, settings, collection_id=cid)
+        receipts = show_printed(printed, quiet=json_out)
+    result = {
+        "nik": mask_nik(nik.strip()),
+        "collected_by": by.strip(),
+        "place": place,
+        "kode_kecamatan": kec,
+        "receipts": receipts,
+    }
+    if json_out:
+        print_json(result)
+        return
+    where = (
+        "Disdukcapil" if place == "disdukcapil" else f"Kecamatan {served.kecamatan.get(kec, kec)}"
+    )
+    out.print(f"KTP-el NIK {mask_nik(nik.strip())} diserahkan kepada {by.strip()} di {where}.")
+
+
+def shipments_cmd(
+    number: Annotated[
+        str | None, typer.Argument(help="Nomor kiriman: tampilkan kartunya satu per satu")
+    ] = None,
+    kecamatan: KecOpt = None,
+    state: Annotated[
+        str | None, typer.Option("--state", help="packed, dispatched, received")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 50,
+    json_out: JsonOpt = False,
+) -> None:
+    """Daftar pengiriman ke kecamatan, atau kartu-kartu satu kiriman."""
+    from distribution.queries import shipment_cards, shipments
+
+    with context() as (_s, engine, served), Session(engine) as session:
+        _check_kecamatan(kecamatan, served)
+        if number is not None:
+            cards = shipment_cards(session, number)
+            if not cards:
+                fail(f"pengiriman '{number}' tidak ditemukan (lihat: cetak shipments)")
+        rows = shipments(session, limit=limit, kecamatan=kecamatan, state=state)
+    if number is not None:
+        if json_out:
+            print_json(cards)
+            return
+        table = Table(title=f"Kiriman {number.upper()}")
+        for col in ("Kartu", "NIK", "Nama", "Kel/Desa", "Status", "Keterangan kecamatan"):
+            table.add_column(col)
+        for c in cards:
+            table.add_row(
+                c["card_ref"], c["nik"], c["nama"], c["kel_desa"], c["state"], c["outcome"] or "-"
+            )
+        out.print(table)
+        return
+    if json_out:
+        print_json(rows)
+        return
+    labels = {"packed": "dikemas", "dispatched": "dikirim", "received": "diterima"}
+    table = Table(title="Pengiriman KTP-el")
+    for col in ("No. kiriman", "Kecamatan", "Kartu", "Status", "Diterima oleh", "Selisih terbuka"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            r["number"],
+            r["kecamatan"],
+            str(r["cards"]),
+            labels.get(r["state"], r["state"]),
+            r["received_by"] or "-",
+            str(r["open_discrepancies"] or "-"),
+        )
+    out.print(table)
+
+
+discrepancies_app = typer.Typer(
+    help="Kasus selisih pengiriman: kartu tidak ada, rusak, atau lebih.", no_args_is_help=True
+)
+
+
+@discrepancies_app.command("list")
+def discrepancies_list(json_out: JsonOpt = False) -> None:
+    """Kasus selisih yang masih terbuka, dengan umurnya."""
+    from distribution.queries import open_discrepancies
+
+    with context() as (_s, engine, _served), Session(engine) as session:
+        rows = open_discrepancies(session)
+    if json_out:
+        print_json(rows)
+        return
+    if not rows:
+        out.print("Tidak ada kasus selisih terbuka.")
+        return
+    table = Table(title="Kasus selisih terbuka")
+    for col in ("No.", "Kiriman", "Kecamatan", "Kartu", "Jenis", "Umur (hari)"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            f"#{r['id']}",
+            r["shipment"],
+            r["kecamatan"],
+            r["card_ref"],
+            r["kind_label"],
+            str(r["age_days"]),
+        )
+    out.print(table)
+
+
+@discrepancies_app.command("resolve")
+def discrepancies_resolve(
+    case: Annotated[int, typer.Argument(help="Nomor kasus")],
+    as_: Annotated[
+        str, typer.Option("--as", help="found (ditemukan), lost (hilang), damaged (rusak)")
+    ],
+    note: Annotated[str | None, typer.Option("--note", help="Keterangan")] = None,
+    json_out: JsonOpt = False,
+    oleh: OlehOpt = None,
+) -> None:
+    """Selesaikan kasus selisih: hilang/rusak membatalkan kartu dan mengantrekan cetak ulang."""
+    from application.actions import resolve_discrepancy
+    from distribution.rules import RESOLUTION_LABELS
+
+    with context() as (settings, engine, _served):
+        who = acting(engine, settings, oleh)
+        with _errors():
+            d = resolve_discrepancy(engine, who, case, as_, note)
+            result = {
+                "id": d.id,
+                "card_ref": d.card_ref,
+                "kind": d.kind,
+                "resolution": d.resolution,
+            }
+    if json_out:
+        print_json(result)
+        return
+    label = RESOLUTION_LABELS[result["resolution"]]
+    extra = "; cetak ulang diantrekan" if result["resolution"] in ("lost", "damaged") else ""
+    out.print(f"Kasus #{case} ({result['card_ref']}) selesai: {label}{extra}.")
+
+
+def uncollected(
+    kecamatan: KecOpt = None,
+    jemput_bola: Annotated[
+        bool, typer.Option("--jemput-bola", help="Daftar jemput bola (lansia)")
+    ] = False,
+    return_list: Annotated[
+        bool, typer.Option("--return-list", help="Daftar kartu untuk ditarik")
+    ] = False,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Tulis laporan PDF untuk ditandatangani kepala seksi")
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """KTP-el yang belum diambil: umur tunggu per kecamatan, jemput bola, daftar tarik."""
+    from distribution import queries
+
+    with context() as (settings, engine, served), Session(engine) as session:
+        _check_kecamatan(kecamatan, served)
+        today, tz = served.today(), served.timezone
+        ages = queries.uncollected_ages(session, today=today, tz=tz, kecamatan=kecamatan)
+        visit = (
+            queries.jemput_bola(
+                session, today=today, tz=tz, min_age=settings.jemput_bola_age, kecamatan=kecamatan
+            )
+            if jemput_bola or json_out
+            else []
+        )
+        back = (
+            queries.return_list(
+                session, today=today, tz=tz, days=settings.return_after_days, kecamatan=kecamatan
+            )
+            if return_list or json_out
+            else []
+        )
+    if pdf:
+        from distribution.paper import uncollected_report
+
+        path = uncollected_report(engine, settings, served)
+        if not json_out:
+            out.print(f"Laporan ditulis: {path}")
+    if json_out:
+        print_json({"by_kecamatan": ages, "jemput_bola": visit, "return_list": back})
+        return
+    table = Table(title="KTP-el belum diambil, per kecamatan")
+    for col in ("Kecamatan", "Menunggu", "> 30 hari", "> 60 hari", "> 90 hari"):
+        table.add_column(col, justify="left" if col == "Kecamatan" else "right")
+    for r in ages:
+        table.add_row(
+            r["kecamatan"], *(str(r[k]) for k in ("waiting", "over_30", "over_60", "over_90"))
+        )
+    out.print(table)
+    for title, rows in (
+        (f"Jemput bola: pemohon {settings.jemput_bola_age} tahun ke atas", visit),
+        (f"Tarik ke Disdukcapil: menunggu lebih dari {settings.return_after_days} hari", back),
+    ):
+        if not rows:
+            continue
+        t = Table(title=title)
+        for col in ("Kartu", "NIK", "Nama", "Umur", "Alamat", "Kel/Desa", "Kecamatan", "Hari"):
+            t.add_column(col)
+        for r in rows:
+            t.add_row(
+                r["card_ref"],
+                r["nik"],
+                r["nama"],
+                str(r["umur"] or "-"),
+                r["alamat"],
+                r["kel_desa"],
+                r["kecamatan"],
+                str(r["days"]),
+            )
+        out.print(t)
+
+
+def return_cards(
+    cards: Annotated[list[str], typer.Argument(help="Kartu yang ditarik kembali ke Disdukcapil")],
+    oleh: OlehOpt = None,
+) -> None:
+    """Catat KTP-el yang lama tidak diambil dan sudah kembali di Disdukcapil."""
+    from application.actions import allow, note
+    from cetak.access import Action
+    from distribution import handover
+
+    with context() as (settings, engine, _served):
+        who = acting(engine, settings, oleh)
+        allow(engine, who, Action.COLLECTION, "return_cards", target=", ".join(cards))
+        with _errors(), _w(engine) as session:
+            n = handover.return_cards(session, cards, actor=signed(who))
+            note(session, who, "return_cards", target=", ".join(cards), detail={"returned": n})
+    out.print(f"{n} KTP-el kembali di Disdukcapil; dapat diambil di loket Disdukcapil.")
+
+
+def trace(
+    ref: Annotated[str, typer.Argument(help="NIK, PRR id, atau referensi kartu")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Jejak satu KTP-el dari PRR sampai ke tangan pemohon."""
+    from distribution.queries import trace as trace_query
+    from printers.cards import history, label
+
+    with context() as (_s, engine, served), Session(engine) as session:
+        found = trace_query(session, ref)
+        if found is not None:  # the cards' own histories, after the record's
+            found["card_events"] = history(session, [c["card_ref"] for c in found["cards"]])
+    if found is None:
+        fail("tidak ditemukan: bukan NIK, PRR id, atau referensi kartu yang dikenal", 1)
+    if json_out:
+        print_json(found)
+        return
+    out.print(
+        f"PRR {found['prr_id']} · NIK {found['nik']} · {found['nama']} · {found['state_label']}"
+    )
+
+    def local(at: str) -> str:
+        return f"{served.now(datetime.fromisoformat(at)):%d-%m-%Y %H:%M}"
+
+    for e in found["events"]:
+        out.print(
+            f"  {local(e['at'])}  {e['from'] or '-':>15} → {e['to']:<15} {e['actor']}  {e['reason'] or ''}"
+        )
+    for c in found["cards"]:
+        out.print(
+            f"  kartu {c['card_ref']} (cetakan ke-{c['attempt']}): {c['place']}"
+            + (f", kiriman {c['shipment']}" if c["shipment"] else "")
+        )
+    if found["collection"]:
+        col = found["collection"]
+        out.print(f"  diambil {local(col['at'])} oleh {col['by']} di {col['place']}")
+    if found["card_events"]:
+        out.print("  riwayat kartu:")
+    for e in found["card_events"]:
+        out.print(
+            f"  {local(e['at'])}  {e['card_ref']}  {label(e['from']):>22} → {label(e['to']):<22}"
+            f" {e['actor']}  {e['reason'] or ''}"
+        )
+
+
+def distribution_summary(session: Session, served: Any) -> list[dict[str, Any]]:
+    from distribution.queries import distribution_status
+
+    return distribution_status(session, today=served.today(), tz=served.timezone)

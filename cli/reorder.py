@@ -1,0 +1,147 @@
+"""``cetak reorder ...``: requests for blanks to central (Ditjen Dukcapil)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlmodel import Session
+
+from cetak.db import write_session
+from cli.common import OlehOpt, acting, context, fail, out, print_json, run_flow
+from cli.stock import JsonOpt, _num, _stock_errors
+
+reorder_app = typer.Typer(
+    help="Permintaan blangko ke pusat (Ditjen Dukcapil).", no_args_is_help=True
+)
+
+
+def _request_dict(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "number": r.number,
+        "state": r.state,
+        "quantity": r.quantity,
+        "confirmed_quantity": r.confirmed_quantity,
+        "letter": r.letter_path,
+        "created_at": r.created_at.isoformat(),
+    }
+
+
+@reorder_app.command("check")
+def check(json_out: JsonOpt = False, oleh: OlehOpt = None) -> None:
+    """Jalankan pemeriksaan pesan ulang sekarang (flow reorder_check)."""
+    outcome = run_flow(
+        "workflows.stock:reorder_check",
+        "pemeriksaan pesan ulang",
+        audit_as="reorder_check",
+        oleh=oleh,
+    )
+    if json_out:
+        print_json(outcome)
+        return
+    pos, facts = outcome["position"], outcome["facts"]
+    out.print(
+        f"Di tangan {_num(facts['on_hand'])}, titik pesan ulang {_num(pos['reorder_point'])}."
+    )
+    if outcome["request"]:
+        r = outcome["request"]
+        new = "dibuat" if outcome["created"] else "masih terbuka"
+        out.print(f"Permintaan {r['number']} {new}: {_num(r['quantity'])} keping ({r['state']}).")
+    else:
+        out.print("Belum perlu memesan blangko.")
+    if pos["escalate"]:
+        out.print("[bold red]ESKALASI: stok habis sebelum kiriman pusat tiba.[/]")
+
+
+@reorder_app.command("list")
+def list_(json_out: JsonOpt = False) -> None:
+    """Daftar permintaan blangko."""
+    from sqlmodel import select
+
+    from inventory.models import ReorderRequest
+
+    with context() as (_s, engine, _served), Session(engine) as session:
+        rows = [
+            _request_dict(r)
+            for r in session.exec(
+                select(ReorderRequest).order_by(ReorderRequest.id.desc())  # type: ignore[union-attr]
+            )
+        ]
+    if json_out:
+        print_json(rows)
+        return
+    table = Table(title="Permintaan blangko ke pusat")
+    for col in ("No.", "Status", "Jumlah", "Dikonfirmasi", "Dibuat", "Surat"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            r["number"],
+            r["state"],
+            _num(r["quantity"]),
+            _num(r["confirmed_quantity"]) if r["confirmed_quantity"] else "-",
+            r["created_at"][:10],
+            r["letter"] or "-",
+        )
+    out.print(table)
+
+
+def _transition(ref: str, action: Any, name: str, oleh: str | None, **kw: Any) -> dict[str, Any]:
+    """One state change of a request, audited as ``name`` in the same transaction."""
+    from application.actions import allow, note
+    from cetak.access import Action
+
+    with context() as (settings, engine, _served), _stock_errors():
+        who = acting(engine, settings, oleh)
+        allow(engine, who, Action.REORDER_UPDATE, name, target=ref)
+        with write_session(engine) as session:
+            done = _request_dict(action(session, ref, **kw))
+            detail = {k: v for k, v in kw.items() if k != "limit"}
+            note(
+                session, who, name, target=done["number"], detail={**detail, "state": done["state"]}
+            )
+            return done
+
+
+@reorder_app.command("send")
+def send(
+    ref: Annotated[str, typer.Argument(help="Nomor atau ID permintaan")], oleh: OlehOpt = None
+) -> None:
+    """Tandai surat permintaan sudah dikirim ke pusat."""
+    from inventory import reorder
+
+    r = _transition(ref, reorder.mark_sent, "reorder_sent", oleh)
+    out.print(f"Permintaan {r['number']}: {r['state']}.")
+
+
+@reorder_app.command("confirm")
+def confirm(
+    ref: Annotated[str, typer.Argument(help="Nomor atau ID permintaan")],
+    quantity: Annotated[
+        int | None, typer.Option("--quantity", help="Jumlah yang disetujui pusat")
+    ] = None,
+    oleh: OlehOpt = None,
+) -> None:
+    """Catat konfirmasi pusat (blangko dalam perjalanan)."""
+    from cetak.settings import get_settings
+    from inventory import reorder
+
+    if quantity is not None and quantity < 1:
+        fail("jumlah harus lebih dari nol", 2)
+    limit = get_settings().max_request_quantity
+    r = _transition(ref, reorder.confirm, "reorder_confirmed", oleh, quantity=quantity, limit=limit)
+    out.print(f"Permintaan {r['number']} dikonfirmasi: {_num(r['confirmed_quantity'])} keping.")
+
+
+@reorder_app.command("cancel")
+def cancel(
+    ref: Annotated[str, typer.Argument(help="Nomor atau ID permintaan")],
+    reason: Annotated[str, typer.Option("--reason")] = "dibatalkan operator",
+    oleh: OlehOpt = None,
+) -> None:
+    """Batalkan permintaan yang masih terbuka."""
+    from inventory import reorder
+
+    r = _transition(ref, reorder.cancel, "reorder_cancel", oleh, reason=reason)
+    out.print(f"Permintaan {r['number']} dibatalkan.")

@@ -1,0 +1,705 @@
+"""``cetak stock ...`` and ``cetak reorder ...``: blank stock for the print room."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlmodel import Session
+
+from cetak.bahasa import desimal
+from cetak.db import write_session
+from cli.common import OlehOpt, acting, context, fail, os_actor, out, print_json, signed
+from inventory.errors import StockError
+
+stock_app = typer.Typer(
+    help="Stok blangko KTP-el: terima, opname, pindah, musnahkan, laporan.", no_args_is_help=True
+)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
+SiteOpt = Annotated[
+    str | None, typer.Option("--site", help="Kode lokasi stok (bawaan: Disdukcapil)")
+]
+
+
+def actor() -> str:
+    """The OS account (``cli:<login>``); commands that change something use ``acting``."""
+    return os_actor()
+
+
+def _num(n: float | int) -> str:
+    return f"{n:,.0f}".replace(",", ".")
+
+
+def _refused_input() -> tuple[type[StockError], ...]:
+    from inventory import errors
+
+    return (
+        errors.ImplausibleInput,
+        errors.InvalidQuantity,
+        errors.InvalidSerial,
+        errors.LotRequired,
+        errors.NotSupervisor,
+        errors.RequestStateError,
+        errors.UnknownCause,
+        errors.UnknownLot,
+        errors.UnknownSite,
+    )
+
+
+@contextmanager
+def _stock_errors() -> Iterator[None]:
+    """Stock errors said in Indonesian: refused input exits 2, anything else 1."""
+    try:
+        yield
+    except StockError as exc:
+        fail(exc.message, 2 if isinstance(exc, _refused_input()) else 1)
+
+
+def _already(what: str, hint: str = "") -> None:
+    out.print(f"{what} sudah dicatat sebelumnya; tidak dicatat lagi.{hint}")
+
+
+def _after_commit(settings: Any, engine: Any, served: Any) -> list[str]:
+    """Documents and alerts justified by what was just committed."""
+    from cetak.notify import deliver_pending, notifier_from_settings
+    from inventory.paperwork import produce_pending
+
+    settings.ensure_dirs()
+    written = [str(p) for p in produce_pending(engine, settings, served)]
+    deliver_pending(engine, notifier_from_settings(settings.alerts_dir, settings.alert_webhook_url))
+    return written
+
+
+def _parse_day(value: str | None, served: Any) -> date:
+    if value is None:
+        return served.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"tanggal '{value}' tidak valid; gunakan format TTTT-BB-HH", 2)
+
+
+@stock_app.command("receive")
+def receive(
+    lot: Annotated[str, typer.Option("--lot", help="Kode lot kiriman pusat")],
+    quantity: Annotated[int, typer.Option("--quantity", help="Jumlah blangko")],
+    serial_start: Annotated[str | None, typer.Option("--serial-start")] = None,
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="Nomor surat pengantar")
+    ] = None,
+    site: SiteOpt = None,
+    on: Annotated[str | None, typer.Option("--date", help="Tanggal terima (TTTT-BB-HH)")] = None,
+    request: Annotated[
+        str | None, typer.Option("--request", help="Permintaan yang dipenuhi")
+    ] = None,
+    json_out: JsonOpt = False,
+    oleh: OlehOpt = None,
+) -> None:
+    """Terima satu lot blangko dari pusat (satu kode lot hanya sekali)."""
+    from application.actions import receive_lot
+    from inventory.rules import check_lot_code, check_not_future, check_quantity
+
+    with context() as (settings, engine, served), _stock_errors():
+        received_on = _parse_day(on, served)
+        lot = check_lot_code(lot)
+        check_quantity(quantity, limit=settings.max_lot_quantity, what="jumlah blangko lot")
+        check_not_future(received_on, today=served.today(), what="tanggal terima")
+        row, closed = receive_lot(
+            engine,
+            acting(engine, settings, oleh),
+            lot=lot,
+            quantity=quantity,
+            site=site,
+            received_on=received_on,
+            reference=reference,
+            serial_start=serial_start,
+            request=request,
+        )
+        result = {
+            "lot": row.code,
+            "quantity": row.quantity,
+            "site": row.site_code,
+            "closed_request": closed,
+        }
+    if json_out:
+        print_json(result)
+        return
+    out.print(f"Lot {result['lot']} diterima: {_num(quantity)} blangko di {result['site']}.")
+    if result["closed_request"]:
+        out.print(f"Permintaan {result['closed_request']} ditutup (sudah diterima).")
+
+
+#: The figures of ``inventory.figures.stock_figures`` that ``--json`` shows, in this order.
+SUMMARY_KEYS = (
+    "on_hand",
+    "days_of_cover",
+    "reorder_point",
+    "open_request",
+    "awaiting_destruction",
+    "in_transit",
+    "daily_consumption",
+    "prr_backlog",
+    "reorder_due",
+    "escalate",
+    "usage_days",  # days of data daily_consumption rests on (0: no average yet)
+    "usage_basis",
+)
+
+
+def summary_of(figures: dict[str, Any]) -> dict[str, Any]:
+    """The CLI's presentation of the stock read model: its keys, one decimal place."""
+    summary = {key: figures[key] for key in SUMMARY_KEYS}
+    cover = summary["days_of_cover"]
+    summary["days_of_cover"] = None if cover is None else round(cover, 1)
+    summary["daily_consumption"] = round(summary["daily_consumption"], 1)
+    return summary
+
+
+def stock_summary(session: Session, settings: Any, served: Any) -> dict[str, Any]:
+    """The ``"stock"`` object of ``cetak status --json`` (read only)."""
+    from inventory.figures import stock_figures
+
+    return summary_of(
+        stock_figures(session, today=served.today(), settings=settings, served=served)
+    )
+
+
+@stock_app.command("status")
+def status(json_out: JsonOpt = False) -> None:
+    """Stok per lokasi dan lot, hari cakupan, titik pesan ulang."""
+    from inventory import queries
+
+    with context() as (settings, engine, served), Session(engine) as session:
+        summary = stock_summary(session, settings, served)
+        summary["lots"] = queries.stock_by_lot(session)
+    if json_out:
+        print_json(summary)
+        return
+    table = Table(title=f"Stok blangko — {served.kabupaten}")
+    for col in ("Lokasi", "Lot", "Diterima", "Jumlah", "Di tangan", "Rusak (menunggu musnah)"):
+        table.add_column(col, justify="right" if col not in ("Lokasi", "Lot") else "left")
+    for r in summary["lots"]:
+        table.add_row(
+            r["site"],
+            r["lot"],
+            r["received_on"],
+            _num(r["received"]),
+            _num(r["on_hand"]),
+            _num(r["awaiting_destruction"]),
+        )
+    out.print(table)
+    cover = summary["days_of_cover"]
+    out.print(
+        f"Di tangan {_num(summary['on_hand'])}; pemakaian rata-rata "
+        + (
+            f"{desimal(summary['daily_consumption'])}/hari ({summary['usage_basis']})"
+            if summary["usage_days"]
+            else f"belum dapat dihitung ({summary['usage_basis']})"
+        )
+        + "; cukup untuk "
+        f"{'-' if cover is None else f'{desimal(cover)} hari'}; titik pesan ulang "
+        f"{_num(summary['reorder_point'])}; antrean PRR {_num(summary['prr_backlog'])}."
+    )
+    if summary["open_request"]:
+        r = summary["open_request"]
+        out.print(
+            f"Permintaan terbuka: {r['number']} ({r['state']}, {_num(r['quantity'])} keping)."
+        )
+
+
+@stock_app.command("count")
+def count(
+    counted: Annotated[int, typer.Option("--counted", help="Jumlah hasil hitung fisik")],
+    reason: Annotated[str, typer.Option("--reason", help="Keterangan opname (wajib)")],
+    lot: Annotated[
+        str | None, typer.Option("--lot", help="Lot yang dihitung (opname per lot, wajib)")
+    ] = None,
+    site: SiteOpt = None,
+    ref: Annotated[
+        str | None, typer.Option("--ref", help="Nomor berita acara opname (cegah catat ganda)")
+    ] = None,
+    json_out: JsonOpt = False,
+    oleh: OlehOpt = None,
+) -> None:
+    """Stok opname satu lot; selisih besar menunggu persetujuan Kepala seksi.
+
+    Selisih sampai batas langsung dibukukan; selisih di atas batas diusulkan dan baru
+    dibukukan bila Kepala seksi menyetujuinya (cetak stock approve)."""
+    from application.actions import count_stock
+    from inventory.rules import check_ref
+
+    if counted < 0:
+        fail("jumlah hitung tidak boleh negatif", 2)
+    with context() as (settings, engine, _served), _stock_errors():
+        ref = check_ref(ref, what="--ref")
+        result = count_stock(
+            engine,
+            acting(engine, settings, oleh),
+            counted=counted,
+            reason=reason,
+            site=site,
+            lot=lot,
+            ref=ref,
+            threshold=settings.stocktake_flag_threshold,
+        )
+        c, proposal = result.count, result.proposal
+        data = {
+            "expected": c.expected,
+            "counted": c.counted,
+            "difference": c.difference,
+            "flagged": c.flagged,
+            "adjustments": result.adjustments,
+            "lot": c.lot_code,
+            "site": c.site_code,
+            "state": "PROPOSED"
+            if proposal is not None and proposal.state == "PROPOSED"
+            else (proposal.state if proposal is not None else "BOOKED"),
+            "proposal": proposal.id if proposal is not None else None,
+            "created": result.created,
+        }
+        threshold = settings.stocktake_flag_threshold
+    if json_out:
+        print_json(data)
+        return
+    if not data["created"]:
+        _already(f"Opname lot {data['lot']} ini")
+    out.print(
+        f"Opname lot {data['lot']}: buku {_num(data['expected'])}, fisik {_num(counted)}, "
+        f"selisih {data['difference']:+d}."
+    )
+    if data["proposal"] is not None:
+        out.print(
+            f"[bold red]Selisih melebihi batas ({threshold} blangko): belum dibukukan.[/] "
+            f"Diusulkan sebagai usulan #{data['proposal']} ({data['state']}); menunggu "
+            f"persetujuan Kepala seksi: cetak stock approve {data['proposal']} --oleh NAMA"
+        )
+
+
+def _proposal_dict(p: Any, c: Any) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "site": p.site_code,
+        "lot": p.lot_code,
+        "expected": c.expected,
+        "counted": c.counted,
+        "difference": p.difference,
+        "reason": c.reason,
+        "state": p.state,
+        "proposed_by": p.proposed_by,
+        "proposed_at": p.proposed_at.isoformat(),
+        "decided_by": p.decided_by,
+    }
+
+
+@stock_app.command("proposals")
+def proposals(json_out: JsonOpt = False) -> None:
+    """Usulan selisih stok opname yang menunggu persetujuan Kepala seksi."""
+    from inventory import operations
+
+    with context() as (_s, engine, _served), Session(engine) as session:
+        rows = [_proposal_dict(p, c) for p, c in operations.pending_proposals(session)]
+    if json_out:
+        print_json(rows)
+        return
+    if not rows:
+        out.print("Tidak ada usulan selisih opname yang menunggu.")
+        return
+    table = Table(title="Usulan selisih stok opname (menunggu Kepala seksi)")
+    for col in ("No.", "Lokasi", "Lot", "Buku", "Fisik", "Selisih", "Keterangan", "Oleh"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["site"],
+            r["lot"],
+            _num(r["expected"]),
+            _num(r["counted"]),
+            f"{r['difference']:+d}",
+            r["reason"],
+            r["proposed_by"],
+        )
+    out.print(table)
+
+
+SupervisorOpt = Annotated[
+    str, typer.Option("--oleh", help="Nama pengguna Kepala seksi (peran supervisor) yang memutus")
+]
+
+
+@stock_app.command("approve")
+def approve(
+    proposal_id: Annotated[int, typer.Argument(help="Nomor usulan (cetak stock proposals)")],
+    oleh: SupervisorOpt,
+    json_out: JsonOpt = False,
+) -> None:
+    """Setujui usulan selisih opname: selisihnya dibukukan sekarang (Kepala seksi)."""
+    from application import actions
+
+    with context() as (_s, engine, _served), _stock_errors():
+        supervisor = replace(actions.named_supervisor(engine, oleh), via="cli")
+        done = actions.approve_stock_count(engine, supervisor, proposal_id)
+        data = {
+            "id": done.proposal.id,
+            "state": done.proposal.state,
+            "lot": done.proposal.lot_code,
+            "site": done.proposal.site_code,
+            "difference": done.proposal.difference,
+            "adjustments": done.adjustments,
+            "approved_by": done.proposal.decided_by,
+        }
+    if json_out:
+        print_json(data)
+        return
+    out.print(
+        f"Usulan #{data['id']} disetujui oleh {data['approved_by']}: selisih "
+        f"{data['difference']:+d} lot {data['lot']} di {data['site']} dibukukan."
+    )
+
+
+@stock_app.command("reject")
+def reject(
+    proposal_id: Annotated[int, typer.Argument(help="Nomor usulan (cetak stock proposals)")],
+    oleh: SupervisorOpt,
+    reason: Annotated[str, typer.Option("--reason", help="Alasan penolakan (wajib)")],
+) -> None:
+    """Tolak usulan selisih opname: tidak ada yang dibukukan (Kepala seksi)."""
+    from application import actions
+
+    with context() as (_s, engine, _served), _stock_errors():
+        supervisor = replace(actions.named_supervisor(engine, oleh), via="cli")
+        done = actions.reject_stock_count(engine, supervisor, proposal_id, reason=reason)
+        number, lot = done.id, done.lot_code
+    out.print(f"Usulan #{number} (lot {lot}) ditolak; tidak ada yang dibukukan.")
+
+
+@stock_app.command("destroy")
+def destroy(
+    witness: Annotated[list[str], typer.Option("--witness", help="Nama saksi (minimal dua)")],
+    officer: Annotated[list[str] | None, typer.Option("--officer", help="Petugas pemusnah")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="Tempat pemusnahan")] = None,
+    on: Annotated[str | None, typer.Option("--date")] = None,
+    ref: Annotated[
+        str | None,
+        typer.Option("--ref", help="Nomor berita acara (diulang: tidak dimusnahkan lagi)"),
+    ] = None,
+    oleh: OlehOpt = None,
+) -> None:
+    """Musnahkan semua blangko rusak yang menunggu, dengan berita acara (PDF)."""
+    from sqlmodel import select
+
+    from application.actions import allow, note
+    from cetak.access import Action
+    from inventory import operations
+    from inventory.models import DestructionReport
+    from inventory.rules import check_not_future, check_ref
+
+    with context() as (settings, engine, served), _stock_errors():
+        held_on = check_not_future(
+            _parse_day(on, served), today=served.today(), what="tanggal pemusnahan"
+        )
+        ref = check_ref(ref, what="--ref")
+        who = acting(engine, settings, oleh)
+        allow(engine, who, Action.STOCK_TAKE, "stock_destroy", target=ref)
+        with write_session(engine) as session:
+            if ref is not None:
+                done = session.exec(
+                    select(DestructionReport).where(DestructionReport.number == ref)
+                ).first()
+                if done is not None:
+                    _already(f"Pemusnahan berita acara {ref} ({_num(done.quantity)} blangko)")
+                    return
+            number = ref or operations.next_destruction_number(
+                session, kode_wilayah=served.kode_wilayah, held_on=held_on
+            )
+            report = operations.destroy_spoiled(
+                session,
+                number=number,
+                held_on=held_on,
+                place=place or f"Halaman kantor Disdukcapil {served.kabupaten}",
+                officers=officer or [settings.kepala_seksi],
+                witnesses=witness,
+                actor=signed(who),
+            )
+            number, quantity = report.number, report.quantity
+            note(
+                session,
+                who,
+                "stock_destroy",
+                target=number,
+                detail={"quantity": quantity, "held_on": held_on.isoformat()},
+            )
+        written = _after_commit(settings, engine, served)
+    out.print(f"{_num(quantity)} blangko rusak dimusnahkan; berita acara {number}.")
+    for path in written:
+        out.print(f"  dokumen: {path}")
+
+
+@stock_app.command("transfer")
+def transfer(
+    to: Annotated[str, typer.Option("--to", help="Lokasi tujuan")],
+    quantity: Annotated[int, typer.Option("--quantity")],
+    source: Annotated[str | None, typer.Option("--from", help="Lokasi asal")] = None,
+    lot: Annotated[str | None, typer.Option("--lot")] = None,
+    reference: Annotated[str | None, typer.Option("--reference", help="Nomor serah terima")] = None,
+    oleh: OlehOpt = None,
+) -> None:
+    """Pindahkan blangko antarlokasi (mis. ke kecamatan yang mencetak).
+
+    Diulang dengan nomor serah terima yang sama, atau tanpa nomor dengan jumlah, lot dan
+    lokasi yang sama pada hari yang sama, tidak memindahkan lagi.
+    """
+    from application.actions import allow, note
+    from cetak.access import Action
+    from inventory import ledger, transfers
+    from inventory.rules import check_quantity, check_ref, derived_key
+
+    with context() as (settings, engine, served), _stock_errors():
+        check_quantity(quantity, limit=settings.max_move_quantity)
+        reference = check_ref(reference, what="--reference")
+        who = acting(engine, settings, oleh)
+        allow(engine, who, Action.STOCK_RECEIPT, "stock_transfer", target=to)
+        with write_session(engine) as session:
+            from_code = ledger.resolve_site(session, source)
+            key = (
+                f"transfer:{reference}"
+                if reference
+                else derived_key("transfer", from_code, to, lot, quantity, served.today())
+            )
+            if ledger.transfer_posted(session, key):
+                _already(
+                    f"Pemindahan {_num(quantity)} blangko ke {to}",
+                    "" if reference else " Bila ini pemindahan lain, beri --reference NOMOR.",
+                )
+                return
+            moved = _transfer(session, transfers, key, to, quantity, source, lot, signed(who))
+            parts = [(m.lot_code, m.delta_on_hand) for m in moved if m.delta_on_hand > 0]
+            note(
+                session,
+                who,
+                "stock_transfer",
+                target=to,
+                detail={"from": from_code, "quantity": quantity, "reference": reference},
+            )
+    out.print(
+        f"{_num(quantity)} blangko dipindahkan ke {to}: "
+        + ", ".join(f"lot {lot_} {n}" for lot_, n in parts)
+    )
+
+
+def _transfer(
+    session: Session,
+    transfers: Any,
+    key: str,
+    to: str,
+    quantity: int,
+    source: str | None,
+    lot: str | None,
+    who: str,
+) -> Any:
+    return transfers.transfer(
+        session,
+        to_site=to,
+        quantity=quantity,
+        actor=who,
+        key=key,
+        from_site=source,
+        lot=lot,
+    )
+
+
+@stock_app.command("spoil")
+def spoil(
+    cause: Annotated[
+        str, typer.Option("--cause", help="GAGAL_CETAK|GAGAL_ENCODE|RUSAK_FISIK|PERUBAHAN_DATA")
+    ],
+    reason: Annotated[str, typer.Option("--reason")],
+    quantity: Annotated[int, typer.Option("--quantity")] = 1,
+    site: SiteOpt = None,
+    lot: Annotated[str | None, typer.Option("--lot")] = None,
+    ref: Annotated[
+        str | None,
+        typer.Option("--ref", help="Nomor catatan kerusakan (bila ada dua kejadian serupa)"),
+    ] = None,
+    oleh: OlehOpt = None,
+) -> None:
+    """Catat blangko rusak di rak (bukan kartu tercetak): menunggu pemusnahan.
+
+    Diulang dengan isi yang sama pada hari yang sama (atau --ref yang sama), tidak
+    dicatat lagi.
+    """
+    from application.actions import allow, note
+    from cetak.access import Action
+    from inventory import ledger
+    from inventory.rules import check_quantity, check_reason, check_ref, derived_key
+
+    if quantity < 1:
+        fail("jumlah harus lebih dari nol", 2)
+    with context() as (settings, engine, served), _stock_errors():
+        check_quantity(quantity, limit=settings.max_move_quantity)
+        reason = check_reason(reason)
+        ref = check_ref(ref, what="--ref")
+        who = acting(engine, settings, oleh)
+        allow(engine, who, Action.STOCK_TAKE, "stock_spoil", target=lot or site)
+        with write_session(engine) as session:
+            site_code = ledger.resolve_site(session, site)
+            batch = (
+                f"shelf:{site_code}:ref:{ref}"
+                if ref
+                else derived_key("shelf", site_code, lot, cause, reason, quantity, served.today())
+            )
+            new = 0
+            for i in range(quantity):
+                key = f"{batch}:{i}"
+                if ledger.existing(session, key) is not None:
+                    continue
+                ledger.spoil_blank(
+                    session,
+                    cause=cause,
+                    actor=signed(who),
+                    site=site_code,
+                    lot=lot,
+                    key=key,
+                    note=reason,
+                )
+                new += 1
+            if new:
+                note(
+                    session,
+                    who,
+                    "stock_spoil",
+                    target=lot or site_code,
+                    detail={"cause": cause, "quantity": new, "reason": reason, "ref": ref},
+                )
+    if new == 0:
+        _already(
+            f"{quantity} blangko rusak ({cause}) ini",
+            "" if ref else " Bila ini kejadian lain, beri --ref NOMOR.",
+        )
+        return
+    out.print(f"{new} blangko rusak ({cause}) dicatat; menunggu pemusnahan.")
+
+
+@stock_app.command("return")
+def return_(
+    lot: Annotated[str, typer.Option("--lot")],
+    quantity: Annotated[int, typer.Option("--quantity")],
+    reference: Annotated[str, typer.Option("--reference", help="Nomor surat pengembalian")],
+    site: SiteOpt = None,
+    oleh: OlehOpt = None,
+) -> None:
+    """Kembalikan blangko ke pusat (satu surat per lot hanya sekali)."""
+    from application.actions import allow, note
+    from cetak.access import Action
+    from inventory import ledger, transfers
+    from inventory.rules import check_quantity, check_ref
+
+    with context() as (settings, engine, _served), _stock_errors():
+        check_quantity(quantity, limit=settings.max_move_quantity)
+        reference = check_ref(reference, what="--reference") or ""
+        key = f"return:{reference}:{lot}"
+        who = acting(engine, settings, oleh)
+        allow(engine, who, Action.STOCK_RECEIPT, "stock_return", target=lot)
+        with write_session(engine) as session:
+            earlier = ledger.existing(session, key)
+            if earlier is not None:
+                _already(
+                    f"Pengembalian {_num(-earlier.delta_on_hand)} blangko lot {lot} ({reference})"
+                )
+                if -earlier.delta_on_hand != quantity:
+                    fail(
+                        f"surat {reference} untuk lot {lot} sudah dicatat dengan jumlah "
+                        f"{_num(-earlier.delta_on_hand)}, bukan {_num(quantity)}",
+                        2,
+                    )
+                return
+            transfers.return_stock(
+                session,
+                lot=lot,
+                quantity=quantity,
+                actor=signed(who),
+                key=key,
+                site=site,
+                reference=reference,
+            )
+            note(
+                session,
+                who,
+                "stock_return",
+                target=lot,
+                detail={"quantity": quantity, "reference": reference},
+            )
+    out.print(f"{_num(quantity)} blangko lot {lot} dikembalikan ke pusat ({reference}).")
+
+
+@stock_app.command("report")
+def report(
+    month: Annotated[
+        str | None, typer.Option("--month", help="Bulan TTTT-BB (bawaan: bulan ini)")
+    ] = None,
+) -> None:
+    """Laporan bulanan penggunaan blangko (PDF) untuk dilaporkan ke atas."""
+    from inventory import queries
+    from inventory.paperwork import monthly_report
+
+    with context() as (settings, engine, served):
+        try:
+            first = date.fromisoformat(f"{month}-01") if month else served.today().replace(day=1)
+        except ValueError:
+            fail(f"bulan '{month}' tidak valid; gunakan TTTT-BB", 2)
+        with Session(engine) as session:
+            _, awaiting = queries.totals(session)
+        settings.ensure_dirs()
+        path = monthly_report(engine, settings, served, first, awaiting)
+    out.print(f"Laporan bulanan ditulis: {path}")
+
+
+@stock_app.command("sites")
+def sites(json_out: JsonOpt = False) -> None:
+    """Daftar lokasi stok."""
+    from inventory.sites import list_sites
+
+    with context() as (_s, engine, _served), Session(engine) as session:
+        rows = [
+            {
+                "code": s.code,
+                "name": s.name,
+                "kode_kecamatan": s.kode_kecamatan,
+                "default": s.is_default,
+            }
+            for s in list_sites(session)
+        ]
+    if json_out:
+        print_json(rows)
+        return
+    for r in rows:
+        out.print(f"{r['code']}: {r['name']}{' (bawaan)' if r['default'] else ''}")
+
+
+@stock_app.command("site-add")
+def site_add(
+    code: Annotated[str, typer.Argument(help="Kode lokasi, mis. KEC-WEDI")],
+    name: Annotated[str, typer.Option("--name")],
+    kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Kode kecamatan")] = None,
+    oleh: OlehOpt = None,
+) -> None:
+    """Tambah lokasi stok (kantor kecamatan yang mencetak)."""
+    from application.actions import allow, note
+    from cetak.access import Action
+    from inventory.sites import add_site
+
+    with context() as (settings, engine, served), _stock_errors():
+        if kecamatan and kecamatan not in served.kecamatan:
+            fail(f"kecamatan {kecamatan} bukan kecamatan {served.kabupaten}", 2)
+        who = acting(engine, settings, oleh)
+        allow(engine, who, Action.STOCK_RECEIPT, "site_add", target=code)
+        with write_session(engine) as session:
+            site = add_site(session, code=code, name=name, kode_kecamatan=kecamatan)
+            code = site.code
+            note(session, who, "site_add", target=code, detail={"kecamatan": kecamatan})
+    out.print(f"Lokasi stok {code} ditambahkan.")

@@ -1,0 +1,42 @@
+"""Official documents about blank cards (blangko KTP-el), in Bahasa Indonesia, as PDF bytes.
+
+- :func:`render_destruction_report`: berita acara pemusnahan blangko KTP-el rusak, the signed
+  report of burning spoiled blanks before witnesses.
+- :func:`render_monthly_report`: laporan bulanan penggunaan blangko KTP-el, the monthly
+  account of every blank per lot, with a balance check per lot.
+- :func:`render_reorder_letter`: surat permohonan blangko KTP-el to Ditjen Dukcapil, which
+  quotes the PRR backlog because central allocates blanks by PRR counts.
+
+The renderers are pure: plain frozen dataclasses in, deterministic PDF bytes out; the
+caller decides where the bytes go. NIKs arrive masked; a full NIK is refused.
+"""
+
+from papers.documents.common import (
+    CAUSE_LABELS,
+    DestructionReport,
+    LotMonth,
+    MonthlyReport,
+    Office,
+    Person,
+    ReorderLetter,
+    SpoiledCard,
+)
+from papers.documents.destruction import render_destruction_report
+from papers.documents.letter import render_reorder_letter
+from papers.documents.monthly import render_monthly_report
+from papers.style import terbilang
+
+__all__ = [
+    "CAUSE_LABELS",
+    "DestructionReport",
+    "LotMonth",
+    "MonthlyReport",
+    "Office",
+    "Person",
+    "ReorderLetter",
+    "SpoiledCard",
+    "render_destruction_report",
+    "render_monthly_report",
+    "render_reorder_letter",
+    "terbilang",
+]
