@@ -9,7 +9,7 @@ DEMO_RECORDS ?= 2000
 DEMO_PORT ?= 8501
 DEMO_PASSWORD ?= demo-cetak-3310
 
-.PHONY: install lock demo test test-fast bench lint clean
+.PHONY: install lock demo test test-unit test-fast bench lint clean
 
 # Installs are reproducible: every package comes from requirements.lock (exact versions and
 # hashes); the project itself is installed on top without resolving anything again.
@@ -63,7 +63,12 @@ demo: install
 	$(DEMO) dashboard --port $(DEMO_PORT)
 
 test: install
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# The unit tests alone: no database, no server, no subprocess (tests/unit).
+test-unit: install
+	$(BIN)/pytest -n 0 tests/unit
 
 test-fast: install
 	$(BIN)/pytest -n 2 -m "not slow"

@@ -17,17 +17,19 @@ the server's shell), which is audited but not role-checked.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from cetak.access import Action, Actor, Forbidden, require
-from cetak.db import LOCK_DISTRIBUTION, write_session
+from cetak.db import LOCK_DISTRIBUTION
 from cetak.installation import load_installation
 from cetak.privacy import mask_nik
+from cetak.uow import Effect, UnitOfWork, Units, unit_of_work
 from cetak.users import audit
 from distribution import handover, service
 from distribution.models import Collection, Discrepancy
@@ -53,7 +55,7 @@ def _user_name(actor: Who) -> str:
 
 
 def perform(
-    engine: Engine,
+    engine: Engine | None,
     actor: Who,
     permission: Action,
     name: str,
@@ -63,28 +65,74 @@ def perform(
     detail: dict[str, Any] | None = None,
     result_detail: Callable[[T], dict[str, Any]] | None = None,
     lock: int | None = None,
+    units: Units = unit_of_work,
 ) -> T:
     """Check ``permission``, run ``call`` and audit it as ``name``, in one transaction.
 
     ``result_detail`` adds facts known only after the call (e.g. the request a receipt
-    closed) to the audit row's detail.
+    closed) to the audit row's detail. A use case that owes after-commit effects uses
+    ``perform_unit``, whose ``work`` receives the unit of work.
     """
-    allow(engine, actor, permission, name, target=target, detail=detail)
-    with write_session(engine, lock=lock) as session:
-        result = call(session)
-        extra = result_detail(result) if result_detail is not None else {}
-        note(session, actor, name, target=target, detail={**(detail or {}), **extra})
+    return perform_unit(
+        engine,
+        actor,
+        permission,
+        name,
+        lambda uow: call(uow.session),
+        target=target,
+        detail=detail,
+        result_detail=result_detail,
+        lock=lock,
+        units=units,
+    )
+
+
+def perform_unit(
+    engine: Engine | None,
+    actor: Who,
+    permission: Action,
+    name: str,
+    work: Callable[[UnitOfWork], T],
+    *,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+    result_detail: Callable[[T], dict[str, Any]] | None = None,
+    result_target: Callable[[T], str | None] | None = None,
+    audited: Callable[[T], bool] | None = None,
+    lock: int | None = None,
+    units: Units = unit_of_work,
+) -> T:
+    """The shape of every use case: permission (a refusal is audited ``ok=False`` and
+    raises ``Forbidden``), then ``work`` and its audit row ``name`` in one unit of work;
+    the effects ``work`` queued (``uow.after_commit``) run after the commit.
+
+    ``result_target`` names the audit row's target from the result (a number made inside);
+    ``audited`` returning False leaves no row (nothing happened: a repeat already recorded).
+    """
+    allow(engine, actor, permission, name, target=target, detail=detail, units=units)
+    with units(engine, lock) as uow:
+        result = work(uow)
+        if audited is None or audited(result):
+            extra = result_detail(result) if result_detail is not None else {}
+            note(
+                uow.session,
+                actor,
+                name,
+                target=result_target(result) if result_target is not None else target,
+                detail={**(detail or {}), **extra},
+            )
     return result
 
 
 def allow(
-    engine: Engine,
+    engine: Engine | None,
     actor: Who,
     permission: Action,
     name: str,
     *,
     target: str | None = None,
     detail: dict[str, Any] | None = None,
+    units: Units = unit_of_work,
 ) -> None:
     """Refuse a user whose role may not do ``permission``: an ``ok=False`` audit row in a
     transaction of its own, then ``Forbidden``. An actor string (the OS account at the
@@ -94,9 +142,9 @@ def allow(
     try:
         require(actor, permission)
     except Forbidden:
-        with write_session(engine) as session:
+        with units(engine) as uow:
             note(
-                session,
+                uow.session,
                 actor,
                 name,
                 target=target,
@@ -149,6 +197,145 @@ def mark_printer_up(
         lambda s: registry.set_up(s, name, reason, state_root=state_root),
         target=name,
         detail={"reason": reason},
+    )
+
+
+def add_printer(
+    engine: Engine,
+    actor: Who,
+    *,
+    name: str,
+    driver: str,
+    uri: str | None,
+    site: str | None,
+    daily_limit: int,
+    rest_after: int,
+    rest_minutes: int,
+    state_root: Path,
+) -> Printer:
+    """Register a card printer (``cetak printers add``)."""
+    return perform_unit(
+        engine,
+        actor,
+        Action.PRINTER_STATE,
+        "printer_add",
+        lambda uow: registry.add_printer(
+            uow.session,
+            name=name,
+            driver=driver,
+            uri=uri,
+            site=site,
+            daily_limit=daily_limit,
+            rest_after=rest_after,
+            rest_minutes=rest_minutes,
+            state_root=state_root,
+        ),
+        target=name,
+        result_target=lambda p: p.name,
+        result_detail=lambda p: {"driver": p.driver, "site": p.site_code},
+    )
+
+
+def printer_stopped(engine: Engine, actor: Who, name: str, reason: str) -> Printer | None:
+    """A print run stopped on ``name``'s fault: a printer the fault took out of service
+    (``maintenance``: a jam, overheating, no ribbon) is marked down by the run through the
+    same use case as an operator's ``printer_down``, so the audit says who took it down.
+    A printer merely unreachable (``offline``) is left to the run's probe: None."""
+    from printers.models import PrinterState
+
+    with Session(engine) as session:
+        printer = session.get(Printer, name)
+        down = printer is not None and printer.state == PrinterState.MAINTENANCE
+    return mark_printer_down(engine, actor, name, reason) if down else None
+
+
+@dataclass(frozen=True)
+class Probed:
+    """What a probe of the fleet found: each printer's state, and those back in service."""
+
+    states: dict[str, str]
+    back: tuple[str, ...]
+
+
+def probe_printers(
+    engine: Engine,
+    actor: Who,
+    *,
+    state_root: Path,
+    site: str | None,
+    make_driver: Callable[[Printer, Path], Any] | None = None,
+) -> Probed:
+    """Offline printers whose back-off has passed are asked once; ready ones come back
+    (audited ``printer_probe`` only when one came back); a resting simulated printer whose
+    rest is over cools down as the real one would. ``make_driver``: how a printer is
+    reached (default ``printers.registry.make_driver``)."""
+    driver_for = make_driver or registry.make_driver
+    from sqlmodel import select
+
+    from cetak.models import utcnow
+
+    def work(uow: UnitOfWork) -> Probed:
+        now = utcnow()
+        states: dict[str, str] = {}
+        back: list[str] = []
+        query = select(Printer)
+        if site is not None:
+            query = query.where(Printer.site_code == site)
+        for printer in uow.session.exec(query).all():
+            if printer.state == "resting" and printer.rest_until and printer.rest_until <= now:
+                driver = driver_for(printer, state_root)
+                if hasattr(driver, "rested"):
+                    driver.rested()  # a simulated printer cools as the real one did
+            if printer.state == "offline" and (printer.retry_at is None or printer.retry_at <= now):
+                try:
+                    status = driver_for(printer, state_root).status()
+                    ready = status.ready
+                    if status.ribbon_percent is not None:
+                        printer.ribbon_percent = status.ribbon_percent
+                except Exception:  # noqa: BLE001 - unreachable: stay offline, back off further
+                    ready = False
+                if ready:
+                    printer.state, printer.state_reason, printer.failures = "online", None, 0
+                    printer.retry_at = None
+                    back.append(printer.name)
+                else:
+                    registry.record_fault(
+                        printer, reason=printer.state_reason or "offline", now=now, stopped=False
+                    )
+                uow.session.add(printer)
+            states[printer.name] = printer.state
+        return Probed(states=states, back=tuple(back))
+
+    return perform_unit(
+        engine,
+        actor,
+        Action.PRINTER_STATE,
+        "printer_probe",
+        work,
+        target=site,
+        audited=lambda r: bool(r.back),
+        result_detail=lambda r: {"back": list(r.back)},
+    )
+
+
+def set_receipt_printer(
+    engine: Engine, actor: Who, place: str, *, kind: str, target: str, profile: str
+) -> Any:
+    """The ESC/POS receipt printer of a place (``cetak receipts printer``); an invalid
+    setting raises ``ValueError`` and changes nothing."""
+    from distribution.paper import set_printer
+
+    return perform(
+        engine,
+        actor,
+        Action.PRINTER_STATE,
+        "receipt_printer",
+        lambda s: set_printer(
+            s, place, kind=kind, target=target, profile=profile, actor=signature(actor)
+        ),
+        target=place,
+        detail={"target": target, "profile": profile},
+        lock=LOCK_DISTRIBUTION,
     )
 
 
@@ -345,6 +532,293 @@ def reject_stock_count(
     )
 
 
+def paperwork_effect(engine: Engine, settings: Any) -> Callable[[], list[str]]:
+    """The after-commit effect a stock change owes: the documents it justifies
+    (``inventory.paperwork.produce_pending``: a destruction report's PDF, a request
+    letter) and the delivery of pending alerts. Returns the documents written."""
+
+    def effect() -> list[str]:
+        from cetak.notify import deliver_pending, notifier_from_settings
+        from inventory.paperwork import produce_pending
+
+        settings.ensure_dirs()
+        served = load_installation(engine)
+        written = [str(p) for p in produce_pending(engine, settings, served)]
+        deliver_pending(
+            engine, notifier_from_settings(settings.alerts_dir, settings.alert_webhook_url)
+        )
+        return written
+
+    return effect
+
+
+@dataclass(frozen=True)
+class Destroyed:
+    """A destruction: its report's number and quantity; ``already``: that report was
+    recorded before (nothing done); ``documents``: the PDFs written after the commit."""
+
+    number: str
+    quantity: int
+    already: bool
+    documents: Effect[list[str]] | None = None
+
+    @property
+    def written(self) -> list[str]:
+        return (self.documents.result or []) if self.documents is not None else []
+
+
+def destroy_spoiled(
+    engine: Engine,
+    actor: Who,
+    settings: Any,
+    *,
+    held_on: date,
+    witnesses: list[str],
+    officers: list[str] | None = None,
+    place: str | None = None,
+    ref: str | None = None,
+) -> Destroyed:
+    """Destroy every spoiled blank awaiting destruction, with its report (``cetak stock
+    destroy``): the report's number is ``ref`` or the next of the regency; the PDF is an
+    after-commit effect. A report number already recorded destroys nothing."""
+    from sqlmodel import select
+
+    from inventory.models import DestructionReport
+
+    served = load_installation(engine)
+
+    def work(uow: UnitOfWork) -> Destroyed:
+        session = uow.session
+        if ref is not None:
+            done = session.exec(
+                select(DestructionReport).where(DestructionReport.number == ref)
+            ).first()
+            if done is not None:
+                return Destroyed(number=done.number, quantity=done.quantity, already=True)
+        number = ref or operations.next_destruction_number(
+            session, kode_wilayah=served.kode_wilayah, held_on=held_on
+        )
+        report = operations.destroy_spoiled(
+            session,
+            number=number,
+            held_on=held_on,
+            place=place or f"Halaman kantor Disdukcapil {served.kabupaten}",
+            officers=officers or [settings.kepala_seksi],
+            witnesses=witnesses,
+            actor=signature(actor),
+        )
+        documents = uow.after_commit(paperwork_effect(engine, settings), "documents")
+        return Destroyed(report.number, report.quantity, already=False, documents=documents)
+
+    return perform_unit(
+        engine,
+        actor,
+        Action.STOCK_TAKE,
+        "stock_destroy",
+        work,
+        target=ref,
+        audited=lambda r: not r.already,
+        result_target=lambda r: r.number,
+        result_detail=lambda r: {"quantity": r.quantity, "held_on": held_on.isoformat()},
+    )
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A transfer: the lots and quantities that arrived; ``already``: the same transfer was
+    posted before (nothing moved)."""
+
+    from_site: str
+    parts: list[tuple[str, int]]
+    already: bool
+
+
+def transfer_stock(
+    engine: Engine,
+    actor: Who,
+    *,
+    to: str,
+    quantity: int,
+    today: date,
+    source: str | None = None,
+    lot: str | None = None,
+    reference: str | None = None,
+) -> Moved:
+    """Move blanks between sites (``cetak stock transfer``). Its key is the reference, or
+    (without one) the sites, lot and quantity of ``today``: a repeat moves nothing."""
+    from inventory import ledger, transfers
+    from inventory.rules import derived_key
+
+    def work(uow: UnitOfWork) -> Moved:
+        session = uow.session
+        from_code = ledger.resolve_site(session, source)
+        key = (
+            f"transfer:{reference}"
+            if reference
+            else derived_key("transfer", from_code, to, lot, quantity, today)
+        )
+        if ledger.transfer_posted(session, key):
+            return Moved(from_site=from_code, parts=[], already=True)
+        moved = transfers.transfer(
+            session,
+            to_site=to,
+            quantity=quantity,
+            actor=signature(actor),
+            key=key,
+            from_site=source,
+            lot=lot,
+        )
+        parts = [(m.lot_code, m.delta_on_hand) for m in moved if m.delta_on_hand > 0]
+        return Moved(from_site=from_code, parts=parts, already=False)
+
+    return perform_unit(
+        engine,
+        actor,
+        Action.STOCK_RECEIPT,
+        "stock_transfer",
+        work,
+        target=to,
+        audited=lambda r: not r.already,
+        result_detail=lambda r: {
+            "from": r.from_site,
+            "quantity": quantity,
+            "reference": reference,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Spoiled:
+    """Blanks spoiled on the shelf: ``new`` recorded now (0: all recorded before)."""
+
+    site: str
+    new: int
+
+
+def spoil_blanks(
+    engine: Engine,
+    actor: Who,
+    *,
+    cause: str,
+    reason: str,
+    quantity: int,
+    today: date,
+    site: str | None = None,
+    lot: str | None = None,
+    ref: str | None = None,
+) -> Spoiled:
+    """Blanks damaged on the shelf, awaiting destruction (``cetak stock spoil``). Each
+    blank has its key (``ref`` or the same facts on ``today``): a repeat records none."""
+    from inventory import ledger
+    from inventory.rules import derived_key
+
+    def work(uow: UnitOfWork) -> Spoiled:
+        session = uow.session
+        site_code = ledger.resolve_site(session, site)
+        batch = (
+            f"shelf:{site_code}:ref:{ref}"
+            if ref
+            else derived_key("shelf", site_code, lot, cause, reason, quantity, today)
+        )
+        new = 0
+        for i in range(quantity):
+            key = f"{batch}:{i}"
+            if ledger.existing(session, key) is not None:
+                continue
+            ledger.spoil_blank(
+                session,
+                cause=cause,
+                actor=signature(actor),
+                site=site_code,
+                lot=lot,
+                key=key,
+                note=reason,
+            )
+            new += 1
+        return Spoiled(site=site_code, new=new)
+
+    return perform_unit(
+        engine,
+        actor,
+        Action.STOCK_TAKE,
+        "stock_spoil",
+        work,
+        target=lot or site,
+        audited=lambda r: r.new > 0,
+        result_target=lambda r: lot or r.site,
+        result_detail=lambda r: {"cause": cause, "quantity": r.new, "reason": reason, "ref": ref},
+    )
+
+
+@dataclass(frozen=True)
+class Returned:
+    """Blanks returned to central; ``earlier``: the quantity of the same letter recorded
+    before (None: recorded now)."""
+
+    quantity: int
+    earlier: int | None = None
+
+
+def return_stock(
+    engine: Engine,
+    actor: Who,
+    *,
+    lot: str,
+    quantity: int,
+    reference: str,
+    site: str | None = None,
+) -> Returned:
+    """Return blanks of a lot to central (``cetak stock return``); one letter per lot is
+    recorded once."""
+    from inventory import ledger, transfers
+
+    key = f"return:{reference}:{lot}"
+
+    def work(uow: UnitOfWork) -> Returned:
+        earlier = ledger.existing(uow.session, key)
+        if earlier is not None:
+            return Returned(quantity=quantity, earlier=-earlier.delta_on_hand)
+        transfers.return_stock(
+            uow.session,
+            lot=lot,
+            quantity=quantity,
+            actor=signature(actor),
+            key=key,
+            site=site,
+            reference=reference,
+        )
+        return Returned(quantity=quantity)
+
+    return perform_unit(
+        engine,
+        actor,
+        Action.STOCK_RECEIPT,
+        "stock_return",
+        work,
+        target=lot,
+        audited=lambda r: r.earlier is None,
+        detail={"quantity": quantity, "reference": reference},
+    )
+
+
+def add_site(
+    engine: Engine, actor: Who, *, code: str, name: str, kecamatan: str | None = None
+) -> Any:
+    """A new stock site, e.g. a kecamatan office that prints (``cetak stock site-add``)."""
+    from inventory.sites import add_site as add
+
+    return perform_unit(
+        engine,
+        actor,
+        Action.STOCK_RECEIPT,
+        "site_add",
+        lambda uow: add(uow.session, code=code, name=name, kode_kecamatan=kecamatan),
+        target=code,
+        result_target=lambda site: site.code,
+        detail={"kecamatan": kecamatan},
+    )
+
+
 # --- reorder requests ------------------------------------------------------------------------
 
 
@@ -358,32 +832,59 @@ def _request_limit() -> int:
     return get_settings().max_request_quantity
 
 
-def mark_request_sent(engine: Engine, actor: Who, ref: str) -> ReorderRequest:
-    """The request letter went to central (``cetak reorder send``)."""
-    return perform(
+def _request_update(
+    engine: Engine,
+    actor: Who,
+    ref: str,
+    name: str,
+    change: Callable[[Session], ReorderRequest],
+    detail: dict[str, Any] | None = None,
+) -> ReorderRequest:
+    """One state change of request ``ref`` (its number or id), audited as ``name`` with
+    the request's number as target."""
+    return perform_unit(
         engine,
         actor,
         Action.REORDER_UPDATE,
-        "reorder_sent",
-        lambda s: reorder.mark_sent(s, ref),
+        name,
+        lambda uow: change(uow.session),
         target=ref,
+        detail=detail,
+        result_target=lambda r: r.number,
         result_detail=_request_facts,
     )
+
+
+def mark_request_sent(engine: Engine, actor: Who, ref: str) -> ReorderRequest:
+    """The request letter went to central (``cetak reorder send``)."""
+    return _request_update(engine, actor, ref, "reorder_sent", lambda s: reorder.mark_sent(s, ref))
 
 
 def confirm_request(
     engine: Engine, actor: Who, ref: str, *, quantity: int | None = None
 ) -> ReorderRequest:
     """Central confirmed the request (``cetak reorder confirm``): the blanks are in transit."""
-    return perform(
+    return _request_update(
         engine,
         actor,
-        Action.REORDER_UPDATE,
+        ref,
         "reorder_confirmed",
         lambda s: reorder.confirm(s, ref, quantity=quantity, limit=_request_limit()),
-        target=ref,
-        detail={"quantity": quantity},
-        result_detail=_request_facts,
+        {"quantity": quantity},
+    )
+
+
+def cancel_request(
+    engine: Engine, actor: Who, ref: str, *, reason: str = "dibatalkan operator"
+) -> ReorderRequest:
+    """An open request is cancelled (``cetak reorder cancel``)."""
+    return _request_update(
+        engine,
+        actor,
+        ref,
+        "reorder_cancel",
+        lambda s: reorder.cancel(s, ref, reason=reason),
+        {"reason": reason},
     )
 
 
@@ -399,15 +900,7 @@ def mark_request_received(engine: Engine, actor: Who, ref: str) -> ReorderReques
         assert closed is not None  # a named request is found or raises UnknownRequest
         return closed
 
-    return perform(
-        engine,
-        actor,
-        Action.REORDER_UPDATE,
-        "reorder_received",
-        call,
-        target=ref,
-        result_detail=_request_facts,
-    )
+    return _request_update(engine, actor, ref, "reorder_received", call)
 
 
 # --- records ---------------------------------------------------------------------------------
@@ -425,6 +918,183 @@ def requeue_records(engine: Engine, actor: Who, prr_ids: list[str], reason: str)
         lambda s: requeue(s, prr_ids, actor=signature(actor), reason=reason),
         target=", ".join(prr_ids),
         detail={"reason": reason},
+    )
+
+
+def after_print_run(
+    engine: Engine, actor: Who, settings: Any, *, stock_out: bool
+) -> dict[str, Any]:
+    """What a print run decides at its end, in one unit: auto-QC (demo only, audited
+    ``qc_auto_pass`` when it passed cards), the stock-out alert when blanks ran out
+    (while planning or printing) and the reorder check. Documents and alerts' delivery
+    follow in the flow's retried task."""
+    from cetak.notify import raise_alert
+    from inventory.queries import STOCK_OUT
+    from printers import planning
+
+    served = load_installation(engine)
+
+    def call(s: Session) -> dict[str, Any]:
+        passed = qc.auto_pass(s) if settings.qc_auto_pass else 0
+        out = stock_out or planning.out_of_blanks(s)
+        if out:
+            today = served.today()
+            raise_alert(
+                s,
+                key=f"stockout:{today.isoformat()}",
+                kind=STOCK_OUT,
+                level="CRITICAL",
+                message="Blangko habis: pencetakan berhenti, record tetap antre.",
+                data={"date": today.isoformat()},
+            )
+        result = reorder.check(
+            s, settings=settings, served=served, today=served.today(), actor=signature(actor)
+        )
+        request = result.request.number if result.request else None
+        return {"auto_passed": passed, "reorder_request": request, "stock_out": out}
+
+    return perform_unit(
+        engine,
+        actor,
+        Action.QC,
+        "qc_auto_pass",
+        lambda uow: call(uow.session),
+        audited=lambda r: r["auto_passed"] > 0,
+        result_detail=lambda r: {"cards": r["auto_passed"]},
+    )
+
+
+# --- users -----------------------------------------------------------------------------------
+
+
+def _manage_user(
+    engine: Engine, actor: Who, name: str, target: str, change: Callable[[Session], T]
+) -> T:
+    """A change to a staff account: permission ``manage_users`` (a refusal is audited),
+    then ``change``, which writes its own audit row (``cetak.users``) in the same unit."""
+    allow(engine, actor, Action.MANAGE_USERS, name, target=target)
+    with unit_of_work(engine) as uow:
+        return change(uow.session)
+
+
+def add_user(
+    engine: Engine,
+    actor: Who,
+    name: str,
+    role: str,
+    password: str,
+    *,
+    full_name: str | None = None,
+) -> Any:
+    from cetak import users
+
+    return _manage_user(
+        engine,
+        actor,
+        "user_add",
+        name,
+        lambda s: users.add_user(s, name, role, password, actor=actor, full_name=full_name),
+    )
+
+
+def set_user_password(engine: Engine, actor: Who, name: str, password: str) -> Any:
+    from cetak import users
+
+    return _manage_user(
+        engine,
+        actor,
+        "user_password",
+        name,
+        lambda s: users.set_password(s, name, password, actor=actor),
+    )
+
+
+def set_user_active(engine: Engine, actor: Who, name: str, active: bool) -> Any:
+    from cetak import users
+
+    return _manage_user(
+        engine,
+        actor,
+        "user_enable" if active else "user_disable",
+        name,
+        lambda s: users.set_active(s, name, active, actor=actor),
+    )
+
+
+def set_user_full_name(engine: Engine, actor: Who, name: str, full_name: str | None) -> Any:
+    from cetak import users
+
+    return _manage_user(
+        engine,
+        actor,
+        "user_full_name",
+        name,
+        lambda s: users.set_full_name(s, name, full_name, actor=actor),
+    )
+
+
+def unlock_user(engine: Engine, actor: Who, name: str) -> Any:
+    from cetak import users
+
+    return _manage_user(
+        engine, actor, "user_unlock", name, lambda s: users.unlock_user(s, name, actor=actor)
+    )
+
+
+# --- scheduled decisions (the flows' use cases) ------------------------------------------------
+
+
+def check_reorder(engine: Engine, actor: Who, settings: Any) -> dict[str, Any]:
+    """The reorder check (flow ``reorder_check``): the stock position, and a request to
+    central when it is time; audited ``reorder_check``. Documents and alerts follow in the
+    flow's own retried tasks."""
+    from dataclasses import asdict
+
+    served = load_installation(engine)
+
+    def call(s: Session) -> dict[str, Any]:
+        result = reorder.check(
+            s, settings=settings, served=served, today=served.today(), actor=signature(actor)
+        )
+        request = result.request
+        return {
+            "facts": asdict(result.facts),
+            "position": asdict(result.position),
+            "request": None
+            if request is None
+            else {"number": request.number, "state": request.state, "quantity": request.quantity},
+            "created": result.created,
+            "alerts": result.alerts,
+        }
+
+    return perform_unit(
+        engine,
+        actor,
+        Action.REORDER_UPDATE,
+        "reorder_check",
+        lambda uow: call(uow.session),
+        result_target=lambda r: None if r["request"] is None else r["request"]["number"],
+        result_detail=lambda r: {
+            "on_hand": r["facts"]["on_hand"],
+            "reorder_due": r["position"]["reorder_due"],
+            "created": r["created"],
+        },
+    )
+
+
+def reconcile_ledger(engine: Engine, actor: Who) -> list[Any]:
+    """The nightly reconciliation (flow ``reconcile``): every site and lot balances and the
+    cache agrees; an alert for any lot off. Audited ``reconcile``."""
+    from inventory import reconcile
+
+    served = load_installation(engine)
+    return perform(
+        engine,
+        actor,
+        Action.STOCK_TAKE,
+        "reconcile",
+        lambda s: reconcile.reconcile(s, today=served.today()),
+        result_detail=lambda problems: {"problems": len(problems)},
     )
 
 
@@ -533,3 +1203,140 @@ def record_collection(
         result_detail=lambda c: {"card_id": c.card_id, "kecamatan": c.kode_kecamatan},
         lock=LOCK_DISTRIBUTION,
     )
+
+
+# --- distribution: dispatch, returns and the daily follow-ups (issue 12) ---------------------
+
+
+def dispatch_shipments(
+    engine: Engine,
+    actor: Who,
+    settings: Any,
+    *,
+    kecamatan: str | None = None,
+    card_refs: list[str] | None = None,
+    courier: str | None = None,
+    pack_only: bool = False,
+    send_packed: bool = True,
+) -> service.Dispatched:
+    """Pack QC-passed cards into one shipment per kecamatan and send them (``cetak
+    dispatch``, the 14:00 flow): permission, one transaction with its audit row ("pack" or
+    "dispatch"; none when nothing moved), then the manifests as an after-commit effect.
+
+    New shipments carry ``courier`` or ``settings.courier``. ``send_packed``: shipments
+    packed earlier (``--pack-only``) leave too, as from the CLI; the flow sends only what it
+    packed itself (``service.pack_and_send``).
+    """
+    from dataclasses import replace
+
+    from distribution import paper
+
+    served = load_installation(engine)
+    manifests: list[Effect[list[Path]]] = []
+
+    def work(uow: UnitOfWork) -> service.Dispatched:
+        done = service.pack_and_send(
+            uow.session,
+            served,
+            actor=signature(actor),
+            kecamatan=kecamatan,
+            card_refs=card_refs,
+            courier=courier,
+            default_courier=settings.courier,
+            pack_only=pack_only,
+            send_packed=send_packed,
+        )
+        # Every manifest still owed, also when nothing left now (the catch-up of a failure).
+        manifests.append(
+            uow.after_commit(lambda: paper.write_manifests(engine, settings, served), "manifests")
+        )
+        return done
+
+    done = perform_unit(
+        engine,
+        actor,
+        Action.SHIPMENT_RECEIVE,
+        "pack" if pack_only else "dispatch",
+        work,
+        target=kecamatan,
+        result_target=lambda d: ", ".join(d.numbers),
+        result_detail=lambda d: {
+            "kecamatan": kecamatan,
+            "shipments": list(d.numbers),
+            "cards": d.cards,
+        },
+        audited=lambda d: bool(d.numbers),
+        lock=LOCK_DISTRIBUTION,
+    )
+    written = manifests[0].result if manifests else None
+    return replace(done, manifests=tuple(str(p) for p in written or ()))
+
+
+def shipment_manifests(engine: Engine, settings: Any, numbers: list[str]) -> list[str]:
+    """The manifests of shipments ``numbers``, writing any still owed first (every one, not
+    only theirs: the catch-up of a dispatch whose after-commit effect failed)."""
+    from sqlmodel import select
+
+    from distribution import paper
+    from distribution.models import Shipment
+
+    written = [str(p) for p in paper.write_manifests(engine, settings, load_installation(engine))]
+    with Session(engine) as session:
+        ours = [
+            s.manifest_path
+            for s in session.exec(
+                select(Shipment).where(col(Shipment.number).in_(numbers)).order_by(col(Shipment.id))
+            )
+            if s.manifest_path
+        ]
+    return list(dict.fromkeys([*ours, *written]))
+
+
+def return_cards(engine: Engine, actor: Who, card_refs: list[str]) -> int:
+    """Long-uncollected cards are back at the Disdukcapil (``cetak return``)."""
+    return perform(
+        engine,
+        actor,
+        Action.COLLECTION,
+        "return_cards",
+        lambda s: handover.return_cards(s, list(card_refs), actor=signature(actor)),
+        target=", ".join(card_refs),
+        result_detail=lambda n: {"returned": n},
+        lock=LOCK_DISTRIBUTION,
+    )
+
+
+def print_pending_receipts(engine: Engine, settings: Any) -> list[Any]:
+    """Print every receipt still owed (pending or failed): the 14:00 flow's catch-up and
+    ``cetak receipts print``; ``paper.Printed`` results."""
+    from distribution.paper import print_receipts
+
+    return print_receipts(engine, settings, load_installation(engine))
+
+
+def alert_uncollected(engine: Engine, settings: Any) -> int:
+    """Raise one alert per kecamatan per week while cards wait there beyond
+    ``settings.return_after_days`` (``distribution.rules.uncollected_alerts``), then deliver
+    the pending alerts after the commit. Returns how many alerts this call raised."""
+    from cetak.notify import deliver_pending, notifier_from_settings, raise_alert
+    from distribution import queries, rules
+
+    served = load_installation(engine)
+    today = served.today()
+    raised = 0
+    with unit_of_work(engine) as uow:
+        late = queries.return_list(
+            uow.session, today=today, tz=served.timezone, days=settings.return_after_days
+        )
+        for alert in rules.uncollected_alerts(late, today=today, days=settings.return_after_days):
+            raised += raise_alert(
+                uow.session,
+                key=alert.key,
+                kind=alert.kind,
+                level=alert.level,
+                message=alert.message,
+                data=alert.data,
+            )
+    # After the commit; a notifier that fails fails the caller (the flow task retries).
+    deliver_pending(engine, notifier_from_settings(settings.alerts_dir, settings.alert_webhook_url))
+    return raised

@@ -103,9 +103,13 @@ _CHUNK = 1 << 20
 class BackupError(CetakError):
     """A backup or restore could not be done (message in Bahasa; exit code 1)."""
 
+    code = "backup.failed"
+
 
 class RestoreRefused(CetakError):
     """A restore refused before anything changed (message in Bahasa; exit code 2)."""
+
+    code = "backup.restore_refused"
 
 
 # --- facts about a database ----------------------------------------------------------------

@@ -47,7 +47,7 @@ def initialise(engine: Engine, regency: Regency) -> tuple[ServedRegency, bool]:
         wanted = {k.kode: k.nama for k in regency.kecamatan}
         if set(existing) != set(wanted) or any(existing[c].nama != n for c, n in wanted.items()):
             changed = True
-            session.exec(delete(Kecamatan))  # type: ignore[call-overload]
+            session.exec(delete(Kecamatan))
             session.flush()
             for kode, nama in wanted.items():
                 session.add(Kecamatan(kode=kode, nama=nama, kode_kabupaten=regency.kode))

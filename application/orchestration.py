@@ -26,7 +26,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -41,6 +41,8 @@ PRINT_RUN = "print-run"
 
 class DeployError(CetakError, RuntimeError):
     """Deploying failed; the message says why in Bahasa Indonesia."""
+
+    code = "deploy.failed"
 
 
 def site_queue(site: str) -> str:
@@ -105,6 +107,7 @@ def deployment_names(doc: dict[str, Any]) -> list[str]:
 def printer_sites(settings: Settings) -> list[str]:
     """Sites that have printers in service, by code (empty when the database is not ready)."""
     import sqlalchemy as sa
+    from sqlmodel import col
 
     from cetak.db import engine_from_settings
     from printers.models import Printer
@@ -112,7 +115,7 @@ def printer_sites(settings: Settings) -> list[str]:
     try:
         with engine_from_settings(settings).connect() as conn:
             rows = conn.execute(
-                sa.select(Printer.site_code).distinct().order_by(Printer.site_code)  # type: ignore[arg-type]
+                sa.select(col(Printer.site_code)).distinct().order_by(col(Printer.site_code))
             ).scalars()
             return [str(s) for s in rows]
     except sa.exc.DBAPIError:
@@ -190,7 +193,7 @@ def ensure_crash_automation(crash_after_s: int) -> str:
             within=timedelta(seconds=crash_after_s),
         ),
         actions=[
-            ChangeFlowRunState(
+            ChangeFlowRunState(  # type: ignore[call-arg]  # pydantic Field(None) defaults
                 state=StateType.CRASHED,
                 message=(
                     f"Tidak ada detak selama {crash_after_s} detik: worker atau mesinnya "
@@ -200,7 +203,8 @@ def ensure_crash_automation(crash_after_s: int) -> str:
         ],
     )
     try:
-        existing = Automation.read(name=AUTOMATION_NAME)
+        # ``read`` is async_dispatch: called from sync code it returns the automation.
+        existing = cast(Automation, Automation.read(name=AUTOMATION_NAME))
     except ValueError:
         wanted.create()
         return AUTOMATION_NAME

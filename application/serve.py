@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 from urllib.parse import urlsplit
 
 from cetak.settings import DEFAULT_ENV_FILE
@@ -143,7 +143,8 @@ def api_healthy(url: str, timeout: float = 3.0) -> bool:
     opener = urllib.request.build_opener(*handlers)
     try:
         with opener.open(f"{url.rstrip('/')}/health", timeout=timeout) as resp:
-            return resp.status == 200
+            status: int = resp.status
+            return status == 200
     except (urllib.error.URLError, OSError, ValueError):
         return False
 
@@ -217,7 +218,8 @@ def become_subreaper() -> bool:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+        done: int = libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+        return done == 0
     except (OSError, AttributeError):
         return False
 
@@ -531,7 +533,7 @@ def _start_and_watch(plan: ServePlan, sup: Supervisor, *, say: Say, warn: Say) -
         return 0
     if health == "died":
         warn(
-            f"server Prefect berhenti saat dimulai (kode {server.proc.returncode}); "
+            f"server Prefect berhenti saat dimulai (kode {cast(Child, server).proc.returncode}); "
             f"lihat {logs / 'server.log'}"
         )
         return 1

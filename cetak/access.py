@@ -129,12 +129,12 @@ class Actor:
 class Forbidden(CetakError):
     """The actor's role may not do the action; ``message`` is for staff (Indonesian)."""
 
+    code = "access.forbidden"
+    actor: Actor
+    action: Action
+
     def __init__(self, actor: Actor, action: Action) -> None:
-        self.actor = actor
-        self.action = action
-        label = ROLE_LABELS.get(actor.role, str(actor.role))
-        self.message = f"Peran {label} tidak boleh {ACTION_LABELS[action]}"
-        super().__init__(self.message)
+        super().__init__(actor=actor, role=actor.role, action=action)
 
 
 def require(actor: Actor, action: Action) -> None:

@@ -16,6 +16,8 @@ from cetak.models import Installation, Kecamatan
 class NotInitialised(CetakError):
     """The database has not been set up with ``cetak init``."""
 
+    code = "installation.not_initialised"
+
 
 @dataclass(frozen=True, slots=True)
 class ServedRegency:
@@ -41,10 +43,15 @@ class ServedRegency:
 
 
 class RegencyChangeRefused(CetakError):
+    code = "installation.regency_change_refused"
+    current: str
+    wanted: str
+
     def __init__(self, current: str, wanted: str) -> None:
-        self.current = current
-        self.wanted = wanted
-        super().__init__(f"installation serves {current}; refusing to switch to {wanted}")
+        super().__init__(current=current, wanted=wanted)
+
+    def __str__(self) -> str:  # for logs; staff read ``message``
+        return f"installation serves {self.current}; refusing to switch to {self.wanted}"
 
 
 def load_installation(engine: Engine) -> ServedRegency:

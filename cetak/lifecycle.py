@@ -20,8 +20,10 @@ state: a record whose card is spoiled goes back to ``queued``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
+from cetak import labels
 from cetak.errors import CetakError
 
 
@@ -85,10 +87,15 @@ def after_failed_card(attempts: int) -> RecordState:
 class IllegalTransition(CetakError, ValueError):
     """A state change the record's life does not allow."""
 
+    code = "lifecycle.illegal_transition"
+    from_state: RecordState | None
+    to_state: RecordState
+
     def __init__(self, from_state: RecordState | None, to_state: RecordState) -> None:
-        self.from_state = from_state
-        self.to_state = to_state
-        super().__init__(f"illegal transition {from_state} -> {to_state}")
+        super().__init__(from_state=from_state, to_state=to_state)
+
+    def __str__(self) -> str:  # for logs; staff read ``message``
+        return f"illegal transition {self.from_state} -> {self.to_state}"
 
 
 def can_transition(from_state: RecordState | None, to_state: RecordState) -> bool:
@@ -104,19 +111,5 @@ def check_transition(from_state: RecordState | str | None, to_state: RecordState
         raise IllegalTransition(src, dst)
 
 
-#: Indonesian labels for people (dashboard, CLI tables).
-STATE_LABELS: dict[RecordState, str] = {
-    S.QUEUED: "antre cetak",
-    S.HELD: "ditahan (belum 17 tahun)",
-    S.QUARANTINED: "karantina",
-    S.SUPERSEDED: "digantikan",
-    S.SCHEDULED: "terjadwal",
-    S.PRINTED: "tercetak (menunggu QC)",
-    S.READY: "lolos QC",
-    S.PACKED: "dikemas",
-    S.DISPATCHED: "dikirim",
-    S.RECEIVED: "diterima kecamatan",
-    S.COLLECTED: "diambil pemohon",
-    S.NEEDS_ATTENTION: "perlu perhatian operator",
-    S.CANCELLED: "dibatalkan",
-}
+#: Indonesian labels for people (dashboard, CLI tables): the one table's.
+STATE_LABELS: Mapping[str, str] = labels.RECORD_STATE

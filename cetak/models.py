@@ -8,6 +8,7 @@ Times are stored in UTC (``UTCDateTime``) and shown in the regency's zone.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -38,8 +39,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _ts(**kw: object) -> object:
-    return Field(sa_type=UTCDateTime, **kw)  # type: ignore[arg-type]
+def _ts(**kw: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kw)
 
 
 class Installation(SQLModel, table=True):

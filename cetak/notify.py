@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from cetak import storage
 from cetak.db import write_session
@@ -131,7 +131,7 @@ def deliver_pending(engine: Engine, notifier: Notifier) -> int:
     with Session(engine) as session:
         pending = list(
             session.exec(  # type: ignore[call-overload]
-                sa.select(Alert).where(Alert.delivered_at.is_(None)).order_by(Alert.id)  # type: ignore[union-attr]
+                sa.select(Alert).where(col(Alert.delivered_at).is_(None)).order_by(col(Alert.id))
             ).scalars()
         )
     delivered = 0

@@ -8,6 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from cetak.errors import CetakError
 from cetak.lifecycle import RecordState, after_failed_card, check_transition
 from cetak.models import Record, RecordEvent, utcnow
 
@@ -100,6 +101,19 @@ def release_held(session: Session, *, today: date, actor: str) -> int:
     )
 
 
+class UnknownRecords(CetakError, LookupError):
+    """PRR ids that name no record; ``str()`` is the ids (``"PRR-1, PRR-2"``)."""
+
+    code = "records.unknown"
+    prr_ids: tuple[str, ...]
+
+    def __init__(self, prr_ids: Sequence[str]) -> None:
+        super().__init__(prr_ids=tuple(prr_ids))
+
+    def __str__(self) -> str:
+        return ", ".join(self.prr_ids)
+
+
 def requeue(session: Session, prr_ids: Sequence[str], *, actor: str, reason: str) -> int:
     """An operator looked at records that need attention and sends them back to the queue.
 
@@ -111,7 +125,7 @@ def requeue(session: Session, prr_ids: Sequence[str], *, actor: str, reason: str
     ).all()
     missing = set(prr_ids) - {prr for _, prr in rows}
     if missing:
-        raise LookupError(", ".join(sorted(missing)))
+        raise UnknownRecords(sorted(missing))
     return transition(
         session,
         [rid for rid, _ in rows],

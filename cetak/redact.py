@@ -68,11 +68,13 @@ _MEANING = {
 class DatabaseFailed(CetakError, RuntimeError):
     """A database error with every value of its rows left out.
 
-    ``kind`` is the original exception's class name, ``code`` the driver's error code
+    ``kind`` is the original exception's class name, ``driver_code`` the driver's error code
     (SQLite's ``SQLITE_FULL``, PostgreSQL's SQLSTATE) if any, ``statement`` the
     statement's first words (``INSERT INTO record``), ``transient`` whether running the
     step again may succeed (the database was busy, went away or ran out of room).
     """
+
+    code = "database.failed"
 
     def __init__(
         self,
@@ -83,16 +85,15 @@ class DatabaseFailed(CetakError, RuntimeError):
         transient: bool = False,
     ) -> None:
         super().__init__(message)
-        self.message = message
         self.kind = kind
-        self.code = code
+        self.driver_code = code
         self.statement = statement
         self.transient = transient
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (
             type(self),
-            (self.message, self.kind, self.code, self.statement, self.transient),
+            (self.message, self.kind, self.driver_code, self.statement, self.transient),
         )
 
 

@@ -65,11 +65,21 @@ class Regency:
 
 
 class RegionDataError(CetakError, ValueError):
-    """A kecamatan file that cannot be used; ``message`` is for staff."""
+    """A kecamatan file that cannot be used; carries the sentence that says why."""
+
+    code = "regions.bad_data"
 
     def __init__(self, message: str) -> None:
-        self.message = message
         super().__init__(message)
+
+
+class UnknownRegency(RegionDataError):
+    """A regency code found neither in the shipped data nor in the given kecamatan file."""
+
+    code = "regions.unknown_regency"
+
+    def __init__(self, kode: str, *, in_file: bool) -> None:
+        CetakError.__init__(self, kode=kode, in_file=in_file)
 
 
 @cache
@@ -159,12 +169,7 @@ def load_regency(kode: str, kecamatan_file: Path | None = None) -> Regency:
     else:
         found = shipped_regencies()
     if kode not in found:
-        where = (
-            "berkas itu" if kecamatan_file else "data bawaan (33.10, 33.20, 14.09, 64.08, 35.26)"
-        )
-        raise RegionDataError(
-            f"Kabupaten {kode} tidak ada di {where}; gunakan --kecamatan-file untuk kabupaten lain"
-        )
+        raise UnknownRegency(kode, in_file=kecamatan_file is not None)
     return found[kode]
 
 

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from cetak.access import ROLE_LABELS, Action, Actor, Role, require
 from cetak.db import write_session
@@ -50,8 +50,8 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,59}")
 _hasher = PasswordHasher()
 
 
-def _ts(**kw: object) -> object:
-    return Field(sa_type=UTCDateTime, **kw)  # type: ignore[arg-type]
+def _ts(**kw: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kw)
 
 
 class User(SQLModel, table=True):
@@ -97,29 +97,26 @@ class AuditEntry(SQLModel, table=True):
 
 
 class UserError(CetakError):
-    """A user-management request that cannot be done; ``message`` is for staff."""
+    """A user-management request that cannot be done; carries the sentence that says why."""
 
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
+    code = "users.refused"
+
+    def __init__(self, message: str | None = None, /, **fields: Any) -> None:
+        super().__init__(message, **fields)
 
 
 class LoginError(CetakError):
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
+    code = "users.login_failed"
 
 
 class LoginFailed(LoginError):
     """Wrong name or password (the message does not say which)."""
 
-    def __init__(self, message: str = "Nama pengguna atau kata sandi salah") -> None:
-        super().__init__(message)
+    code = "users.login_failed"
 
 
 class AccountDisabled(LoginFailed):
-    def __init__(self) -> None:
-        super().__init__("Akun ini dinonaktifkan. Hubungi Kepala seksi.")
+    code = "users.account_disabled"
 
 
 class LoginThrottled(LoginError):
@@ -129,14 +126,13 @@ class LoginThrottled(LoginError):
     the client or the name is being held back.
     """
 
+    code = "users.login_throttled"
+    until: datetime
+    minutes_left: int
+
     def __init__(self, until: datetime, now: datetime) -> None:
-        self.until = until
-        self.minutes_left = max(1, math.ceil((until - now).total_seconds() / 60))
-        super().__init__(
-            "Terlalu banyak percobaan masuk yang gagal; masuk dikunci sementara. "
-            f"Coba lagi dalam {self.minutes_left} menit, atau minta Kepala seksi membuka "
-            "kuncinya."
-        )
+        minutes_left = max(1, math.ceil((until - now).total_seconds() / 60))
+        super().__init__(until=until, minutes_left=minutes_left)
 
 
 LoginLocked = LoginThrottled  # the name it had when failures locked the account
@@ -180,7 +176,7 @@ def recent_audit(
     query = select(AuditEntry)
     if actor is not None:
         query = query.where(AuditEntry.actor == actor)
-    order = (AuditEntry.at.desc(), AuditEntry.id.desc())  # type: ignore[attr-defined,union-attr]
+    order = (col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
     return list(session.exec(query.order_by(*order).limit(limit)))
 
 
@@ -204,8 +200,8 @@ def audit_trail(
     if action is not None:
         query = query.where(AuditEntry.action == action.strip())
     if since is not None:
-        query = query.where(AuditEntry.at >= since)  # type: ignore[operator]
-    order = (AuditEntry.at.desc(), AuditEntry.id.desc())  # type: ignore[attr-defined,union-attr]
+        query = query.where(AuditEntry.at >= since)
+    order = (col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
     query = query.order_by(*order)
     if limit is not None:
         query = query.limit(limit)
@@ -218,13 +214,10 @@ def audit_trail(
 class UnknownOfficer(UserError):
     """A name given as the acting officer (``--oleh`` / ``CETAK_USER``) is not an active user."""
 
+    code = "users.unknown_officer"
+
     def __init__(self, name: str, *, inactive: bool = False) -> None:
-        self.name = name
-        why = "dinonaktifkan" if inactive else "tidak terdaftar"
-        super().__init__(
-            f"petugas '{name}' {why}; tidak ada yang diubah. Gunakan nama pengguna aktif "
-            "(cetak users list; tambah dengan cetak users add)"
-        )
+        super().__init__(name=name, inactive=inactive)
 
 
 def officer(session: Session, name: str) -> Actor:
@@ -483,13 +476,13 @@ def _like(fragment: str) -> str:
 def _from_client(client: str) -> Any:
     """Audit rows whose detail names ``client`` (as ``audit``/``_failed`` write it)."""
     fragment = json.dumps({"client": client})[1:-1]  # '"client": "10.0.0.2"'
-    return AuditEntry.detail_json.like(_like(fragment), escape="\\")  # type: ignore[attr-defined]
+    return col(AuditEntry.detail_json).like(_like(fragment), escape="\\")
 
 
 def _wait(failures: int, free: int) -> timedelta | None:
     if failures < free:
         return None
-    doubled = THROTTLE_FIRST * 2 ** min(failures - free, 20)
+    doubled: timedelta = THROTTLE_FIRST * 2 ** min(failures - free, 20)
     return min(doubled, timedelta(minutes=LOCKOUT_MINUTES))
 
 
@@ -501,16 +494,19 @@ def _throttled_until(
     Failures count within ``FAILURE_WINDOW`` and after the newest row matching ``reset``
     (by id, so a clock set differently elsewhere does not matter).
     """
-    col = AuditEntry.id  # type: ignore[var-annotated]
-    since = session.exec(select(sa.func.max(col)).where(reset)).one() or 0
+    entry_id = col(AuditEntry.id)
+    since = session.exec(select(sa.func.max(entry_id)).where(reset)).one() or 0
     guessed = sa.or_(
-        *(AuditEntry.detail_json.like(_like(f'"reason": "{r}"'), escape="\\") for r in _COUNTED)  # type: ignore[attr-defined]
+        *(
+            col(AuditEntry.detail_json).like(_like(f'"reason": "{r}"'), escape="\\")
+            for r in _COUNTED
+        )
     )
     count, last = session.exec(
         select(sa.func.count(), sa.func.max(AuditEntry.at)).where(
             AuditEntry.action == "login_failed",
-            col > since,  # type: ignore[operator]
-            AuditEntry.at > now - FAILURE_WINDOW,  # type: ignore[operator]
+            entry_id > since,
+            AuditEntry.at > now - FAILURE_WINDOW,
             where,
             guessed,
         )
@@ -524,14 +520,14 @@ def _throttle(session: Session, key: str, client: str | None, now: datetime) -> 
     untils = []
     if client is not None:
         from_client = _from_client(client)
-        success_here = sa.and_(AuditEntry.action == "login", from_client)
+        success_here = sa.and_(col(AuditEntry.action) == "login", from_client)
         untils.append(
             _throttled_until(session, from_client, success_here, CLIENT_FREE_FAILURES, now)
         )
     if client is None or not _trusted(session, key, client, now):
         reset = sa.or_(
-            sa.and_(AuditEntry.action == "login", AuditEntry.actor == key),
-            sa.and_(AuditEntry.action.in_(_RESETS), AuditEntry.target == key),  # type: ignore[attr-defined]
+            sa.and_(col(AuditEntry.action) == "login", col(AuditEntry.actor) == key),
+            sa.and_(col(AuditEntry.action).in_(_RESETS), col(AuditEntry.target) == key),
         )
         untils.append(
             _throttled_until(session, AuditEntry.actor == key, reset, MAX_FAILED_LOGINS, now)
@@ -546,7 +542,7 @@ def _trusted(session: Session, key: str, client: str, now: datetime) -> bool:
         select(AuditEntry.id).where(
             AuditEntry.action == "login",
             AuditEntry.actor == key,
-            AuditEntry.at > now - timedelta(days=TRUSTED_CLIENT_DAYS),  # type: ignore[operator]
+            AuditEntry.at > now - timedelta(days=TRUSTED_CLIENT_DAYS),
             _from_client(client),
         )
     ).first()

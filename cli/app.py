@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from cetak.lifecycle import STATE_LABELS, RecordState
 from cli.common import OlehOpt, acting, context, err, fail, out, print_json
+from cli.messages import cli_message
 
 app = typer.Typer(
     name="cetak",
@@ -93,7 +94,7 @@ def init(
     try:
         data = load_regency(regency, kecamatan_file)
     except RegionDataError as exc:
-        fail(exc.message, 2)
+        fail(cli_message(exc), 2)
     settings = get_settings()
     settings.ensure_dirs()
     try:
@@ -292,7 +293,7 @@ def demo_feed(
     try:
         data = load_regency(regency)
     except RegionDataError as exc:
-        fail(exc.message, 2)
+        fail(cli_message(exc), 2)
     out_dir.mkdir(parents=True, exist_ok=True)
     batches = generate_feed(
         regency=data, records=records, out=out_dir, seed=seed, batch_size=batch_size

@@ -23,9 +23,10 @@ import typer
 from rich.console import Console
 from sqlalchemy.engine import Engine
 
-from cetak.access import Actor, Forbidden
+from cetak.access import Actor
 from cetak.db import engine_from_settings
-from cetak.installation import NotInitialised, ServedRegency, load_installation
+from cetak.errors import CetakError
+from cetak.installation import ServedRegency, load_installation
 from cetak.settings import Settings, get_settings
 
 # Piped output (files, other tools, tests) is not cut to 80 columns.
@@ -44,20 +45,27 @@ def print_json(data: Any) -> None:
 
 
 @contextmanager
+def cetak_errors() -> Iterator[None]:
+    """The CLI's one catch of ``CetakError``: the staff text from the catalogue plus the
+    CLI's hint (``cli.messages``), exit 2 for refused input, else 1; never a traceback."""
+    from cli.messages import cli_message, exit_code
+
+    try:
+        yield
+    except CetakError as exc:
+        fail(cli_message(exc), exit_code(exc))
+
+
+@contextmanager
 def context() -> Iterator[tuple[Settings, Engine, ServedRegency]]:
     settings = get_settings()
     engine = engine_from_settings(settings)
-    try:
-        served = load_installation(engine)
-    except NotInitialised:
-        fail(
-            "basis data belum disiapkan. Jalankan dulu: cetak init --regency KODE "
-            "(contoh: cetak init --regency 33.10)"
-        )
-    try:
+    with cetak_errors():
+        served = load_installation(engine)  # NotInitialised: "... Jalankan dulu: cetak init"
+    # A named officer whose role may not do this (Forbidden, audited) exits 2, like any
+    # refused input; every other error raised on purpose is said in Bahasa, exit 1.
+    with cetak_errors():
         yield settings, engine, served
-    except Forbidden as exc:  # a named officer whose role may not do this (audited)
-        fail(f"{exc.message}; tidak ada yang diubah", 2)
 
 
 # --- who acts (issue 11) ---------------------------------------------------------------------
@@ -115,7 +123,7 @@ def acting(
     """
     from sqlmodel import Session
 
-    from cetak.users import UnknownOfficer, officer
+    from cetak.users import officer
 
     name = oleh if oleh is not None else officer_named()
     if name is not None:
@@ -123,10 +131,8 @@ def acting(
         if not name.strip():
             fail("nama petugas (--oleh) kosong; tidak ada yang diubah", 2)
         with Session(engine) as session:
-            try:
+            with cetak_errors():  # UnknownOfficer: refused, exit 2
                 return officer(session, name)
-            except UnknownOfficer as exc:
-                fail(exc.message, 2)
     if settings.require_officer and not bootstrap:
         fail(
             "petugas wajib disebut (CETAK_REQUIRE_OFFICER=true): tambahkan --oleh NAMA "

@@ -1,6 +1,8 @@
 """Distribution commands: dispatch, receive, collect, discrepancies, uncollected cards,
-returns and a card's trace (receipts and their printers: ``cli.receipts``). Services run in one transaction each; manifests and
-receipts are produced after the commit, so a printer fault never undoes a hand-over."""
+returns and a card's trace (receipts and their printers: ``cli.receipts``). Each command
+parses its input, calls its use case (``application.actions``: permission, one transaction
+with its audit row, then manifests and receipts after the commit, so a printer fault never
+undoes a hand-over) and shows the result."""
 
 from __future__ import annotations
 
@@ -13,7 +15,16 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cli.common import OlehOpt, acting, check_text, context, fail, out, print_json, signed
+from cli.common import (
+    OlehOpt,
+    acting,
+    cetak_errors,
+    check_text,
+    context,
+    fail,
+    out,
+    print_json,
+)
 from cli.receipts import show_printed
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
@@ -22,13 +33,9 @@ KecOpt = Annotated[str | None, typer.Option("--kecamatan", help="Kode kecamatan,
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    from distribution.errors import DistributionError
-    from inventory.errors import StockError
-
-    try:
+    """Errors said the CLI's one way (``cli.common.cetak_errors``)."""
+    with cetak_errors():
         yield
-    except (DistributionError, StockError) as exc:
-        fail(exc.message)
 
 
 def _check_kecamatan(kecamatan: str | None, served: Any) -> None:
@@ -39,12 +46,6 @@ def _check_kecamatan(kecamatan: str | None, served: Any) -> None:
         problem = unknown_kecamatan(kecamatan, served.kecamatan, served.kabupaten)
         if problem:
             fail(problem, 2)
-
-
-def _w(engine: Any) -> Any:
-    from cetak.db import LOCK_DISTRIBUTION, write_session
-
-    return write_session(engine, lock=LOCK_DISTRIBUTION)
 
 
 def dispatch(
@@ -60,56 +61,32 @@ def dispatch(
     oleh: OlehOpt = None,
 ) -> None:
     """Kemas KTP-el lolos QC per kecamatan, kirim, dan tulis manifesnya."""
-    from application.actions import allow, note
-    from cetak.access import Action
-    from distribution import paper, service
-    from distribution.errors import NothingToDispatch
+    from application.actions import dispatch_shipments
+    from distribution.queries import shipments
 
-    with context() as (settings, engine, served):
+    with context() as (settings, engine, _served):
         settings.ensure_dirs()
         officer = acting(engine, settings, oleh)
-        allow(engine, officer, Action.SHIPMENT_RECEIVE, "dispatch", target=kecamatan)
-        who = signed(officer)
         with _errors():
-            with _w(engine) as session:
-                try:
-                    packed = service.pack(
-                        session,
-                        served,
-                        actor=who,
-                        kecamatan=kecamatan,
-                        card_refs=cards,
-                        courier=courier or settings.courier,
-                    )
-                    numbers = [p.number for p in packed]
-                except NothingToDispatch as exc:
-                    packed, numbers = [], []
-                    nothing = exc.message
-                # Shipments packed earlier (--pack-only) leave with this dispatch too.
-                if not pack_only:
-                    left = service.dispatch(session, actor=who, courier=courier)
-                    numbers = list(dict.fromkeys([*numbers, *(s.number for s in left)]))
-                if numbers:
-                    note(
-                        session,
-                        officer,
-                        "pack" if pack_only else "dispatch",
-                        target=", ".join(numbers),
-                        detail={"kecamatan": kecamatan, "shipments": numbers},
-                    )
-            paper.write_manifests(engine, settings, served)
-        from distribution.queries import shipments
-
+            done = dispatch_shipments(
+                engine,
+                officer,
+                settings,
+                kecamatan=kecamatan,
+                card_refs=cards,
+                courier=courier,
+                pack_only=pack_only,
+            )
         with Session(engine) as session:
             rows = sorted(
-                (s for s in shipments(session, limit=10_000) if s["number"] in numbers),
+                (s for s in shipments(session, limit=10_000) if s["number"] in done.numbers),
                 key=lambda s: s["number"],
             )
     if json_out:
         print_json({"shipments": rows})
         return
     if not rows:
-        out.print(f"Tidak ada yang dikirim: {nothing}.")
+        out.print(f"Tidak ada yang dikirim: {done.nothing}.")
         return
     table = Table(title="Pengiriman KTP-el ke kecamatan")
     for col in ("No. kiriman", "Kecamatan", "Kartu", "Status", "Manifes"):
@@ -433,16 +410,12 @@ def return_cards(
     oleh: OlehOpt = None,
 ) -> None:
     """Catat KTP-el yang lama tidak diambil dan sudah kembali di Disdukcapil."""
-    from application.actions import allow, note
-    from cetak.access import Action
-    from distribution import handover
+    from application.actions import return_cards as return_use_case
 
     with context() as (settings, engine, _served):
         who = acting(engine, settings, oleh)
-        allow(engine, who, Action.COLLECTION, "return_cards", target=", ".join(cards))
-        with _errors(), _w(engine) as session:
-            n = handover.return_cards(session, cards, actor=signed(who))
-            note(session, who, "return_cards", target=", ".join(cards), detail={"returned": n})
+        with _errors():
+            n = return_use_case(engine, who, cards)
     out.print(f"{n} KTP-el kembali di Disdukcapil; dapat diambil di loket Disdukcapil.")
 
 

@@ -10,8 +10,17 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cetak.db import write_session
-from cli.common import OlehOpt, acting, context, fail, out, print_json, run_flow
+from cetak import labels
+from cli.common import (
+    OlehOpt,
+    acting,
+    cetak_errors,
+    context,
+    fail,
+    out,
+    print_json,
+    run_flow,
+)
 from cli.stock import JsonOpt, _num
 
 printers_app = typer.Typer(
@@ -19,24 +28,14 @@ printers_app = typer.Typer(
 )
 qc_app = typer.Typer(help="Pemeriksaan mutu kartu tercetak (QC).", no_args_is_help=True)
 
-STATE_LABELS = {
-    "online": "siap",
-    "busy": "sedang mencetak",
-    "resting": "istirahat",
-    "offline": "tidak terhubung",
-    "maintenance": "perawatan",
-}
+STATE_LABELS = labels.PRINTER_STATE
 
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    from inventory.errors import StockError
-    from printers.errors import PrintError
-
-    try:
+    """Errors said the CLI's one way (``cli.common.cetak_errors``)."""
+    with cetak_errors():
         yield
-    except (PrintError, StockError) as exc:
-        fail(exc.message)
 
 
 def printer_dict(p: Any) -> dict[str, Any]:
@@ -84,34 +83,22 @@ def add(
     oleh: OlehOpt = None,
 ) -> None:
     """Daftarkan printer kartu."""
-    from application.actions import allow, note
-    from cetak.access import Action
-    from printers.registry import add_printer
+    from application.actions import add_printer
 
     with context() as (settings, engine, _served), _errors():
-        who = acting(engine, settings, oleh)
-        allow(engine, who, Action.PRINTER_STATE, "printer_add", target=name)
-        with write_session(engine) as session:
-            p = add_printer(
-                session,
-                name=name,
-                driver=driver,
-                uri=uri,
-                site=site,
-                daily_limit=daily_limit,
-                rest_after=rest_after,
-                rest_minutes=rest_minutes,
-                state_root=settings.resolved_home,
-            )
-            note(
-                session,
-                who,
-                "printer_add",
-                target=p.name,
-                detail={"driver": p.driver, "site": p.site_code},
-            )
-            text = f"Printer {p.name} ({p.driver}) terdaftar di {p.site_code}."
-    out.print(text)
+        p = add_printer(
+            engine,
+            acting(engine, settings, oleh),
+            name=name,
+            driver=driver,
+            uri=uri,
+            site=site,
+            daily_limit=daily_limit,
+            rest_after=rest_after,
+            rest_minutes=rest_minutes,
+            state_root=settings.resolved_home,
+        )
+    out.print(f"Printer {p.name} ({p.driver}) terdaftar di {p.site_code}.")
 
 
 @printers_app.command("list")

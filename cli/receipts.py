@@ -10,8 +10,7 @@ from typing import Annotated, Any
 import typer
 from sqlmodel import Session
 
-from cetak.db import LOCK_DISTRIBUTION, write_session
-from cli.common import OlehOpt, acting, context, err, fail, out, print_json, signed
+from cli.common import OlehOpt, acting, context, err, fail, out, print_json
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
 
@@ -112,9 +111,7 @@ def receipts_printer(
     oleh: OlehOpt = None,
 ) -> None:
     """Atur printer struk sebuah tempat (Disdukcapil atau kantor kecamatan)."""
-    from application.actions import allow, note
-    from cetak.access import Action
-    from distribution.paper import set_printer
+    from application.actions import set_receipt_printer
 
     if (network is None) == (file is None):
         fail("pilih salah satu: --network host:port atau --file JALUR", 2)
@@ -125,24 +122,15 @@ def receipts_printer(
             fail(
                 f"tempat '{place}' tidak dikenal: DISDUKCAPIL atau kode kecamatan kabupaten ini", 2
             )
-        allow(engine, who, Action.PRINTER_STATE, "receipt_printer", target=place)
         try:
-            with write_session(engine, lock=LOCK_DISTRIBUTION) as session:
-                set_printer(
-                    session,
-                    place,
-                    kind="network" if network else "file",
-                    target=network or str(file),
-                    profile=profile,
-                    actor=signed(who),
-                )
-                note(
-                    session,
-                    who,
-                    "receipt_printer",
-                    target=place,
-                    detail={"target": network or str(file), "profile": profile},
-                )
+            set_receipt_printer(
+                engine,
+                who,
+                place,
+                kind="network" if network else "file",
+                target=network or str(file),
+                profile=profile,
+            )
         except ValueError as exc:
             fail(f"pengaturan printer struk tidak sah: {exc}", 2)
     out.print(f"Printer struk {place}: {network or file} (profil {profile}).")

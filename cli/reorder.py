@@ -8,7 +8,6 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cetak.db import write_session
 from cli.common import OlehOpt, acting, context, fail, out, print_json, run_flow
 from cli.stock import JsonOpt, _num, _stock_errors
 
@@ -87,21 +86,10 @@ def list_(json_out: JsonOpt = False) -> None:
     out.print(table)
 
 
-def _transition(ref: str, action: Any, name: str, oleh: str | None, **kw: Any) -> dict[str, Any]:
-    """One state change of a request, audited as ``name`` in the same transaction."""
-    from application.actions import allow, note
-    from cetak.access import Action
-
+def _transition(ref: str, oleh: str | None, change: Any) -> dict[str, Any]:
+    """One state change of a request: ``change(engine, actor)`` is its use case."""
     with context() as (settings, engine, _served), _stock_errors():
-        who = acting(engine, settings, oleh)
-        allow(engine, who, Action.REORDER_UPDATE, name, target=ref)
-        with write_session(engine) as session:
-            done = _request_dict(action(session, ref, **kw))
-            detail = {k: v for k, v in kw.items() if k != "limit"}
-            note(
-                session, who, name, target=done["number"], detail={**detail, "state": done["state"]}
-            )
-            return done
+        return _request_dict(change(engine, acting(engine, settings, oleh)))
 
 
 @reorder_app.command("send")
@@ -109,9 +97,9 @@ def send(
     ref: Annotated[str, typer.Argument(help="Nomor atau ID permintaan")], oleh: OlehOpt = None
 ) -> None:
     """Tandai surat permintaan sudah dikirim ke pusat."""
-    from inventory import reorder
+    from application.actions import mark_request_sent
 
-    r = _transition(ref, reorder.mark_sent, "reorder_sent", oleh)
+    r = _transition(ref, oleh, lambda engine, who: mark_request_sent(engine, who, ref))
     out.print(f"Permintaan {r['number']}: {r['state']}.")
 
 
@@ -124,13 +112,13 @@ def confirm(
     oleh: OlehOpt = None,
 ) -> None:
     """Catat konfirmasi pusat (blangko dalam perjalanan)."""
-    from cetak.settings import get_settings
-    from inventory import reorder
+    from application.actions import confirm_request
 
     if quantity is not None and quantity < 1:
         fail("jumlah harus lebih dari nol", 2)
-    limit = get_settings().max_request_quantity
-    r = _transition(ref, reorder.confirm, "reorder_confirmed", oleh, quantity=quantity, limit=limit)
+    r = _transition(
+        ref, oleh, lambda engine, who: confirm_request(engine, who, ref, quantity=quantity)
+    )
     out.print(f"Permintaan {r['number']} dikonfirmasi: {_num(r['confirmed_quantity'])} keping.")
 
 
@@ -141,7 +129,7 @@ def cancel(
     oleh: OlehOpt = None,
 ) -> None:
     """Batalkan permintaan yang masih terbuka."""
-    from inventory import reorder
+    from application.actions import cancel_request
 
-    r = _transition(ref, reorder.cancel, "reorder_cancel", oleh, reason=reason)
+    r = _transition(ref, oleh, lambda engine, who: cancel_request(engine, who, ref, reason=reason))
     out.print(f"Permintaan {r['number']} dibatalkan.")

@@ -13,9 +13,16 @@ from rich.table import Table
 from sqlmodel import Session
 
 from cetak.bahasa import desimal
-from cetak.db import write_session
-from cli.common import OlehOpt, acting, context, fail, os_actor, out, print_json, signed
-from inventory.errors import StockError
+from cli.common import (
+    OlehOpt,
+    acting,
+    cetak_errors,
+    context,
+    fail,
+    os_actor,
+    out,
+    print_json,
+)
 
 stock_app = typer.Typer(
     help="Stok blangko KTP-el: terima, opname, pindah, musnahkan, laporan.", no_args_is_help=True
@@ -36,44 +43,16 @@ def _num(n: float | int) -> str:
     return f"{n:,.0f}".replace(",", ".")
 
 
-def _refused_input() -> tuple[type[StockError], ...]:
-    from inventory import errors
-
-    return (
-        errors.ImplausibleInput,
-        errors.InvalidQuantity,
-        errors.InvalidSerial,
-        errors.LotRequired,
-        errors.NotSupervisor,
-        errors.RequestStateError,
-        errors.UnknownCause,
-        errors.UnknownLot,
-        errors.UnknownSite,
-    )
-
-
 @contextmanager
 def _stock_errors() -> Iterator[None]:
-    """Stock errors said in Indonesian: refused input exits 2, anything else 1."""
-    try:
+    """Errors said the CLI's one way (``cli.common.cetak_errors``): refused input (the codes
+    in ``cli.messages.REFUSED``) exits 2, anything else 1."""
+    with cetak_errors():
         yield
-    except StockError as exc:
-        fail(exc.message, 2 if isinstance(exc, _refused_input()) else 1)
 
 
 def _already(what: str, hint: str = "") -> None:
     out.print(f"{what} sudah dicatat sebelumnya; tidak dicatat lagi.{hint}")
-
-
-def _after_commit(settings: Any, engine: Any, served: Any) -> list[str]:
-    """Documents and alerts justified by what was just committed."""
-    from cetak.notify import deliver_pending, notifier_from_settings
-    from inventory.paperwork import produce_pending
-
-    settings.ensure_dirs()
-    written = [str(p) for p in produce_pending(engine, settings, served)]
-    deliver_pending(engine, notifier_from_settings(settings.alerts_dir, settings.alert_webhook_url))
-    return written
 
 
 def _parse_day(value: str | None, served: Any) -> date:
@@ -391,12 +370,7 @@ def destroy(
     oleh: OlehOpt = None,
 ) -> None:
     """Musnahkan semua blangko rusak yang menunggu, dengan berita acara (PDF)."""
-    from sqlmodel import select
-
-    from application.actions import allow, note
-    from cetak.access import Action
-    from inventory import operations
-    from inventory.models import DestructionReport
+    from application.actions import destroy_spoiled
     from inventory.rules import check_not_future, check_ref
 
     with context() as (settings, engine, served), _stock_errors():
@@ -404,39 +378,21 @@ def destroy(
             _parse_day(on, served), today=served.today(), what="tanggal pemusnahan"
         )
         ref = check_ref(ref, what="--ref")
-        who = acting(engine, settings, oleh)
-        allow(engine, who, Action.STOCK_TAKE, "stock_destroy", target=ref)
-        with write_session(engine) as session:
-            if ref is not None:
-                done = session.exec(
-                    select(DestructionReport).where(DestructionReport.number == ref)
-                ).first()
-                if done is not None:
-                    _already(f"Pemusnahan berita acara {ref} ({_num(done.quantity)} blangko)")
-                    return
-            number = ref or operations.next_destruction_number(
-                session, kode_wilayah=served.kode_wilayah, held_on=held_on
-            )
-            report = operations.destroy_spoiled(
-                session,
-                number=number,
-                held_on=held_on,
-                place=place or f"Halaman kantor Disdukcapil {served.kabupaten}",
-                officers=officer or [settings.kepala_seksi],
-                witnesses=witness,
-                actor=signed(who),
-            )
-            number, quantity = report.number, report.quantity
-            note(
-                session,
-                who,
-                "stock_destroy",
-                target=number,
-                detail={"quantity": quantity, "held_on": held_on.isoformat()},
-            )
-        written = _after_commit(settings, engine, served)
-    out.print(f"{_num(quantity)} blangko rusak dimusnahkan; berita acara {number}.")
-    for path in written:
+        done = destroy_spoiled(
+            engine,
+            acting(engine, settings, oleh),
+            settings,
+            held_on=held_on,
+            witnesses=witness,
+            officers=officer,
+            place=place,
+            ref=ref,
+        )
+    if done.already:
+        _already(f"Pemusnahan berita acara {done.number} ({_num(done.quantity)} blangko)")
+        return
+    out.print(f"{_num(done.quantity)} blangko rusak dimusnahkan; berita acara {done.number}.")
+    for path in done.written:
         out.print(f"  dokumen: {path}")
 
 
@@ -454,62 +410,31 @@ def transfer(
     Diulang dengan nomor serah terima yang sama, atau tanpa nomor dengan jumlah, lot dan
     lokasi yang sama pada hari yang sama, tidak memindahkan lagi.
     """
-    from application.actions import allow, note
-    from cetak.access import Action
-    from inventory import ledger, transfers
-    from inventory.rules import check_quantity, check_ref, derived_key
+    from application.actions import transfer_stock
+    from inventory.rules import check_quantity, check_ref
 
     with context() as (settings, engine, served), _stock_errors():
         check_quantity(quantity, limit=settings.max_move_quantity)
         reference = check_ref(reference, what="--reference")
-        who = acting(engine, settings, oleh)
-        allow(engine, who, Action.STOCK_RECEIPT, "stock_transfer", target=to)
-        with write_session(engine) as session:
-            from_code = ledger.resolve_site(session, source)
-            key = (
-                f"transfer:{reference}"
-                if reference
-                else derived_key("transfer", from_code, to, lot, quantity, served.today())
-            )
-            if ledger.transfer_posted(session, key):
-                _already(
-                    f"Pemindahan {_num(quantity)} blangko ke {to}",
-                    "" if reference else " Bila ini pemindahan lain, beri --reference NOMOR.",
-                )
-                return
-            moved = _transfer(session, transfers, key, to, quantity, source, lot, signed(who))
-            parts = [(m.lot_code, m.delta_on_hand) for m in moved if m.delta_on_hand > 0]
-            note(
-                session,
-                who,
-                "stock_transfer",
-                target=to,
-                detail={"from": from_code, "quantity": quantity, "reference": reference},
-            )
+        moved = transfer_stock(
+            engine,
+            acting(engine, settings, oleh),
+            to=to,
+            quantity=quantity,
+            today=served.today(),
+            source=source,
+            lot=lot,
+            reference=reference,
+        )
+    if moved.already:
+        _already(
+            f"Pemindahan {_num(quantity)} blangko ke {to}",
+            "" if reference else " Bila ini pemindahan lain, beri --reference NOMOR.",
+        )
+        return
     out.print(
         f"{_num(quantity)} blangko dipindahkan ke {to}: "
-        + ", ".join(f"lot {lot_} {n}" for lot_, n in parts)
-    )
-
-
-def _transfer(
-    session: Session,
-    transfers: Any,
-    key: str,
-    to: str,
-    quantity: int,
-    source: str | None,
-    lot: str | None,
-    who: str,
-) -> Any:
-    return transfers.transfer(
-        session,
-        to_site=to,
-        quantity=quantity,
-        actor=who,
-        key=key,
-        from_site=source,
-        lot=lot,
+        + ", ".join(f"lot {lot_} {n}" for lot_, n in moved.parts)
     )
 
 
@@ -533,10 +458,8 @@ def spoil(
     Diulang dengan isi yang sama pada hari yang sama (atau --ref yang sama), tidak
     dicatat lagi.
     """
-    from application.actions import allow, note
-    from cetak.access import Action
-    from inventory import ledger
-    from inventory.rules import check_quantity, check_reason, check_ref, derived_key
+    from application.actions import spoil_blanks
+    from inventory.rules import check_quantity, check_reason, check_ref
 
     if quantity < 1:
         fail("jumlah harus lebih dari nol", 2)
@@ -544,38 +467,17 @@ def spoil(
         check_quantity(quantity, limit=settings.max_move_quantity)
         reason = check_reason(reason)
         ref = check_ref(ref, what="--ref")
-        who = acting(engine, settings, oleh)
-        allow(engine, who, Action.STOCK_TAKE, "stock_spoil", target=lot or site)
-        with write_session(engine) as session:
-            site_code = ledger.resolve_site(session, site)
-            batch = (
-                f"shelf:{site_code}:ref:{ref}"
-                if ref
-                else derived_key("shelf", site_code, lot, cause, reason, quantity, served.today())
-            )
-            new = 0
-            for i in range(quantity):
-                key = f"{batch}:{i}"
-                if ledger.existing(session, key) is not None:
-                    continue
-                ledger.spoil_blank(
-                    session,
-                    cause=cause,
-                    actor=signed(who),
-                    site=site_code,
-                    lot=lot,
-                    key=key,
-                    note=reason,
-                )
-                new += 1
-            if new:
-                note(
-                    session,
-                    who,
-                    "stock_spoil",
-                    target=lot or site_code,
-                    detail={"cause": cause, "quantity": new, "reason": reason, "ref": ref},
-                )
+        new = spoil_blanks(
+            engine,
+            acting(engine, settings, oleh),
+            cause=cause,
+            reason=reason,
+            quantity=quantity,
+            today=served.today(),
+            site=site,
+            lot=lot,
+            ref=ref,
+        ).new
     if new == 0:
         _already(
             f"{quantity} blangko rusak ({cause}) ini",
@@ -594,46 +496,29 @@ def return_(
     oleh: OlehOpt = None,
 ) -> None:
     """Kembalikan blangko ke pusat (satu surat per lot hanya sekali)."""
-    from application.actions import allow, note
-    from cetak.access import Action
-    from inventory import ledger, transfers
+    from application.actions import return_stock
     from inventory.rules import check_quantity, check_ref
 
     with context() as (settings, engine, _served), _stock_errors():
         check_quantity(quantity, limit=settings.max_move_quantity)
         reference = check_ref(reference, what="--reference") or ""
-        key = f"return:{reference}:{lot}"
-        who = acting(engine, settings, oleh)
-        allow(engine, who, Action.STOCK_RECEIPT, "stock_return", target=lot)
-        with write_session(engine) as session:
-            earlier = ledger.existing(session, key)
-            if earlier is not None:
-                _already(
-                    f"Pengembalian {_num(-earlier.delta_on_hand)} blangko lot {lot} ({reference})"
-                )
-                if -earlier.delta_on_hand != quantity:
-                    fail(
-                        f"surat {reference} untuk lot {lot} sudah dicatat dengan jumlah "
-                        f"{_num(-earlier.delta_on_hand)}, bukan {_num(quantity)}",
-                        2,
-                    )
-                return
-            transfers.return_stock(
-                session,
-                lot=lot,
-                quantity=quantity,
-                actor=signed(who),
-                key=key,
-                site=site,
-                reference=reference,
+        done = return_stock(
+            engine,
+            acting(engine, settings, oleh),
+            lot=lot,
+            quantity=quantity,
+            reference=reference,
+            site=site,
+        )
+    if done.earlier is not None:
+        _already(f"Pengembalian {_num(done.earlier)} blangko lot {lot} ({reference})")
+        if done.earlier != quantity:
+            fail(
+                f"surat {reference} untuk lot {lot} sudah dicatat dengan jumlah "
+                f"{_num(done.earlier)}, bukan {_num(quantity)}",
+                2,
             )
-            note(
-                session,
-                who,
-                "stock_return",
-                target=lot,
-                detail={"quantity": quantity, "reference": reference},
-            )
+        return
     out.print(f"{_num(quantity)} blangko lot {lot} dikembalikan ke pusat ({reference}).")
 
 
@@ -689,17 +574,11 @@ def site_add(
     oleh: OlehOpt = None,
 ) -> None:
     """Tambah lokasi stok (kantor kecamatan yang mencetak)."""
-    from application.actions import allow, note
-    from cetak.access import Action
-    from inventory.sites import add_site
+    from application.actions import add_site
 
     with context() as (settings, engine, served), _stock_errors():
         if kecamatan and kecamatan not in served.kecamatan:
             fail(f"kecamatan {kecamatan} bukan kecamatan {served.kabupaten}", 2)
         who = acting(engine, settings, oleh)
-        allow(engine, who, Action.STOCK_RECEIPT, "site_add", target=code)
-        with write_session(engine) as session:
-            site = add_site(session, code=code, name=name, kode_kecamatan=kecamatan)
-            code = site.code
-            note(session, who, "site_add", target=code, detail={"kecamatan": kecamatan})
+        code = add_site(engine, who, code=code, name=name, kecamatan=kecamatan).code
     out.print(f"Lokasi stok {code} ditambahkan.")

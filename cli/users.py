@@ -15,8 +15,16 @@ from rich.table import Table
 from sqlmodel import Session
 
 from cetak.access import ROLE_LABELS, Role
-from cetak.db import write_session
-from cli.common import OlehOpt, acting, check_text, context, fail, out, print_json
+from cli.common import (
+    OlehOpt,
+    acting,
+    cetak_errors,
+    check_text,
+    context,
+    fail,
+    out,
+    print_json,
+)
 from cli.stock import JsonOpt
 
 users_app = typer.Typer(
@@ -33,12 +41,9 @@ StdinOpt = Annotated[
 
 @contextmanager
 def _user_errors() -> Iterator[None]:
-    from cetak.users import UserError
-
-    try:
+    """Errors said the CLI's one way (``cli.common.cetak_errors``); a refused user exits 2."""
+    with cetak_errors():
         yield
-    except UserError as exc:
-        fail(exc.message, 2)
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -91,7 +96,7 @@ def add(
     oleh: OlehOpt = None,
 ) -> None:
     """Tambah pengguna dasbor dengan peran dan kata sandinya."""
-    from cetak.users import add_user
+    from application.actions import add_user
 
     if role not in {r.value for r in Role}:
         fail(f"peran '{role}' tidak dikenal; pilihan: {_role_choices()}", 2)
@@ -100,9 +105,8 @@ def add(
     with context() as (settings, engine, _served):
         who = _manager(engine, settings, oleh)
         password = _read_password(password_stdin)
-        with _user_errors(), write_session(engine) as session:
-            user = add_user(session, name, role, password, actor=who, full_name=full_name)
-            key = user.name
+        with _user_errors():
+            key = add_user(engine, who, name, role, password, full_name=full_name).name
     out.print(f"Pengguna {key} ditambahkan sebagai {ROLE_LABELS[Role(role)]}.")
 
 
@@ -151,25 +155,26 @@ def list_(json_out: JsonOpt = False) -> None:
 @users_app.command("passwd")
 def passwd(name: NameArg, password_stdin: StdinOpt = False, oleh: OlehOpt = None) -> None:
     """Ganti kata sandi pengguna (juga membuka kunci akun)."""
-    from cetak.users import get_user, set_password
+    from application.actions import set_user_password
+    from cetak.users import get_user
 
     with context() as (settings, engine, _served):
         who = _manager(engine, settings, oleh)
         with _user_errors(), Session(engine) as session:
             get_user(session, name)  # say "not found" before asking for a password
         password = _read_password(password_stdin)
-        with _user_errors(), write_session(engine) as session:
-            key = set_password(session, name, password, actor=who).name
+        with _user_errors():
+            key = set_user_password(engine, who, name, password).name
     out.print(f"Kata sandi {key} diganti.")
 
 
 def _set_active(name: str, active: bool, oleh: str | None) -> str:
-    from cetak.users import set_active
+    from application.actions import set_user_active
 
     with context() as (settings, engine, _served):
         who = _manager(engine, settings, oleh)
-        with _user_errors(), write_session(engine) as session:
-            return set_active(session, name, active, actor=who).name
+        with _user_errors():
+            return str(set_user_active(engine, who, name, active).name)
 
 
 @users_app.command("disable")
@@ -191,13 +196,13 @@ def full_name_(
     oleh: OlehOpt = None,
 ) -> None:
     """Atur nama lengkap pengguna (dicetak pada tanda terima dan dokumen)."""
-    from cetak.users import set_full_name
+    from application.actions import set_user_full_name
 
     check_text(full_name, "nama lengkap")
     with context() as (settings, engine, _served):
         who = _manager(engine, settings, oleh)
-        with _user_errors(), write_session(engine) as session:
-            user = set_full_name(session, name, full_name.strip() or None, actor=who)
+        with _user_errors():
+            user = set_user_full_name(engine, who, name, full_name.strip() or None)
             key, shown = user.name, user.full_name
     out.print(f"Nama lengkap {key}: {shown or '(tidak ada)'}.")
 
@@ -205,10 +210,10 @@ def full_name_(
 @users_app.command("unlock")
 def unlock(name: NameArg, oleh: OlehOpt = None) -> None:
     """Buka kunci masuk pengguna setelah terlalu banyak percobaan yang gagal."""
-    from cetak.users import unlock_user
+    from application.actions import unlock_user
 
     with context() as (settings, engine, _served):
         who = _manager(engine, settings, oleh)
-        with _user_errors(), write_session(engine) as session:
-            key = unlock_user(session, name, actor=who).name
+        with _user_errors():
+            key = unlock_user(engine, who, name).name
     out.print(f"Kunci masuk {key} dibuka; pengguna dapat masuk lagi.")

@@ -31,7 +31,9 @@ from cetak.settings import Settings
 from inventory.models import DestructionReport, Movement, ReorderRequest
 from inventory.queries import local_day
 from inventory.rules import Kind
+from printers.cards import CardState
 from printers.models import Card
+from printers.states import OUT_OF_SERVICE
 
 _REC = Record.__table__  # type: ignore[attr-defined]
 _CARD = Card.__table__  # type: ignore[attr-defined]
@@ -189,7 +191,7 @@ def printed_today(session: Session, *, today: date, tz: str) -> dict[str, int]:
     ).scalar()
     spoiled = session.execute(
         sa.select(sa.func.count()).where(
-            _not_by_index(_CARD.c.state) == "spoiled",
+            _not_by_index(_CARD.c.state) == CardState.SPOILED,
             _CARD.c.created_at >= start,
             _CARD.c.created_at < end,
         )
@@ -205,13 +207,13 @@ def printers(session: Session, *, today: date, tz: str, days: int = 30) -> list[
     from printers.registry import counters_today, list_printers
 
     start, _ = _utc_bounds(tz, today - timedelta(days=days - 1), today)
-    is_spoiled = sa.case((_CARD.c.state == "spoiled", 1), else_=0)
+    is_spoiled = sa.case((_CARD.c.state == CardState.SPOILED, 1), else_=0)
     # Every card but a void one took a blank: the rate is spoiled blanks over blanks taken.
     used = {
         name: (int(n), int(bad or 0))
         for name, n, bad in session.execute(
             sa.select(_CARD.c.printer_name, sa.func.count(), sa.func.sum(is_spoiled))
-            .where(_CARD.c.created_at >= start, _CARD.c.state != "void")
+            .where(_CARD.c.created_at >= start, _CARD.c.state != CardState.VOID)
             .group_by(_CARD.c.printer_name)
         )
     }
@@ -249,7 +251,7 @@ def spoilage(session: Session, *, today: date, tz: str, days: int = 30) -> list[
     start, _ = _utc_bounds(tz, today - timedelta(days=days - 1), today)
     rows = session.execute(
         sa.select(_CARD.c.printer_name, _CARD.c.spoil_cause, sa.func.count())
-        .where(_not_by_index(_CARD.c.state) == "spoiled", _CARD.c.created_at >= start)
+        .where(_not_by_index(_CARD.c.state) == CardState.SPOILED, _CARD.c.created_at >= start)
         .group_by(_CARD.c.printer_name, _CARD.c.spoil_cause)
     )
     return [
@@ -668,7 +670,7 @@ def lead_times(session: Session, *, today: date, days: int, tz: str) -> list[dic
             "PRR → cetak",
             sa.select(to_print, sa.func.count())
             .select_from(_CARD.join(_REC, _REC.c.id == _CARD.c.record_id))
-            .where(_CARD.c.printed_at >= start, _CARD.c.state != "spoiled")
+            .where(_CARD.c.printed_at >= start, _CARD.c.state != CardState.SPOILED)
             .group_by(to_print),
         )
     )
@@ -759,12 +761,11 @@ def shipments(
 
 
 def open_discrepancy_count(session: Session) -> int:
-    from distribution.models import Discrepancy
+    from distribution.models import Discrepancy, DiscrepancyState
 
     table = Discrepancy.__table__  # type: ignore[attr-defined]
-    return int(
-        session.execute(sa.select(sa.func.count()).where(table.c.state == "open")).scalar() or 0
-    )
+    open_cases = sa.select(sa.func.count()).where(table.c.state == DiscrepancyState.OPEN)
+    return int(session.execute(open_cases).scalar() or 0)
 
 
 # --- documents -------------------------------------------------------------------------------
@@ -818,7 +819,7 @@ def attention(figures: dict[str, Any]) -> list[tuple[str, str]]:
     elif stock["reorder_due"] and request is None:
         items.append(("warning", "Stok di bawah titik pesan ulang dan belum ada permintaan."))
     for p in figures["printers"]:
-        if p["state"] in ("offline", "maintenance"):
+        if p["state"] in OUT_OF_SERVICE:
             why = f": {p['reason']}" if p["reason"] else ""
             items.append(("warning", f"Printer {p['name']} tidak dapat mencetak{why}."))
     counts = [

@@ -14,7 +14,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from cetak.access import Action, Actor, Forbidden, allowed, display_nik
+from cetak import labels
+from cetak.access import Action, Actor, allowed, display_nik
 from cetak.db import engine_from_settings
 from cetak.installation import NotInitialised, ServedRegency, load_installation
 from cetak.settings import Settings, get_settings
@@ -25,21 +26,10 @@ REFRESH_SECONDS = 60
 #: Read queries are kept this long (seconds); an action clears them at once.
 CACHE_SECONDS = 30
 
-PRINTER_STATES = {
-    "online": "siap",
-    "busy": "sedang mencetak",
-    "resting": "istirahat",
-    "offline": "tidak terhubung",
-    "maintenance": "perawatan",
-}
-REQUEST_STATES = {
-    "DRAFT": "draf (belum dikirim)",
-    "SENT": "terkirim ke pusat",
-    "CONFIRMED": "dikonfirmasi pusat",
-    "RECEIVED": "diterima",
-    "CANCELLED": "dibatalkan",
-}
-SHIPMENT_STATES = {"packed": "dikemas", "dispatched": "dalam pengiriman", "received": "diterima"}
+# Labels come from the one table (cetak.labels); the pages use these names.
+PRINTER_STATES = labels.PRINTER_STATE
+REQUEST_STATES = labels.REQUEST_STATE
+SHIPMENT_STATES = labels.SHIPMENT_STATE
 
 
 @dataclass(frozen=True)
@@ -229,17 +219,14 @@ def _flash(level: str, message: str) -> None:
 
 
 def error_message(exc: Exception) -> str | None:
-    """The staff message of an error the services raise on purpose, else None."""
-    from cetak.errors import CetakError, staff_message
-    from cetak.lifecycle import IllegalTransition
-    from distribution.errors import DistributionError
-    from inventory.errors import StockError
-    from printers.errors import PrintError
+    """The staff message of an error the services raise on purpose, else None.
 
-    if isinstance(exc, Forbidden | StockError | PrintError | DistributionError):
-        return staff_message(exc)
-    if isinstance(exc, IllegalTransition):
-        return f"Perubahan status tidak diizinkan: {exc.from_state} → {exc.to_state}"
+    Every such error is a ``CetakError``, said by the message catalogue (without the CLI's
+    flag hints); a ``ValueError`` from outside Cetak (a value a form could not parse) is
+    said as it is.
+    """
+    from cetak.errors import CetakError, staff_message
+
     if isinstance(exc, CetakError | ValueError):
         return staff_message(exc)
     return None

@@ -1,4 +1,5 @@
-"""Errors of distribution; ``message`` is for staff, in Bahasa Indonesia."""
+"""Errors of distribution: each holds a code and fields; ``cetak.messages`` says them in
+Indonesian, the CLI adds its hints (``cli.messages``)."""
 
 from __future__ import annotations
 
@@ -8,124 +9,137 @@ from cetak.errors import CetakError
 
 
 class DistributionError(CetakError):
-    message = "kesalahan distribusi"
-
-    def __str__(self) -> str:
-        return self.message
+    code = "distribution.error"
 
 
 class UnknownKecamatan(DistributionError):
+    code = "distribution.unknown_kecamatan"
+
     def __init__(self, code: str) -> None:
-        self.code = code
-        self.message = f"kecamatan '{code}' bukan kecamatan kabupaten ini"
+        super().__init__(kecamatan=code)
 
 
 class UnknownShipment(DistributionError):
+    code = "distribution.unknown_shipment"
+
     def __init__(self, number: str) -> None:
-        self.number = number
-        self.message = f"pengiriman '{number}' tidak ditemukan (lihat: cetak shipments)"
+        super().__init__(number=number)
 
 
 class UnknownCardRef(DistributionError):
+    code = "distribution.unknown_card_ref"
+
     def __init__(self, refs: list[str]) -> None:
-        self.refs = refs
-        self.message = "kartu tidak ditemukan: " + ", ".join(refs)
+        super().__init__(refs=refs)
 
 
 class NothingToDispatch(DistributionError):
+    code = "distribution.nothing_to_dispatch"
+
     def __init__(self, kecamatan: str | None) -> None:
-        where = f" untuk Kecamatan {kecamatan}" if kecamatan else ""
-        self.message = f"tidak ada kartu lolos QC yang menunggu dikirim{where}"
+        super().__init__(kecamatan=kecamatan)
 
 
 class CardNotDispatchable(DistributionError):
     """A card that did not pass QC (or already left) cannot be packed."""
 
+    code = "distribution.card_not_dispatchable"
+
     def __init__(self, problems: list[tuple[str, str]]) -> None:
-        self.problems = problems
-        self.message = "kartu tidak dapat dikemas: " + "; ".join(
-            f"{ref} {why}" for ref, why in problems
-        )
+        super().__init__(problems=problems)
 
 
 class ShipmentNotDispatched(DistributionError):
+    code = "distribution.shipment_not_dispatched"
+
     def __init__(self, number: str, state: str) -> None:
-        self.number, self.state = number, state
-        self.message = (
-            f"pengiriman {number} belum dikirim (status: {state}); jalankan dulu: cetak dispatch"
-        )
+        super().__init__(number=number, state=state)
 
 
 class ShipmentAlreadyReceived(DistributionError):
+    code = "distribution.shipment_already_received"
+
     def __init__(self, number: str, at: str, by: str) -> None:
-        self.number = number
-        self.message = (
-            f"pengiriman {number} sudah diterima pada {at} oleh {by}; "
-            "penerimaan tidak dicatat dua kali. Kartu yang belum ada diselesaikan lewat "
-            "kasus selisih (cetak discrepancies)"
-        )
+        super().__init__(number=number, at=at, by=by)
 
 
 class CardInOtherShipment(DistributionError):
+    code = "distribution.card_in_other_shipment"
+
     def __init__(self, number: str, wrong: list[tuple[str, str | None]]) -> None:
-        self.number, self.wrong = number, wrong
-        parts = [
-            f"{ref} ada di pengiriman {other}"
-            if other
-            else f"{ref} tidak ada di pengiriman mana pun"
-            for ref, other in wrong
-        ]
-        self.message = (
-            f"kartu bukan bagian dari pengiriman {number}: " + "; ".join(parts) + ". "
-            "Kartu yang datang tanpa tercantum di manifes dicatat dengan --extra"
-        )
+        super().__init__(number=number, wrong=wrong)
 
 
 class BadReceipt(DistributionError):
+    """A receipt that cannot be recorded; carries the sentence that says why."""
+
+    code = "distribution.bad_receipt"
+
     def __init__(self, message: str) -> None:
-        self.message = message
+        super().__init__(message)
+
+
+class ReceiverRequired(BadReceipt):
+    """A receipt without the name of the kecamatan officer who received it."""
+
+    code = "distribution.receiver_required"
+
+    def __init__(self) -> None:
+        DistributionError.__init__(self)
 
 
 class UnknownCase(DistributionError):
+    code = "distribution.unknown_case"
+
     def __init__(self, case_id: int) -> None:
-        self.case_id = case_id
-        self.message = f"kasus selisih #{case_id} tidak ditemukan"
+        super().__init__(case_id=case_id)
 
 
 class CaseClosed(DistributionError):
+    code = "distribution.case_closed"
+
     def __init__(self, case_id: int, resolution: str | None, at: datetime | None) -> None:
-        self.case_id = case_id
-        self.message = f"kasus selisih #{case_id} sudah diselesaikan ({resolution})"
+        super().__init__(case_id=case_id, resolution=resolution, at=at)
 
 
 class ResolutionRefused(DistributionError):
+    code = "distribution.resolution_refused"
+
     def __init__(self, case_id: int, kind: str, resolution: str) -> None:
-        self.message = (
-            f"kasus selisih #{case_id} (kartu {kind}) tidak dapat diselesaikan sebagai "
-            f"'{resolution}'"
-        )
+        super().__init__(case_id=case_id, kind=kind, resolution=resolution)
 
 
 class BadNik(DistributionError):
-    def __init__(self) -> None:
-        self.message = "NIK harus 16 angka dan sah (periksa kembali angkanya)"
+    code = "distribution.bad_nik"
 
 
 class NikNotFound(DistributionError):
+    code = "distribution.nik_not_found"
+
     def __init__(self, masked: str) -> None:
-        self.message = f"tidak ada PRR untuk NIK {masked} di kabupaten ini"
+        super().__init__(masked=masked)
 
 
 class CardNotReady(DistributionError):
-    """No card of this NIK can be handed over here, and why."""
+    """No card of this NIK can be handed over here; carries the sentence that says why."""
+
+    code = "distribution.card_not_ready"
 
     def __init__(self, message: str) -> None:
-        self.message = message
+        super().__init__(message)
+
+
+class CollectorRequired(CardNotReady):
+    """A hand-over without the name of who collects the card."""
+
+    code = "distribution.collector_required"
+
+    def __init__(self) -> None:
+        DistributionError.__init__(self)
 
 
 class AlreadyCollected(DistributionError):
+    code = "distribution.already_collected"
+
     def __init__(self, masked: str, at: str, by: str, place: str) -> None:
-        self.message = (
-            f"KTP-el NIK {masked} sudah diambil pada {at} oleh {by} di {place}; "
-            "pengambilan tidak dicatat dua kali"
-        )
+        super().__init__(masked=masked, at=at, by=by, place=place)

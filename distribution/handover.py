@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cetak.installation import ServedRegency
 from cetak.lifecycle import STATE_LABELS, RecordState
@@ -25,6 +25,7 @@ from distribution.errors import (
     BadNik,
     CardNotDispatchable,
     CardNotReady,
+    CollectorRequired,
     NikNotFound,
     UnknownCardRef,
 )
@@ -40,8 +41,7 @@ _CARD = Card.__table__  # type: ignore[attr-defined]
 
 def cards_by_ref(session: Session, refs: Sequence[str]) -> dict[str, Card]:
     found = {
-        c.card_ref: c
-        for c in session.exec(select(Card).where(Card.card_ref.in_(list(refs))))  # type: ignore[attr-defined]
+        c.card_ref: c for c in session.exec(select(Card).where(col(Card.card_ref).in_(list(refs))))
     }
     missing = [r for r in refs if r not in found]
     if missing:
@@ -72,12 +72,12 @@ def collect(
             f"tempat pengambilan harus 'kecamatan' atau 'disdukcapil', bukan '{place}'"
         )
     if not by.strip():
-        raise CardNotReady("nama yang mengambil wajib diisi (--by)")
+        raise CollectorRequired()
     if parse_nik(nik, {nik[:2]}) is None:
         raise BadNik()
     masked = mask_nik(nik)
     records = list(
-        session.exec(select(Record).where(Record.nik == nik).order_by(Record.id.desc()))  # type: ignore[union-attr]
+        session.exec(select(Record).where(col(Record.nik) == nik).order_by(col(Record.id).desc()))
     )
     if not records:
         raise NikNotFound(masked)
@@ -93,8 +93,8 @@ def collect(
     if not pending:
         done = session.exec(
             select(Collection)
-            .where(Collection.record_id.in_([r.id for r in records]))  # type: ignore[attr-defined]
-            .order_by(Collection.id.desc())  # type: ignore[union-attr]
+            .where(col(Collection.record_id).in_([r.id for r in records]))
+            .order_by(col(Collection.id).desc())
         ).first()
         if done is not None:
             where = (

@@ -11,6 +11,8 @@ who and when; receipts are printed after the commit and can be printed again.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -18,8 +20,31 @@ from sqlmodel import Field, SQLModel
 from cetak.models import UTCDateTime, utcnow
 
 
-def _ts(**kw: object) -> object:
-    return Field(sa_type=UTCDateTime, **kw)  # type: ignore[arg-type]
+class ShipmentState(StrEnum):
+    """A shipment's state (``Shipment.state``): a contract, like card states."""
+
+    PACKED = "packed"  # at the Disdukcapil
+    DISPATCHED = "dispatched"  # with the courier
+    RECEIVED = "received"  # confirmed by the kecamatan officer, card by card
+
+
+class ReceiptState(StrEnum):
+    """A paper receipt's state (``Receipt.state``)."""
+
+    PENDING = "pending"  # owed, not printed yet
+    PRINTED = "printed"
+    FAILED = "failed"  # the printer refused it: tried again by the next run
+
+
+class DiscrepancyState(StrEnum):
+    """A discrepancy case's state (``Discrepancy.state``)."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"  # found, lost or damaged (``Discrepancy.resolution``)
+
+
+def _ts(**kw: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kw)
 
 
 class Shipment(SQLModel, table=True):
@@ -30,7 +55,7 @@ class Shipment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=40)  # KRM-3310-20261124-0005
     kode_kecamatan: str = Field(foreign_key="kecamatan.kode", max_length=8)
-    state: str = Field(max_length=12)  # packed | dispatched | received
+    state: str = Field(max_length=12)  # a ShipmentState: packed | dispatched | received
     cards: int
     courier: str | None = Field(default=None, max_length=100)
     packed_by: str = Field(max_length=100)
@@ -67,7 +92,7 @@ class Discrepancy(SQLModel, table=True):
     card_id: int | None = Field(default=None, foreign_key="card.id", index=True)
     card_ref: str = Field(max_length=60)  # as reported; an extra card may be unknown to us
     kind: str = Field(max_length=10)  # missing | damaged | extra
-    state: str = Field(default="open", max_length=10)  # open | resolved
+    state: str = Field(default=DiscrepancyState.OPEN.value, max_length=10)  # open | resolved
     resolution: str | None = Field(default=None, max_length=10)  # found | lost | damaged
     note: str | None = Field(default=None, sa_type=sa.Text)
     opened_by: str = Field(max_length=100)
@@ -103,7 +128,7 @@ class Receipt(SQLModel, table=True):
     shipment_id: int | None = Field(default=None, foreign_key="shipment.id")
     collection_id: int | None = Field(default=None, foreign_key="collection.id")
     place: str = Field(max_length=40)  # DISDUKCAPIL or the kecamatan code: its printer
-    state: str = Field(default="pending", max_length=10)  # pending | printed | failed
+    state: str = Field(default=ReceiptState.PENDING.value, max_length=10)  # pending|printed|failed
     attempts: int = 0
     target: str | None = None
     error: str | None = Field(default=None, sa_type=sa.Text)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cetak import storage
 from cetak.db import write_session
@@ -30,9 +30,11 @@ from distribution.models import (
     Discrepancy,
     Receipt,
     ReceiptPrinter,
+    ReceiptState,
     Shipment,
     ShipmentCard,
 )
+from distribution.rules import DiscrepancyKind
 from inventory.paperwork import keep_pdf, kepala_dinas, kepala_seksi, office
 from papers.documents import Person
 from papers.manifest import ManifestLine, ShipmentManifest, render_manifest
@@ -50,11 +52,11 @@ def manifest_doc(
     session: Session, shipment: Shipment, served: ServedRegency, settings: Settings
 ) -> ShipmentManifest:
     rows = session.execute(
-        sa.select(Card.card_ref, Record.nik, Record.nama, Record.kel_desa)
-        .join(ShipmentCard, ShipmentCard.card_id == Card.id)  # type: ignore[arg-type]
-        .join(Record, Record.id == ShipmentCard.record_id)  # type: ignore[arg-type]
-        .where(ShipmentCard.shipment_id == shipment.id)
-        .order_by(Card.id)  # type: ignore[arg-type]
+        sa.select(col(Card.card_ref), col(Record.nik), col(Record.nama), col(Record.kel_desa))
+        .join(ShipmentCard, col(ShipmentCard.card_id) == col(Card.id))
+        .join(Record, col(Record.id) == col(ShipmentCard.record_id))
+        .where(col(ShipmentCard.shipment_id) == shipment.id)
+        .order_by(col(Card.id))
     ).all()
     return ShipmentManifest(
         shipment_id=shipment.number,
@@ -72,9 +74,7 @@ def write_manifests(engine: Engine, settings: Settings, served: ServedRegency) -
     """Write the manifest PDF of every shipment that has none recorded yet."""
     written = []
     with Session(engine) as session:
-        pending = list(
-            session.exec(select(Shipment).where(Shipment.manifest_path.is_(None)))  # type: ignore[union-attr]
-        )
+        pending = list(session.exec(select(Shipment).where(col(Shipment.manifest_path).is_(None))))
         jobs = [
             (s.id, s.number, render_manifest(manifest_doc(session, s, served, settings)))
             for s in pending
@@ -86,8 +86,8 @@ def write_manifests(engine: Engine, settings: Settings, served: ServedRegency) -
         with write_session(engine) as session:
             session.execute(
                 sa.update(Shipment)
-                .where(Shipment.id == shipment_id)
-                .values(manifest_path=str(path))  # type: ignore[arg-type]
+                .where(col(Shipment.id) == shipment_id)
+                .values(manifest_path=str(path))
             )
         written.append(path)
     return written
@@ -129,7 +129,8 @@ def handed_over(session: Session, shipment: Shipment) -> int:
     reported damaged did arrive: it is counted, and followed by its own case."""
     missing = session.execute(
         sa.select(sa.func.count()).where(
-            Discrepancy.shipment_id == shipment.id, Discrepancy.kind == "missing"
+            col(Discrepancy.shipment_id) == shipment.id,
+            col(Discrepancy.kind) == DiscrepancyKind.MISSING,
         )
     ).scalar_one()
     return shipment.cards - int(missing)
@@ -202,14 +203,16 @@ def print_receipts(
     cannot be reached leaves the receipt ``failed`` with the reason, to be tried again.
     """
     with Session(engine) as session:
-        query = select(Receipt).order_by(Receipt.id)  # type: ignore[arg-type]
+        query = select(Receipt).order_by(col(Receipt.id))
         if ids is not None:
-            query = query.where(Receipt.id.in_(ids))  # type: ignore[union-attr]
+            query = query.where(col(Receipt.id).in_(ids))
             if not reprint:
-                query = query.where(Receipt.state != "printed")
+                query = query.where(Receipt.state != ReceiptState.PRINTED)
         else:
-            states = ["pending", "failed"] if retry else ["pending"]
-            query = query.where(Receipt.state.in_(states))  # type: ignore[attr-defined]
+            states = (
+                [ReceiptState.PENDING, ReceiptState.FAILED] if retry else [ReceiptState.PENDING]
+            )
+            query = query.where(col(Receipt.state).in_(states))
         jobs = [
             (
                 r.id,
@@ -233,9 +236,9 @@ def print_receipts(
         with write_session(engine) as session:
             session.execute(
                 sa.update(Receipt)
-                .where(Receipt.id == receipt_id)  # type: ignore[arg-type]
+                .where(col(Receipt.id) == receipt_id)
                 .values(
-                    state="failed" if error else "printed",
+                    state=ReceiptState.FAILED if error else ReceiptState.PRINTED,
                     attempts=Receipt.attempts + 1,
                     target=config.target,
                     error=error,
@@ -276,11 +279,11 @@ def _keep_receipt_file(
 def receipt_for(
     session: Session, *, collection_id: int | None = None, shipment_id: int | None = None
 ) -> int | None:
-    query = sa.select(Receipt.id)
+    query = sa.select(col(Receipt.id))
     if collection_id is not None:
-        query = query.where(Receipt.collection_id == collection_id)
+        query = query.where(col(Receipt.collection_id) == collection_id)
     else:
-        query = query.where(Receipt.shipment_id == shipment_id)
+        query = query.where(col(Receipt.shipment_id) == shipment_id)
     return session.execute(query).scalar_one_or_none()
 
 

@@ -9,11 +9,11 @@ NIKs come out full only where the caller asks (``full_nik``); masked otherwise.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from cetak.clock import day_start_utc
 from cetak.lifecycle import STATE_LABELS, RecordState
@@ -23,10 +23,14 @@ from distribution import rules
 from distribution.models import (
     Collection,
     Discrepancy,
+    DiscrepancyState,
     Receipt,
+    ReceiptState,
     Shipment,
     ShipmentCard,
 )
+from distribution.rules import DiscrepancyKind
+from printers.cards import DISTRIBUTION_STATES, CardState
 from printers.models import Card
 
 _CARD = Card.__table__  # type: ignore[attr-defined]
@@ -34,7 +38,7 @@ _REC = Record.__table__  # type: ignore[attr-defined]
 
 
 def _names(session: Session) -> dict[str, str]:
-    return dict(session.execute(sa.select(Kecamatan.kode, Kecamatan.nama)).all())  # type: ignore[call-overload]
+    return dict(session.execute(sa.select(col(Kecamatan.kode), col(Kecamatan.nama))).all())
 
 
 def distribution_status(
@@ -48,42 +52,46 @@ def distribution_status(
     """
     # Cards still on their way or waiting (few, through ix_card_state) ...
     live = [
-        p.value
-        for p in rules.CardPlace
-        if p not in (rules.CardPlace.PASSED, rules.CardPlace.COLLECTED)
+        p.value for p in DISTRIBUTION_STATES if p not in (CardState.PASSED, CardState.COLLECTED)
     ]
-    counts = session.execute(
-        sa.select(
-            _REC.c.kode_kecamatan, _CARD.c.state, sa.func.count(), sa.func.min(_CARD.c.received_at)
-        )
-        .join(_REC, _REC.c.id == _CARD.c.record_id)
-        .where(_CARD.c.state.in_(live))
-        .group_by(_REC.c.kode_kecamatan, _CARD.c.state)
-    ).all()
+    counts = cast(
+        "list[Any]",
+        session.execute(
+            sa.select(
+                _REC.c.kode_kecamatan,
+                _CARD.c.state,
+                sa.func.count(),
+                sa.func.min(_CARD.c.received_at),
+            )
+            .join(_REC, _REC.c.id == _CARD.c.record_id)
+            .where(_CARD.c.state.in_(live))
+            .group_by(_REC.c.kode_kecamatan, _CARD.c.state)
+        ).all(),
+    )
     # ... and the hand-overs of all time, counted on the collection index alone.
     counts += [
-        (kec, rules.CardPlace.COLLECTED.value, n, None)
+        (kec, CardState.COLLECTED.value, n, None)
         for kec, n in session.execute(
-            sa.select(Collection.kode_kecamatan, sa.func.count()).group_by(
-                Collection.kode_kecamatan
+            sa.select(col(Collection.kode_kecamatan), sa.func.count()).group_by(
+                col(Collection.kode_kecamatan)
             )
         ).all()
     ]
     cases = dict(
         session.execute(
-            sa.select(Shipment.kode_kecamatan, sa.func.count())
-            .join(Discrepancy, Discrepancy.shipment_id == Shipment.id)  # type: ignore[arg-type]
-            .where(Discrepancy.state == "open")
-            .group_by(Shipment.kode_kecamatan)
+            sa.select(col(Shipment.kode_kecamatan), sa.func.count())
+            .join(Discrepancy, col(Discrepancy.shipment_id) == col(Shipment.id))
+            .where(col(Discrepancy.state) == DiscrepancyState.OPEN)
+            .group_by(col(Shipment.kode_kecamatan))
         ).all()
     )
     names = _names(session)
     rows: dict[str, dict[str, Any]] = {}
     for kec, state, n, oldest in counts:
         row = rows.setdefault(kec, _empty(kec, names))
-        key = {"dispatched": "in_transit"}.get(state, state)
+        key = {CardState.DISPATCHED: "in_transit"}.get(state, state)
         row[key] = row.get(key, 0) + n
-        if state == rules.CardPlace.RECEIVED and oldest is not None:
+        if state == CardState.RECEIVED and oldest is not None:
             day = oldest.astimezone(ZoneInfo(tz)).date()
             row["oldest_uncollected"] = day.isoformat()
             row["oldest_uncollected_days"] = (today - day).days
@@ -94,7 +102,7 @@ def distribution_status(
         row = rows.setdefault(kec, _empty(kec, names))
         row["in_transit"] -= n
         row[outcome] += n
-        if outcome == "missing":
+        if outcome == DiscrepancyKind.MISSING:
             row["lost"] += n
     for kec, n in cases.items():
         rows.setdefault(kec, _empty(kec, names))["open_discrepancies"] = n
@@ -107,21 +115,21 @@ def _reported_at_receipt(session: Session) -> list[tuple[str, str, int]]:
     return [
         (kec, outcome, int(n))
         for kec, outcome, n in session.execute(
-            sa.select(Shipment.kode_kecamatan, ShipmentCard.outcome, sa.func.count())
+            sa.select(col(Shipment.kode_kecamatan), col(ShipmentCard.outcome), sa.func.count())
             .select_from(_CARD)
             .join(
                 ShipmentCard,
                 sa.and_(
-                    ShipmentCard.card_id == _CARD.c.id,  # type: ignore[arg-type]
-                    ShipmentCard.shipment_id == _CARD.c.shipment_id,  # type: ignore[arg-type]
+                    col(ShipmentCard.card_id) == _CARD.c.id,
+                    col(ShipmentCard.shipment_id) == _CARD.c.shipment_id,
                 ),
             )
-            .join(Shipment, Shipment.id == ShipmentCard.shipment_id)  # type: ignore[arg-type]
+            .join(Shipment, col(Shipment.id) == col(ShipmentCard.shipment_id))
             .where(
-                _CARD.c.state == rules.CardPlace.DISPATCHED,
-                ShipmentCard.outcome.in_(["missing", "damaged"]),  # type: ignore[union-attr]
+                _CARD.c.state == CardState.DISPATCHED,
+                col(ShipmentCard.outcome).in_([DiscrepancyKind.MISSING, DiscrepancyKind.DAMAGED]),
             )
-            .group_by(Shipment.kode_kecamatan, ShipmentCard.outcome)
+            .group_by(col(Shipment.kode_kecamatan), col(ShipmentCard.outcome))
         ).all()
     ]
 
@@ -148,10 +156,10 @@ def open_discrepancies(session: Session, *, now: datetime | None = None) -> list
     now = now or utcnow()
     names = _names(session)
     rows = session.execute(
-        sa.select(Discrepancy, Shipment.number, Shipment.kode_kecamatan)
-        .join(Shipment, Shipment.id == Discrepancy.shipment_id)  # type: ignore[arg-type]
-        .where(Discrepancy.state == "open")
-        .order_by(Discrepancy.opened_at, Discrepancy.id)  # type: ignore[arg-type]
+        sa.select(Discrepancy, col(Shipment.number), col(Shipment.kode_kecamatan))
+        .join(Shipment, col(Shipment.id) == col(Discrepancy.shipment_id))
+        .where(col(Discrepancy.state) == DiscrepancyState.OPEN)
+        .order_by(col(Discrepancy.opened_at), col(Discrepancy.id))
     ).all()
     return [
         {
@@ -186,7 +194,7 @@ def uncollected_ages(
             ],
         )
         .join(_REC, _REC.c.id == _CARD.c.record_id)
-        .where(_CARD.c.state == rules.CardPlace.RECEIVED)
+        .where(_CARD.c.state == CardState.RECEIVED)
         .group_by(_REC.c.kode_kecamatan)
         .order_by(_REC.c.kode_kecamatan)
     )
@@ -232,7 +240,7 @@ def _waiting_cards(
             _REC.c.birth_date,
         )
         .join(_REC, _REC.c.id == _CARD.c.record_id)
-        .where(_CARD.c.state == rules.CardPlace.RECEIVED)
+        .where(_CARD.c.state == CardState.RECEIVED)
         .order_by(_REC.c.kode_kecamatan, _CARD.c.received_at, _CARD.c.id)
     )
     if kecamatan:
@@ -322,14 +330,17 @@ def shipments(
     names = _names(session)
     cases = (
         sa.select(sa.func.count())
-        .where(Discrepancy.shipment_id == Shipment.id, Discrepancy.state == "open")
+        .where(
+            col(Discrepancy.shipment_id) == col(Shipment.id),
+            col(Discrepancy.state) == DiscrepancyState.OPEN,
+        )
         .scalar_subquery()
     )
-    query = sa.select(Shipment, cases).order_by(Shipment.id.desc()).limit(limit)  # type: ignore[union-attr]
+    query = sa.select(Shipment, cases).order_by(col(Shipment.id).desc()).limit(limit)
     if kecamatan:
-        query = query.where(Shipment.kode_kecamatan == kecamatan)
+        query = query.where(col(Shipment.kode_kecamatan) == kecamatan)
     if state:
-        query = query.where(Shipment.state == state)
+        query = query.where(col(Shipment.state) == state)
     return [
         {
             "number": s.number,
@@ -351,7 +362,9 @@ def shipments(
 
 def pending_receipts(session: Session) -> list[dict[str, Any]]:
     rows = session.execute(
-        sa.select(Receipt).where(Receipt.state != "printed").order_by(Receipt.id)  # type: ignore[arg-type]
+        sa.select(Receipt)
+        .where(col(Receipt.state) != ReceiptState.PRINTED)
+        .order_by(col(Receipt.id))
     ).scalars()
     return [
         {
@@ -373,37 +386,39 @@ def trace(session: Session, ref: str, *, full_nik: bool = False) -> dict[str, An
     record = (
         session.execute(
             sa.select(Record)
-            .where(sa.or_(Record.prr_id == ref, Record.nik == ref))
-            .order_by(Record.id.desc())  # type: ignore[arg-type]
+            .where(sa.or_(col(Record.prr_id) == ref, col(Record.nik) == ref))
+            .order_by(col(Record.id).desc())
         )
         .scalars()
         .first()
     )
     if record is None:
-        card = session.execute(sa.select(Card).where(Card.card_ref == ref)).scalars().first()
+        card = session.execute(sa.select(Card).where(col(Card.card_ref) == ref)).scalars().first()
         if card is None:
             return None
         record = session.get(Record, card.record_id)
         assert record is not None
     events = session.execute(
-        sa.select(RecordEvent).where(RecordEvent.record_id == record.id).order_by(RecordEvent.id)  # type: ignore[arg-type]
+        sa.select(RecordEvent)
+        .where(col(RecordEvent.record_id) == record.id)
+        .order_by(col(RecordEvent.id))
     ).scalars()
     cards = session.execute(
-        sa.select(Card, Shipment.number, ShipmentCard.outcome)
-        .join(Shipment, Shipment.id == Card.shipment_id, isouter=True)  # type: ignore[arg-type]
+        sa.select(Card, col(Shipment.number), col(ShipmentCard.outcome))
+        .join(Shipment, col(Shipment.id) == col(Card.shipment_id), isouter=True)
         .join(
             ShipmentCard,
             sa.and_(
-                ShipmentCard.card_id == Card.id,  # type: ignore[arg-type]
-                ShipmentCard.shipment_id == Card.shipment_id,  # type: ignore[arg-type]
+                col(ShipmentCard.card_id) == col(Card.id),
+                col(ShipmentCard.shipment_id) == col(Card.shipment_id),
             ),
             isouter=True,
         )
-        .where(Card.record_id == record.id)
-        .order_by(Card.id)  # type: ignore[arg-type]
+        .where(col(Card.record_id) == record.id)
+        .order_by(col(Card.id))
     ).all()
     collection = (
-        session.execute(sa.select(Collection).where(Collection.record_id == record.id))
+        session.execute(sa.select(Collection).where(col(Collection.record_id) == record.id))
         .scalars()
         .first()
     )
@@ -453,15 +468,15 @@ def trace(session: Session, ref: str, *, full_nik: bool = False) -> dict[str, An
 def card_place(state: str, outcome: str | None) -> str:
     """Where a card is, for people; a dispatched card the kecamatan did not receive (or
     received damaged) is not on its way any more."""
-    if state == rules.CardPlace.DISPATCHED and outcome in REPORTED_AT_RECEIPT:
+    if state == CardState.DISPATCHED and outcome in REPORTED_AT_RECEIPT:
         return REPORTED_AT_RECEIPT[outcome]
     return rules.PLACE_LABELS.get(state, state)
 
 
 #: Place of a dispatched card by what the kecamatan reported of it, case still open.
-REPORTED_AT_RECEIPT = {
-    "missing": "hilang (dilaporkan tidak ada saat diterima kecamatan)",
-    "damaged": "rusak saat diterima kecamatan (kasus belum selesai)",
+REPORTED_AT_RECEIPT: dict[str, str] = {
+    DiscrepancyKind.MISSING: "hilang (dilaporkan tidak ada saat diterima kecamatan)",
+    DiscrepancyKind.DAMAGED: "rusak saat diterima kecamatan (kasus belum selesai)",
 }
 
 
@@ -473,16 +488,16 @@ def shipment_cards(
         sa.select(
             _CARD.c.card_ref,
             _CARD.c.state,
-            ShipmentCard.outcome,
+            col(ShipmentCard.outcome),
             _REC.c.prr_id,
             _REC.c.nik,
             _REC.c.nama,
             _REC.c.kel_desa,
         )
-        .join(ShipmentCard, ShipmentCard.card_id == _CARD.c.id)  # type: ignore[arg-type]
-        .join(Shipment, Shipment.id == ShipmentCard.shipment_id)  # type: ignore[arg-type]
-        .join(_REC, _REC.c.id == ShipmentCard.record_id)  # type: ignore[arg-type]
-        .where(Shipment.number == number.strip().upper())
+        .join(ShipmentCard, col(ShipmentCard.card_id) == _CARD.c.id)
+        .join(Shipment, col(Shipment.id) == col(ShipmentCard.shipment_id))
+        .join(_REC, _REC.c.id == col(ShipmentCard.record_id))
+        .where(col(Shipment.number) == number.strip().upper())
         .order_by(_CARD.c.id)
     ).all()
     return [

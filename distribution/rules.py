@@ -1,5 +1,6 @@
 """Distribution rules as pure functions: shipment numbers, packing, what a kecamatan's
-confirmation means card by card, discrepancy resolutions, and the ages of waiting cards.
+confirmation means card by card, discrepancy resolutions, the ages of waiting cards, and
+the alerts raised for cards that wait too long.
 """
 
 from __future__ import annotations
@@ -8,33 +9,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
+from cetak import labels
 from cetak.errors import CetakError
+from printers.cards import CardState
 
+#: The card's states of distribution: the one card enum under its older name (its
+#: distribution states are ``printers.cards.DISTRIBUTION_STATES``).
+CardPlace = CardState
 
-class CardPlace(StrEnum):
-    """Card states of distribution (``Card.state``): a contract, like record states."""
-
-    PASSED = "passed"  # QC passed, at the Disdukcapil
-    PACKED = "packed"
-    DISPATCHED = "dispatched"
-    RECEIVED = "received"  # at the kecamatan, waiting for its resident
-    COLLECTED = "collected"
-    RETURNED = "returned"  # long uncollected, back at the Disdukcapil
-    LOST = "lost"
-
-
-#: Where a card in each state is, for people.
-PLACE_LABELS: dict[str, str] = {
-    "passed": "di Disdukcapil (lolos QC)",
-    "packed": "dikemas di Disdukcapil",
-    "dispatched": "dalam pengiriman",
-    "received": "di kantor kecamatan",
-    "collected": "sudah diambil pemohon",
-    "returned": "dikembalikan ke Disdukcapil",
-    "lost": "dinyatakan hilang",
-    "spoiled": "rusak",
-}
+#: Where a card in each state is, for people: the one table's (``cetak.labels.PLACE``).
+PLACE_LABELS: Mapping[str, str] = labels.PLACE
 
 #: Cards that may be handed over at each place.
 COLLECTABLE_AT: dict[str, frozenset[str]] = {
@@ -51,17 +37,18 @@ class Resolution(StrEnum):
     DAMAGED = "damaged"  # card spoiled (physical damage), reprint queued
 
 
-RESOLUTION_LABELS: dict[str, str] = {
-    "found": "ditemukan",
-    "lost": "dinyatakan hilang",
-    "damaged": "rusak",
-}
+class DiscrepancyKind(StrEnum):
+    """What was wrong with a card at receipt (``Discrepancy.kind``, and the
+    ``ShipmentCard.outcome`` of a manifest card that did not arrive well)."""
 
-KIND_LABELS: dict[str, str] = {
-    "missing": "tidak ada",
-    "damaged": "rusak",
-    "extra": "lebih (tidak ada di manifes)",
-}
+    MISSING = "missing"  # on the manifest, not in the box (or never confirmed)
+    DAMAGED = "damaged"
+    EXTRA = "extra"  # in the box, not on this manifest
+
+
+#: Labels from the one table (``cetak.labels``).
+RESOLUTION_LABELS: Mapping[str, str] = labels.RESOLUTION
+KIND_LABELS: Mapping[str, str] = labels.DISCREPANCY_KIND
 
 
 def shipment_number(kode_wilayah: str, day: date, sequence: int) -> str:
@@ -94,9 +81,10 @@ class ReceiptPlan:
 class ReceiptConflict(CetakError, ValueError):
     """A card named twice in different ways, or a manifest card reported as extra."""
 
+    code = "distribution.receipt_conflict"
+
     def __init__(self, message: str, refs: Sequence[str]) -> None:
-        super().__init__(message)
-        self.message, self.refs = message, tuple(refs)
+        super().__init__(message, refs=tuple(refs))
 
 
 def plan_receipt(
@@ -157,13 +145,15 @@ def plan_receipt(
 
 #: What a resolution does to the card of each kind of case; None: not allowed.
 _OUTCOMES: Mapping[tuple[str, str], str] = {
-    ("missing", "found"): "received",
-    ("missing", "lost"): "lost",
-    ("missing", "damaged"): "spoiled",
-    ("damaged", "found"): "received",  # looked again: the card is fine
-    ("damaged", "damaged"): "spoiled",
-    ("damaged", "lost"): "lost",
-    ("extra", "found"): "unchanged",  # the card was sent where it belongs; its own case stays
+    (DiscrepancyKind.MISSING, Resolution.FOUND): CardState.RECEIVED,
+    (DiscrepancyKind.MISSING, Resolution.LOST): CardState.LOST,
+    (DiscrepancyKind.MISSING, Resolution.DAMAGED): CardState.SPOILED,
+    # Looked again: the card is fine.
+    (DiscrepancyKind.DAMAGED, Resolution.FOUND): CardState.RECEIVED,
+    (DiscrepancyKind.DAMAGED, Resolution.DAMAGED): CardState.SPOILED,
+    (DiscrepancyKind.DAMAGED, Resolution.LOST): CardState.LOST,
+    # The card was sent where it belongs; its own case stays.
+    (DiscrepancyKind.EXTRA, Resolution.FOUND): "unchanged",
 }
 
 
@@ -184,3 +174,47 @@ def wait_band(days: int) -> int:
     """The highest band ``days`` has passed (0, 30, 60 or 90)."""
     passed = [b for b in WAIT_BANDS if days > b]
     return passed[-1] if passed else 0
+
+
+# --- alerts ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UncollectedAlert:
+    """One alert for cards that waited too long at one kecamatan (``cetak.notify``)."""
+
+    key: str  # once per kecamatan and ISO week
+    kode_kecamatan: str
+    cards: int
+    message: str
+    kind: str = "uncollected"
+    level: str = "WARNING"
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return {"kode_kecamatan": self.kode_kecamatan, "cards": self.cards}
+
+
+def uncollected_alerts(
+    late: Iterable[Mapping[str, Any]], *, today: date, days: int
+) -> list[UncollectedAlert]:
+    """One alert per kecamatan (in code order) for the cards of ``late`` (rows of the return
+    list: ``kode_kecamatan``, ``kecamatan``), keyed by kecamatan and ``today``'s ISO week so
+    that it is raised once a week while cards wait beyond ``days``."""
+    week = today.isocalendar()
+    per_kecamatan: dict[str, list[Mapping[str, Any]]] = {}
+    for card in late:
+        per_kecamatan.setdefault(card["kode_kecamatan"], []).append(card)
+    return [
+        UncollectedAlert(
+            key=f"uncollected:{kode}:{week.year}-W{week.week:02d}",
+            kode_kecamatan=kode,
+            cards=len(cards),
+            message=(
+                f"{len(cards)} KTP-el menunggu lebih dari {days} hari "
+                f"di Kecamatan {cards[0]['kecamatan']}: jemput bola atau tarik kembali ke "
+                "Disdukcapil"
+            ),
+        )
+        for kode, cards in sorted(per_kecamatan.items())
+    ]

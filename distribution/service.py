@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cetak.installation import ServedRegency
 from cetak.lifecycle import STATE_LABELS, RecordState
@@ -28,6 +28,7 @@ from distribution.errors import (
     CardNotDispatchable,
     CaseClosed,
     NothingToDispatch,
+    ReceiverRequired,
     ResolutionRefused,
     ShipmentAlreadyReceived,
     ShipmentNotDispatched,
@@ -109,7 +110,7 @@ def _next_numbers(session: Session, served: ServedRegency, now: datetime, n: int
     day = served.today(now)
     prefix = rules.shipment_number(served.kode_wilayah, day, 1)[:-4]
     taken = session.execute(
-        sa.select(sa.func.count()).where(Shipment.number.like(f"{prefix}%"))  # type: ignore[attr-defined]
+        sa.select(sa.func.count()).where(col(Shipment.number).like(f"{prefix}%"))
     ).scalar_one()
     return [rules.shipment_number(served.kode_wilayah, day, taken + i + 1) for i in range(n)]
 
@@ -132,16 +133,14 @@ def pack(
     now = now or utcnow()
     if kecamatan is not None and session.get(Kecamatan, kecamatan) is None:
         raise UnknownKecamatan(kecamatan)
-    query = (
-        sa.select(
-            _CARD.c.id,
-            Record.kode_kecamatan,
-            _CARD.c.card_ref,
-            _CARD.c.state,
-            Record.state,
-            _CARD.c.record_id,
-        ).join(Record, Record.id == _CARD.c.record_id)  # type: ignore[arg-type]
-    )
+    query = sa.select(
+        _CARD.c.id,
+        col(Record.kode_kecamatan),
+        _CARD.c.card_ref,
+        _CARD.c.state,
+        col(Record.state),
+        _CARD.c.record_id,
+    ).join(Record, col(Record.id) == _CARD.c.record_id)
     if card_refs is not None:
         refs = list(dict.fromkeys(card_refs))
         rows = session.execute(query.where(_CARD.c.card_ref.in_(refs))).all()
@@ -161,9 +160,11 @@ def pack(
         if problems:
             raise CardNotDispatchable(sorted(problems))
     else:
-        query = query.where(_CARD.c.state == CardPlace.PASSED, Record.state == RecordState.READY)
+        query = query.where(
+            _CARD.c.state == CardPlace.PASSED, col(Record.state) == RecordState.READY
+        )
         if kecamatan is not None:
-            query = query.where(Record.kode_kecamatan == kecamatan)
+            query = query.where(col(Record.kode_kecamatan) == kecamatan)
         rows = session.execute(query).all()
     groups = rules.pack((r[0], r[1]) for r in rows)
     if not groups:
@@ -230,7 +231,7 @@ def _shipment(session: Session, number: str, *, lock: bool = False) -> Shipment:
 def _manifest(session: Session, shipment_id: int) -> list[tuple[int, str, int, str]]:
     """(card id, reference, record id, card state) of each card of a shipment, in order."""
     return [
-        tuple(r)  # type: ignore[misc]
+        tuple(r)
         for r in session.execute(
             sa.select(_CARD.c.id, _CARD.c.card_ref, _SC.c.record_id, _CARD.c.state)
             .join(_SC, _SC.c.card_id == _CARD.c.id)
@@ -252,7 +253,9 @@ def dispatch(
     now = now or utcnow()
     if numbers is None:
         shipments = list(
-            session.exec(select(Shipment).where(Shipment.state == "packed").order_by(Shipment.id))  # type: ignore[arg-type]
+            session.exec(
+                select(Shipment).where(col(Shipment.state) == "packed").order_by(col(Shipment.id))
+            )
         )
     else:
         shipments = [_shipment(session, n, lock=True) for n in numbers]
@@ -282,6 +285,66 @@ def dispatch(
         shipment.courier = courier or shipment.courier
         session.add(shipment)
     return shipments
+
+
+@dataclass(frozen=True, slots=True)
+class Dispatched:
+    """What one dispatch did: the shipments it packed, every shipment it packed or sent
+    (``numbers``, with their ``cards``), why nothing new was packed (``nothing``, staff
+    text), and the manifests written after the commit (filled in by the use case)."""
+
+    packed: tuple[Packed, ...]
+    numbers: tuple[str, ...]
+    cards: int
+    nothing: str | None
+    manifests: tuple[str, ...] = ()
+
+
+def pack_and_send(
+    session: Session,
+    served: ServedRegency,
+    *,
+    actor: str,
+    kecamatan: str | None = None,
+    card_refs: Sequence[str] | None = None,
+    courier: str | None = None,
+    default_courier: str | None = None,
+    pack_only: bool = False,
+    send_packed: bool = True,
+    now: datetime | None = None,
+) -> Dispatched:
+    """Pack what waits (``pack``) and send it, in the caller's transaction.
+
+    Nothing to pack is no error here: shipments packed earlier still leave when
+    ``send_packed`` (``cetak dispatch``); without it only the shipments packed now leave
+    (the daily flow). ``pack_only`` sends nothing. New shipments carry ``courier`` or
+    ``default_courier``; shipments sent keep theirs unless ``courier`` is given.
+    """
+    nothing: str | None = None
+    try:
+        packed = pack(
+            session,
+            served,
+            actor=actor,
+            kecamatan=kecamatan,
+            card_refs=card_refs,
+            courier=courier or default_courier,
+            now=now,
+        )
+    except NothingToDispatch as exc:
+        packed, nothing = [], exc.message
+    cards = {p.number: p.cards for p in packed}
+    if not pack_only and (packed or send_packed):
+        left = dispatch(
+            session,
+            actor=actor,
+            numbers=None if send_packed else list(cards),
+            courier=courier,
+            now=now,
+        )
+        for shipment in left:
+            cards.setdefault(shipment.number, shipment.cards)
+    return Dispatched(tuple(packed), tuple(cards), sum(cards.values()), nothing)
 
 
 # --- receipt at the kecamatan ------------------------------------------------------------
@@ -316,7 +379,7 @@ def receive(
     named missing or damaged). Each missing, damaged or extra card opens a case."""
     now = now or utcnow()
     if not officer.strip():
-        raise BadReceipt("nama petugas kecamatan yang menerima wajib diisi (--by)")
+        raise ReceiverRequired()
     shipment = _shipment(session, number, lock=True)
     if shipment.state == "received":
         raise ShipmentAlreadyReceived(
@@ -330,10 +393,10 @@ def receive(
     named = [*(received or ()), *missing, *damaged]
     strangers = sorted({r for r in named if r not in on_manifest})
     if strangers:
-        where = dict(
+        where: dict[str, str | None] = dict(
             session.execute(
-                sa.select(_CARD.c.card_ref, Shipment.number)
-                .join(Shipment, Shipment.id == _CARD.c.shipment_id, isouter=True)  # type: ignore[arg-type]
+                sa.select(_CARD.c.card_ref, col(Shipment.number))
+                .join(Shipment, col(Shipment.id) == _CARD.c.shipment_id, isouter=True)
                 .where(_CARD.c.card_ref.in_(strangers))
             ).all()
         )

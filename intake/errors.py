@@ -31,10 +31,14 @@ class BatchRejected(CetakError):
     ``reason``; it never holds personal data.
     """
 
+    code = "intake.batch_rejected"
+    reject_code: RejectCode  # why, for the ACK's ``reason_code``
+
     def __init__(self, code: RejectCode, message: str) -> None:
-        self.code = code
-        self.message = message
-        super().__init__(f"{code}: {message}")
+        super().__init__(message, reject_code=code)
+
+    def __str__(self) -> str:
+        return f"{self.reject_code}: {self.message}"
 
 
 class NotADelivery(CetakError, ValueError):
@@ -44,6 +48,7 @@ class NotADelivery(CetakError, ValueError):
     ``message`` is Bahasa Indonesia for the operator (the CLI exits 2 with it).
     """
 
+    code = "intake.not_a_delivery"
+
     def __init__(self, message: str) -> None:
-        self.message = message
         super().__init__(message)

@@ -149,7 +149,7 @@ def record_rejection(
                     batch_id=checked.batch_id,
                     source_name=checked.path.name,
                     status="REJECTED",
-                    reason_code=checked.rejection.code.value,
+                    reason_code=checked.rejection.reject_code.value,
                     reason=checked.rejection.message,
                     filed_to=str(dest),
                     processed_at=now,

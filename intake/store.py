@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -281,7 +281,8 @@ def store_batch(
             counts: Counter[str] = Counter()
             writer = _Writer(session, now, chunk)
             total = checked.rows
-            with delivery.open("records.csv") as stream:
+            # An accepted batch has its records.csv (checked before).
+            with cast(IO[bytes], delivery.open("records.csv")) as stream:
                 for number, raw in iter_rows(stream):
                     if duplicate[number - 1]:
                         counts["duplicate"] += 1

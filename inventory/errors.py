@@ -1,4 +1,5 @@
-"""Structured errors of the stock service; the CLI and dashboard say them in Indonesian."""
+"""Structured errors of the stock service: each holds a code and fields; ``cetak.messages``
+says them in Indonesian, the CLI adds its flag hints (``cli.messages``)."""
 
 from __future__ import annotations
 
@@ -6,146 +7,156 @@ from cetak.errors import CetakError
 
 
 class StockError(CetakError):
-    """Base: ``message`` is for staff (Bahasa Indonesia) and names what is wrong."""
+    """Base of the stock errors; ``message`` is for staff (Bahasa Indonesia)."""
 
-    message = "kesalahan stok"
-
-    def __str__(self) -> str:
-        return self.message
+    code = "stock.error"
 
 
 class InsufficientStock(StockError):
+    code = "stock.insufficient"
+
     def __init__(self, site: str, requested: int, available: int, lot: str | None = None) -> None:
-        self.site, self.requested, self.available, self.lot = site, requested, available, lot
-        where = f"lot {lot} di {site}" if lot else site
-        self.message = (
-            f"stok blangko di {where} tidak cukup: diminta {requested}, tersedia {available}"
-        )
+        super().__init__(site=site, requested=requested, available=available, lot=lot)
 
 
 class InvalidQuantity(StockError):
+    code = "stock.invalid_quantity"
+
     def __init__(self, quantity: int) -> None:
-        self.quantity = quantity
-        self.message = f"jumlah harus bilangan bulat lebih dari nol (diberikan: {quantity})"
+        super().__init__(quantity=quantity)
 
 
 class UnknownSite(StockError):
+    code = "stock.unknown_site"
+
     def __init__(self, site: str) -> None:
-        self.site = site
-        self.message = f"lokasi stok '{site}' tidak dikenal"
+        super().__init__(site=site)
 
 
 class SiteExists(StockError):
+    code = "stock.site_exists"
+
     def __init__(self, site: str) -> None:
-        self.site = site
-        self.message = f"lokasi stok '{site}' sudah ada"
+        super().__init__(site=site)
 
 
 class SameSite(StockError):
+    code = "stock.same_site"
+
     def __init__(self, site: str) -> None:
-        self.site = site
-        self.message = f"lokasi asal dan tujuan sama ({site}); tidak ada yang dipindahkan"
+        super().__init__(site=site)
 
 
 class UnknownLot(StockError):
+    code = "stock.unknown_lot"
+
     def __init__(self, lot: str, site: str | None = None) -> None:
-        self.lot, self.site = lot, site
-        where = f" di {site}" if site else ""
-        self.message = f"lot '{lot}' tidak ada{where}"
+        super().__init__(lot=lot, site=site)
 
 
 class LotAlreadyReceived(StockError):
+    code = "stock.lot_already_received"
+
     def __init__(self, lot: str) -> None:
-        self.lot = lot
-        self.message = f"lot '{lot}' sudah pernah diterima; stok tidak ditambah lagi"
+        super().__init__(lot=lot)
 
 
 class SerialOverlap(StockError):
+    code = "stock.serial_overlap"
+
     def __init__(self, lot: str, other: str) -> None:
-        self.lot, self.other = lot, other
-        self.message = f"rentang nomor seri lot '{lot}' bertumpuk dengan lot '{other}'"
+        super().__init__(lot=lot, other=other)
 
 
 class InvalidSerial(StockError):
+    code = "stock.invalid_serial"
+
     def __init__(self, serial: str) -> None:
-        self.serial = serial
-        self.message = f"nomor seri awal '{serial}' harus diakhiri angka (contoh: KTP0012001)"
+        super().__init__(serial=serial)
 
 
 class UnknownCause(StockError):
+    code = "stock.unknown_cause"
+
     def __init__(self, cause: str, allowed: tuple[str, ...]) -> None:
-        self.cause = cause
-        self.message = f"sebab rusak '{cause}' tidak dikenal; pilihan: {', '.join(allowed)}"
+        super().__init__(cause=cause, allowed=tuple(allowed))
 
 
 class NothingToDestroy(StockError):
-    message = "tidak ada blangko rusak yang menunggu pemusnahan"
+    code = "stock.nothing_to_destroy"
 
 
 class NotEnoughWitnesses(StockError):
-    message = "pemusnahan memerlukan sedikitnya dua saksi (--witness NAMA --witness NAMA)"
+    code = "stock.not_enough_witnesses"
 
 
 class NoOfficer(StockError):
-    message = "pemusnahan memerlukan petugas yang memusnahkan (--officer NAMA)"
+    code = "stock.no_officer"
 
 
 class UnknownRequest(StockError):
+    code = "stock.unknown_request"
+
     def __init__(self, request: str) -> None:
-        self.request = request
-        self.message = f"permintaan blangko '{request}' tidak ditemukan"
+        super().__init__(request=request)
 
 
 class RequestStateError(StockError):
+    code = "stock.request_state"
+
     def __init__(self, number: str, state: str, action: str) -> None:
-        self.number, self.state, self.action = number, state, action
-        self.message = f"permintaan {number} berstatus {state}; tidak dapat {action}"
+        super().__init__(number=number, state=state, action=action)
 
 
 # --- plausibility and stock-take approval (issue 11) ------------------------------------------
 
 
 class ImplausibleInput(StockError):
-    """A figure, date or text no real delivery, count or request can have: refused as input."""
+    """A figure, date or text no real delivery, count or request can have: refused as input.
+    Carries the sentence that says which figure and why (``detail``)."""
+
+    code = "stock.implausible"
 
     def __init__(self, message: str) -> None:
-        self.message = message
+        super().__init__(message)
+
+
+class ReasonRequired(ImplausibleInput):
+    """An adjustment or a rejection without a reason; ``what`` names the reason asked for."""
+
+    code = "stock.reason_required"
+
+    def __init__(self, what: str) -> None:
+        StockError.__init__(self, what=what)
 
 
 class LotRequired(StockError):
-    message = (
-        "stok opname dihitung per lot: sebutkan lotnya (--lot KODE); "
-        "lihat daftar lot dengan: cetak stock status"
-    )
+    code = "stock.lot_required"
 
 
 class UnknownProposal(StockError):
+    code = "stock.unknown_proposal"
+
     def __init__(self, proposal_id: int) -> None:
-        self.proposal_id = proposal_id
-        self.message = f"usulan selisih opname #{proposal_id} tidak ditemukan"
+        super().__init__(proposal_id=proposal_id)
 
 
 class ProposalStateError(StockError):
+    code = "stock.proposal_state"
+
     def __init__(self, proposal_id: int, state: str) -> None:
-        self.proposal_id, self.state = proposal_id, state
-        label = {"APPROVED": "sudah disetujui", "REJECTED": "sudah ditolak"}.get(state, state)
-        self.message = f"usulan selisih opname #{proposal_id} {label}; tidak dapat diubah lagi"
+        super().__init__(proposal_id=proposal_id, state=state)
 
 
 class ProposalPending(StockError):
+    code = "stock.proposal_pending"
+
     def __init__(self, proposal_id: int, lot: str, site: str) -> None:
-        self.proposal_id, self.lot, self.site = proposal_id, lot, site
-        self.message = (
-            f"lot {lot} di {site} masih punya usulan selisih opname #{proposal_id} yang menunggu "
-            f"persetujuan Kepala seksi; setujui atau tolak dulu (cetak stock approve/reject "
-            f"{proposal_id})"
-        )
+        super().__init__(proposal_id=proposal_id, lot=lot, site=site)
 
 
 class NotSupervisor(StockError):
+    code = "stock.not_supervisor"
+
     def __init__(self, name: str) -> None:
-        self.name = name
-        self.message = (
-            f"'{name}' bukan pengguna aktif berperan Kepala seksi (supervisor); selisih opname "
-            "hanya dapat disetujui Kepala seksi (lihat: cetak users list)"
-        )
+        super().__init__(name=name)

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from cetak.models import utcnow
 from inventory.errors import (
@@ -69,13 +69,14 @@ def _insert_ignore(session: Session, table: sa.Table, values: dict[str, Any]) ->
 
 
 def _existing(session: Session, key: str) -> Movement | None:
-    return (
+    found: Movement | None = (
         session.exec(  # type: ignore[call-overload]
-            sa.select(Movement).where(Movement.idempotency_key == key)
+            sa.select(Movement).where(col(Movement.idempotency_key) == key)
         )
         .scalars()
         .first()
     )
+    return found
 
 
 def existing(session: Session, key: str) -> Movement | None:
@@ -96,20 +97,21 @@ def reversal_of(session: Session, movement_id: int | None) -> Movement | None:
     """The movement that reversed ``movement_id``, if any."""
     if movement_id is None:
         return None
-    return (
+    found: Movement | None = (
         session.exec(  # type: ignore[call-overload]
-            sa.select(Movement).where(Movement.reverses_id == movement_id)
+            sa.select(Movement).where(col(Movement.reverses_id) == movement_id)
         )
         .scalars()
         .first()
     )
+    return found
 
 
 def resolve_site(session: Session, site: str | None) -> str:
     if site is None:
-        default = (
+        default: str | None = (
             session.exec(  # type: ignore[call-overload]
-                sa.select(Site.code).where(Site.is_default.is_(True))  # type: ignore[attr-defined]
+                sa.select(col(Site.code)).where(col(Site.is_default).is_(True))
             )
             .scalars()
             .first()
@@ -329,8 +331,8 @@ def _check_serial_overlap(session: Session, lot: str, serials: Any) -> None:
         session.exec(  # type: ignore[call-overload]
             sa.select(Lot).where(
                 Lot.serial_prefix == serials.prefix,
-                Lot.serial_first <= serials.last,  # type: ignore[operator]
-                Lot.serial_last >= serials.first,  # type: ignore[operator]
+                Lot.serial_first <= serials.last,
+                Lot.serial_last >= serials.first,
             )
         )
         .scalars()

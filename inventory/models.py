@@ -10,6 +10,7 @@ transaction as the movement, and the database refuses to let it go below zero.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -17,8 +18,8 @@ from sqlmodel import Field, SQLModel
 from cetak.models import UTCDateTime, utcnow
 
 
-def _ts(**kw: object) -> object:
-    return Field(sa_type=UTCDateTime, **kw)  # type: ignore[arg-type]
+def _ts(**kw: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kw)
 
 
 class Site(SQLModel, table=True):

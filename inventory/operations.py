@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from cetak import labels
 from cetak.models import utcnow
 from inventory.errors import (
     LotRequired,
@@ -56,11 +57,7 @@ class Approval:
 
 
 PROPOSED, APPROVED, REJECTED = "PROPOSED", "APPROVED", "REJECTED"
-PROPOSAL_LABELS = {
-    PROPOSED: "menunggu persetujuan",
-    APPROVED: "disetujui",
-    REJECTED: "ditolak",
-}
+PROPOSAL_LABELS = labels.PROPOSAL
 
 
 def count_key(
@@ -189,9 +186,9 @@ def pending_proposals(session: Session) -> list[tuple[StockCountProposal, StockC
     """Stock-take differences waiting for a supervisor, oldest first."""
     rows = session.exec(
         select(StockCountProposal, StockCount)
-        .join(StockCount, StockCount.id == StockCountProposal.stock_count_id)  # type: ignore[arg-type]
+        .join(StockCount, col(StockCount.id) == col(StockCountProposal.stock_count_id))
         .where(StockCountProposal.state == PROPOSED)
-        .order_by(StockCountProposal.id)  # type: ignore[arg-type]
+        .order_by(col(StockCountProposal.id))
     )
     return [(p, c) for p, c in rows]
 
@@ -275,11 +272,11 @@ def awaiting_destruction(session: Session) -> list[Movement]:
         session.exec(  # type: ignore[call-overload]
             sa.select(Movement)
             .where(
-                Movement.kind == Kind.SPOILED.value,
-                Movement.delta_spoiled > 0,
+                col(Movement.kind) == Kind.SPOILED.value,
+                col(Movement.delta_spoiled) > 0,
                 ~settled,
             )
-            .order_by(Movement.id)
+            .order_by(col(Movement.id))
         ).scalars()
     )
 
@@ -305,8 +302,8 @@ def next_destruction_number(session: Session, *, kode_wilayah: str, held_on: dat
     """``destruction_number`` after the reports already recorded for ``held_on``."""
     prefix = _destruction_prefix(kode_wilayah, held_on)
     taken = session.execute(
-        sa.select(DestructionReport.number).where(
-            DestructionReport.number.startswith(prefix)  # type: ignore[attr-defined]
+        sa.select(col(DestructionReport.number)).where(
+            col(DestructionReport.number).startswith(prefix)
         )
     ).scalars()
     return destruction_number(kode_wilayah, held_on, taken)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cetak import storage
 from cetak.clock import utc_bounds
@@ -94,19 +94,23 @@ def _destruction_doc(
 ) -> DestructionDoc:
     destroyed = list(
         session.exec(  # type: ignore[call-overload]
-            sa.select(Movement).where(Movement.destruction_id == report.id).order_by(Movement.id)
+            sa.select(Movement)
+            .where(col(Movement.destruction_id) == report.id)
+            .order_by(col(Movement.id))
         ).scalars()
     )
     spoiled_ids = [m.destroys_id for m in destroyed]
     spoiled = {
         m.id: m
         for m in session.exec(  # type: ignore[call-overload]
-            sa.select(Movement).where(Movement.id.in_(spoiled_ids))  # type: ignore[union-attr]
+            sa.select(Movement).where(col(Movement.id).in_(spoiled_ids))
         ).scalars()
     }
     record_ids = [m.record_id for m in destroyed if m.record_id]
-    niks = dict(
-        session.execute(sa.select(Record.id, Record.nik).where(Record.id.in_(record_ids))).all()  # type: ignore[union-attr]
+    niks: dict[int | None, str] = dict(
+        session.execute(
+            sa.select(col(Record.id), col(Record.nik)).where(col(Record.id).in_(record_ids))
+        ).all()
     )
     cards = tuple(
         SpoiledCard(
@@ -161,9 +165,11 @@ def produce_pending(engine: Engine, settings: Settings, served: ServedRegency) -
     written: list[Path] = []
     with Session(engine) as session:
         reports = session.exec(
-            select(DestructionReport).where(DestructionReport.pdf_path.is_(None))  # type: ignore[union-attr]
+            select(DestructionReport).where(col(DestructionReport.pdf_path).is_(None))
         ).all()
-        jobs = [
+        jobs: list[
+            tuple[type[DestructionReport] | type[ReorderRequest], int | None, Path, bytes]
+        ] = [
             (
                 DestructionReport,
                 r.id,
@@ -174,7 +180,7 @@ def produce_pending(engine: Engine, settings: Settings, served: ServedRegency) -
         ]
         requests = session.exec(
             select(ReorderRequest).where(
-                ReorderRequest.letter_path.is_(None),  # type: ignore[union-attr]
+                col(ReorderRequest.letter_path).is_(None),
                 ReorderRequest.state != "CANCELLED",
             )
         ).all()
@@ -194,7 +200,7 @@ def produce_pending(engine: Engine, settings: Settings, served: ServedRegency) -
         column = "pdf_path" if model is DestructionReport else "letter_path"
         with write_session(engine) as session:
             session.execute(
-                sa.update(model).where(model.id == row_id).values({column: str(path)})  # type: ignore[attr-defined]
+                sa.update(model).where(col(model.id) == row_id).values({column: str(path)})
             )
         written.append(path)
     return written
@@ -230,7 +236,9 @@ def monthly_lots(session: Session, served: ServedRegency, month: date) -> list[L
         .group_by(_MOV.c.lot_code, _MOV.c.kind, _MOV.c.cause)
     ).all()
     lots = sorted({code for code in opening} | {r[0] for r in month_rows})
-    received_on = dict(session.execute(sa.select(Lot.code, Lot.received_on)).all())  # type: ignore[call-overload]
+    received_on: dict[str, date] = dict(
+        session.execute(sa.select(col(Lot.code), col(Lot.received_on))).all()
+    )
     lots.sort(key=lambda c: (received_on.get(c, first), c))
     out = []
     for code in lots:

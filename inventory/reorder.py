@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cetak.installation import ServedRegency
 from cetak.lifecycle import RecordState
@@ -67,8 +67,8 @@ class CheckResult:
 def open_request(session: Session) -> ReorderRequest | None:
     return session.exec(
         select(ReorderRequest)
-        .where(ReorderRequest.state.in_(OPEN_STATES))  # type: ignore[attr-defined]
-        .order_by(ReorderRequest.id)  # type: ignore[arg-type]
+        .where(col(ReorderRequest.state).in_(OPEN_STATES))
+        .order_by(col(ReorderRequest.id))
     ).first()
 
 
@@ -76,7 +76,7 @@ def in_transit(session: Session) -> int:
     """Blanks central has confirmed and not yet delivered."""
     value = session.execute(
         sa.select(sa.func.coalesce(sa.func.sum(ReorderRequest.confirmed_quantity), 0)).where(
-            ReorderRequest.state == "CONFIRMED"
+            col(ReorderRequest.state) == "CONFIRMED"
         )
     ).scalar()
     return int(value or 0)
@@ -174,14 +174,14 @@ def recent_usage(
         tz=served.timezone,
     )
     first_use = session.execute(
-        sa.select(sa.func.min(Movement.at)).where(  # type: ignore[arg-type]
-            Movement.kind.in_([Kind.CONSUMED.value, Kind.SPOILED.value])  # type: ignore[attr-defined]
+        sa.select(sa.func.min(Movement.at)).where(
+            col(Movement.kind).in_([Kind.CONSUMED.value, Kind.SPOILED.value])
         )
     ).scalar()
     first_prr = session.execute(
-        sa.select(Record.created_at)
-        .where(Record.reason.is_(None))  # type: ignore[union-attr]
-        .order_by(Record.id)  # type: ignore[arg-type]
+        sa.select(col(Record.created_at))
+        .where(col(Record.reason).is_(None))
+        .order_by(col(Record.id))
         .limit(1)
     ).scalar()
     return compute_usage(
@@ -205,7 +205,7 @@ def _local_day(at: datetime | None, tz: str) -> date:
 def _next_number(session: Session, served: ServedRegency, today: date) -> str:
     prefix = f"SPB-{served.kode_wilayah.replace('.', '')}-{today:%Y%m}-"
     count = session.execute(
-        sa.select(sa.func.count()).where(ReorderRequest.number.startswith(prefix))  # type: ignore[attr-defined]
+        sa.select(sa.func.count()).where(col(ReorderRequest.number).startswith(prefix))
     ).scalar()
     return f"{prefix}{int(count or 0) + 1:03d}"
 

@@ -11,7 +11,7 @@ from datetime import date
 from enum import StrEnum
 
 from cetak import labels
-from inventory.errors import ImplausibleInput, InvalidQuantity
+from inventory.errors import ImplausibleInput, InvalidQuantity, ReasonRequired
 
 
 class Kind(StrEnum):
@@ -156,7 +156,7 @@ def check_reason(reason: str | None, *, what: str = "keterangan") -> str:
     """The reason stripped; every adjustment and every rejection needs one."""
     text = (reason or "").strip()
     if not text:
-        raise ImplausibleInput(f"{what} wajib diisi: tuliskan alasan penyesuaian (--reason)")
+        raise ReasonRequired(what)
     if len(text) > MAX_REASON_LENGTH:
         raise ImplausibleInput(f"{what} terlalu panjang: paling banyak {MAX_REASON_LENGTH} huruf")
     return text

@@ -169,7 +169,7 @@ def _fit(
     """The first (size, line count) that fits ``width``: each stage is tried at every size
     from ``start`` down to MIN_SIZE before the next, so ``((1, 2),)`` wraps before getting
     smaller and ``((1,), (2,))`` gets smaller before it wraps."""
-    glyphs = pdfmetrics.getFont(font).face.charToGlyph  # type: ignore[attr-defined]
+    glyphs = pdfmetrics.getFont(font).face.charToGlyph
     if missing := sorted({c for c in text if ord(c) not in glyphs}):
         raise CardLayoutError(
             field,
@@ -252,7 +252,7 @@ def _fit_rows(card: CardData) -> dict[str, _Text]:
     return fitted
 
 
-class _JpegPhoto(ImageReader):
+class _JpegPhoto(ImageReader):  # type: ignore[misc]  # reportlab has no type stubs
     """A JPEG photo, embedded in the PDF as it is (DCTDecode), never as pixels.
 
     reportlab names an image by a digest of ``getRGBData()``: for a pas foto that is

@@ -39,7 +39,7 @@ _FILES = {CARD_FONT: "Vera.ttf", CARD_FONT_BOLD: "VeraBd.ttf"}
 _MOST_SUBSETS = 512  # distinct subsets kept per font (a subset differs only by rare letters)
 
 
-class CardFont(TTFont):
+class CardFont(TTFont):  # type: ignore[misc]  # reportlab has no type stubs
     """A TrueType font whose embedded subsets are built once per distinct subset."""
 
     def __init__(self, name: str, filename: str) -> None:

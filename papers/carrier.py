@@ -91,7 +91,8 @@ class CarrierSheet:
 
 def _modules(value: str) -> float:
     """Width of ``value`` in Code128 modules, with a 10-module quiet zone each side."""
-    return Code128(value, barWidth=1.0, quiet=0).width + 20
+    width: float = Code128(value, barWidth=1.0, quiet=0).width
+    return width + 20
 
 
 def _barcode(value: str, width: float, height: float, widest: float = 0.9) -> Code128:
@@ -164,7 +165,7 @@ def _widths(cards: tuple[CarrierLine, ...]) -> list[float]:
     quarter of what is left, Nama the rest."""
 
     def fit(texts: list[str], header: str, cap: float = _WIDTH) -> float:
-        longest = max(
+        longest: float = max(
             [stringWidth(t, FONT, 8) for t in texts] + [stringWidth(header, FONT_BOLD, 8)]
         )
         return min(cap, longest + 2 * _PAD + 1)
@@ -228,7 +229,7 @@ def _closing(count: int) -> list[Flowable]:
 def _canvas_maker(sheet: CarrierSheet) -> type[Canvas]:
     """Holds every page back to the end so each page can say ``Halaman n dari m``."""
 
-    class SheetCanvas(Canvas):
+    class SheetCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type stubs
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []

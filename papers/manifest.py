@@ -154,7 +154,7 @@ def _heading(doc: ShipmentManifest) -> Table:
     return top
 
 
-class _Mark(Flowable):
+class _Mark(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
     """A drawn check mark, or with ``box`` an empty box to tick: Vera has no U+2713."""
 
     def __init__(self, box: bool = False) -> None:

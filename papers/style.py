@@ -388,7 +388,7 @@ class _Page:
 def _numbered_canvas(page: _Page) -> Callable[..., Canvas]:
     """A canvas maker that holds every page back until the end, to print "dari m"."""
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type stubs
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held_pages: list[dict[str, Any]] = []

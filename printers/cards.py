@@ -19,12 +19,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from cetak import labels
 from cetak.models import utcnow
 from printers.errors import PrintError
 from printers.models import Card, CardEvent
@@ -72,35 +74,40 @@ ALLOWED: dict[CardState, frozenset[CardState]] = {
     S.VOID: frozenset(),
 }
 
-#: Indonesian labels for people (CLI, dashboard, documents).
-LABELS: dict[CardState, str] = {
-    S.TAKEN: "blangko diambil",
-    S.SUBMITTED: "dikirim ke printer",
-    S.PRINTED: "tercetak (menunggu QC)",
-    S.PASSED: "lolos QC",
-    S.PACKED: "dikemas",
-    S.DISPATCHED: "dalam pengiriman",
-    S.RECEIVED: "di kantor kecamatan",
-    S.COLLECTED: "diambil pemohon",
-    S.RETURNED: "dikembalikan ke Disdukcapil",
-    S.LOST: "hilang",
-    S.SPOILED: "rusak",
-    S.VOID: "dibatalkan",
-}
+#: A blank taken and a card not settled yet (maybe at the printer): it stays with its job.
+IN_FLIGHT: tuple[CardState, ...] = (S.TAKEN, S.SUBMITTED)
+
+#: The states of a card's distribution: from QC passed to its resident's hand, or lost
+#: (``distribution.rules.CardPlace`` names the same enum).
+DISTRIBUTION_STATES: tuple[CardState, ...] = (
+    S.PASSED,
+    S.PACKED,
+    S.DISPATCHED,
+    S.RECEIVED,
+    S.COLLECTED,
+    S.RETURNED,
+    S.LOST,
+)
+
+#: Indonesian labels for people (CLI, dashboard, documents): the one table's.
+LABELS: Mapping[str, str] = labels.CARD_STATE
 
 
 def label(state: str | None) -> str:
     """The Indonesian label of a stored state ('-' for none, the raw string if unknown)."""
     if state is None:
         return "-"
-    try:
-        return LABELS[CardState(state)]
-    except ValueError:
-        return state
+    return LABELS.get(state, state)
 
 
 class IllegalCardMove(PrintError):
     """A move the card's life does not allow (or a card that changed under us)."""
+
+    code = "print.illegal_card_move"
+    from_state: str | None
+    to_state: str
+    card_id: int | None
+    card_ref: str | None
 
     def __init__(
         self,
@@ -110,11 +117,13 @@ class IllegalCardMove(PrintError):
         card_id: int | None = None,
         card_ref: str | None = None,
     ) -> None:
-        self.from_state, self.to_state = from_state, to_state
-        self.card_id, self.card_ref = card_id, card_ref
-        who = "kartu" + (f" {card_ref}" if card_ref else "" if card_id is None else f" #{card_id}")
-        self.message = (
-            f"{who} berstatus '{label(from_state)}', tidak dapat menjadi '{label(to_state)}'"
+        super().__init__(
+            from_state=from_state,
+            to_state=to_state,
+            card_id=card_id,
+            card_ref=card_ref,
+            from_label=label(from_state),
+            to_label=label(to_state),
         )
 
     def data(self) -> dict[str, Any]:
@@ -127,9 +136,10 @@ class IllegalCardMove(PrintError):
 
 
 class UnknownCardId(PrintError):
+    code = "print.unknown_card_id"
+
     def __init__(self, ids: Sequence[int]) -> None:
-        self.ids = list(ids)
-        self.message = f"kartu tidak ditemukan: {', '.join(f'#{i}' for i in self.ids)}"
+        super().__init__(ids=list(ids))
 
 
 def can_move(from_state: str | None, to_state: str) -> bool:
@@ -213,10 +223,13 @@ def move_card(
         # Grouped by the state each card was found in: a card changed meanwhile stops all.
         for state in {r.state for r in current}:
             group = [r.id for r in current if r.state == state]
-            done = session.execute(
-                sa.update(_CARD)
-                .where(_CARD.c.id.in_(group), _CARD.c.state == state)
-                .values(**values)
+            done = cast(
+                CursorResult[Any],
+                session.execute(
+                    sa.update(_CARD)
+                    .where(_CARD.c.id.in_(group), _CARD.c.state == state)
+                    .values(**values)
+                ),
             ).rowcount
             if done != len(group):
                 raise IllegalCardMove(state, to.value)

@@ -1,4 +1,5 @@
-"""Structured errors of print production; the CLI and dashboard say them in Indonesian."""
+"""Structured errors of print production: each holds a code and fields; ``cetak.messages``
+says them in Indonesian, the CLI adds its hints (``cli.messages``)."""
 
 from __future__ import annotations
 
@@ -6,36 +7,50 @@ from cetak.errors import CetakError
 
 
 class PrintError(CetakError):
-    message = "kesalahan cetak"
-
-    def __str__(self) -> str:
-        return self.message
+    code = "print.error"
 
 
 class UnknownPrinter(PrintError):
+    code = "print.unknown_printer"
+
     def __init__(self, name: str) -> None:
-        self.name = name
-        self.message = f"printer '{name}' tidak terdaftar (lihat: cetak printers list)"
+        super().__init__(name=name)
 
 
 class PrinterExists(PrintError):
+    code = "print.printer_exists"
+
     def __init__(self, name: str) -> None:
-        self.name = name
-        self.message = f"printer '{name}' sudah terdaftar"
+        super().__init__(name=name)
 
 
 class BadPrinterConfig(PrintError):
+    """A printer's settings that cannot work; carries the sentence that says why."""
+
+    code = "print.bad_config"
+
     def __init__(self, message: str) -> None:
-        self.message = message
+        super().__init__(message)
+
+
+class PrinterUriRequired(BadPrinterConfig, ValueError):
+    """A driver that needs a URI (a spool folder, an IPP address) was given none."""
+
+    code = "print.uri_required"
+
+    def __init__(self, name: str, driver: str, example: str) -> None:
+        PrintError.__init__(self, name=name, driver=driver, example=example)
 
 
 class UnknownCard(PrintError):
+    code = "print.unknown_card"
+
     def __init__(self, ref: str) -> None:
-        self.ref = ref
-        self.message = f"kartu '{ref}' tidak ditemukan"
+        super().__init__(ref=ref)
 
 
 class CardNotAwaitingQC(PrintError):
+    code = "print.card_not_awaiting_qc"
+
     def __init__(self, ref: str, state: str) -> None:
-        self.ref, self.state = ref, state
-        self.message = f"kartu {ref} berstatus '{state}', bukan menunggu QC"
+        super().__init__(ref=ref, state=state)

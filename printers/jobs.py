@@ -13,14 +13,16 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cetak.db import write_session
 from cetak.installation import ServedRegency
 from cetak.lifecycle import RecordState
 from cetak.models import Record, utcnow
 from cetak.records import transition
+from printers.cards import IN_FLIGHT, CardState
 from printers.models import Card, Printer, PrintJob, PrintJobItem
+from printers.states import UNFINISHED, JobState
 
 #: The default lease; runs take ``CETAK_PRINT_LEASE_S`` from the settings.
 LEASE = timedelta(minutes=2)
@@ -40,20 +42,20 @@ def claim(
     now = now or utcnow()
     with write_session(engine) as session:
         job = session.get(PrintJob, job_id)
-        if job is None or job.state not in ("planned", "running"):
+        if job is None or job.state not in UNFINISHED:
             return False
         lock = select(Printer).where(Printer.name == job.printer_name)
         if session.get_bind().dialect.name == "postgresql":
             lock = lock.with_for_update()
         session.exec(lock).one()
         session.refresh(job)  # as committed by whoever held the printer before us
-        if job.state not in ("planned", "running"):
+        if job.state not in UNFINISHED:
             return False
-        if job.state == "running" and job.lease_until and job.lease_until > now:
+        if job.state == JobState.RUNNING and job.lease_until and job.lease_until > now:
             return False  # another worker holds it
         if _printer_held(session, job, now):
             return False
-        job.state, job.worker, job.lease_until = "running", worker, now + lease
+        job.state, job.worker, job.lease_until = JobState.RUNNING, worker, now + lease
         job.started_at = job.started_at or now
         session.add(job)
     return True
@@ -77,7 +79,7 @@ def renew_lease(
     now = now or utcnow()
     renew = (
         sa.update(_JOB)
-        .where(_JOB.c.id == job_id, _JOB.c.state == "running", _JOB.c.worker == worker)
+        .where(_JOB.c.id == job_id, _JOB.c.state == JobState.RUNNING, _JOB.c.worker == worker)
         .values(lease_until=now + lease)
     )
     if session is not None:
@@ -97,9 +99,9 @@ def waits_for_printer(engine: Engine, job_id: int, *, now: datetime | None = Non
     now = now or utcnow()
     with Session(engine) as session:
         job = session.get(PrintJob, job_id)
-        if job is None or job.state not in ("planned", "running"):
+        if job is None or job.state not in UNFINISHED:
             return False
-        if job.state == "running":
+        if job.state == JobState.RUNNING:
             return job.lease_until is not None and job.lease_until > now
         return _printer_held(session, job, now)
 
@@ -109,9 +111,9 @@ def _printer_held(session: Session, job: PrintJob, now: datetime) -> bool:
     busy = session.exec(
         select(PrintJob.id).where(
             PrintJob.printer_name == job.printer_name,
-            PrintJob.state == "running",
+            PrintJob.state == JobState.RUNNING,
             PrintJob.id != job.id,
-            PrintJob.lease_until > now,  # type: ignore[operator]
+            col(PrintJob.lease_until) > now,
         )
     ).first()
     return busy is not None
@@ -122,11 +124,11 @@ def own_records(session: Session, job_id: int, record_ids: list[int]) -> list[in
     and planned again belongs to the newer job, and the old one must leave it alone."""
     if not record_ids:
         return []
-    newest = dict(
+    newest: dict[int, int] = dict(
         session.execute(
-            sa.select(PrintJobItem.record_id, sa.func.max(PrintJobItem.job_id))
-            .where(PrintJobItem.record_id.in_(record_ids))  # type: ignore[attr-defined]
-            .group_by(PrintJobItem.record_id)
+            sa.select(col(PrintJobItem.record_id), sa.func.max(PrintJobItem.job_id))
+            .where(col(PrintJobItem.record_id).in_(record_ids))
+            .group_by(col(PrintJobItem.record_id))
         ).all()
     )
     return [rid for rid in record_ids if newest.get(rid) == job_id]
@@ -141,9 +143,9 @@ def release_job(engine: Engine, job_id: int, *, reason: str, actor: str) -> int:
     now = utcnow()
     with write_session(engine) as session:
         job = session.get(PrintJob, job_id)
-        if job is None or job.state not in ("planned", "running"):
+        if job is None or job.state not in UNFINISHED:
             return 0
-        if job.state == "running" and job.lease_until and job.lease_until > now:
+        if job.state == JobState.RUNNING and job.lease_until and job.lease_until > now:
             return 0  # a live worker holds it
         items = list(
             session.exec(select(PrintJobItem.record_id).where(PrintJobItem.job_id == job_id))
@@ -152,7 +154,7 @@ def release_job(engine: Engine, job_id: int, *, reason: str, actor: str) -> int:
             session.exec(
                 select(Card.record_id).where(
                     Card.job_id == job_id,
-                    Card.state.in_(("taken", "submitted")),  # type: ignore[attr-defined]
+                    col(Card.state).in_(IN_FLIGHT),
                 )
             )
         )
@@ -165,7 +167,7 @@ def release_job(engine: Engine, job_id: int, *, reason: str, actor: str) -> int:
         ]
         moved = transition(session, ids, RecordState.QUEUED, actor=actor, reason=reason, at=now)
         if not in_flight:
-            job.state, job.finished_at, job.note = "released", now, reason
+            job.state, job.finished_at, job.note = JobState.RELEASED, now, reason
         job.lease_until = None
         session.add(job)
         return moved
@@ -185,11 +187,19 @@ def write_carrier_sheet(
             return None
         rows = session.execute(
             sa.select(
-                Card.card_ref, Record.prr_id, Record.nik, Record.nama, Record.kel_desa, Card.serial
+                col(Card.card_ref),
+                col(Record.prr_id),
+                col(Record.nik),
+                col(Record.nama),
+                col(Record.kel_desa),
+                col(Card.serial),
             )
-            .join(Record, Record.id == Card.record_id)  # type: ignore[arg-type]
-            .where(Card.job_id == job_id, Card.state.in_(("printed", "passed")))  # type: ignore[attr-defined]
-            .order_by(Card.id)  # type: ignore[arg-type]
+            .join(Record, col(Record.id) == col(Card.record_id))
+            .where(
+                col(Card.job_id) == job_id,
+                col(Card.state).in_((CardState.PRINTED, CardState.PASSED)),
+            )
+            .order_by(col(Card.id))
         ).all()
         if not rows:
             return None

@@ -8,15 +8,19 @@ attempt is a new card, so every blank consumed belongs to exactly one card.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from cetak.models import UTCDateTime, utcnow
+from printers.states import JobState, PrinterState
+
+__all__ = ["Card", "CardEvent", "JobState", "Printer", "PrinterState", "PrintJob", "PrintJobItem"]
 
 
-def _ts(**kw: object) -> object:
-    return Field(sa_type=UTCDateTime, **kw)  # type: ignore[arg-type]
+def _ts(**kw: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kw)
 
 
 class Printer(SQLModel, table=True):
@@ -27,7 +31,7 @@ class Printer(SQLModel, table=True):
     daily_limit: int = 300
     rest_after: int = 100
     rest_minutes: int = 30
-    state: str = Field(default="online", max_length=20)
+    state: str = Field(default=PrinterState.ONLINE.value, max_length=20)  # a PrinterState
     state_reason: str | None = None
     counter_day: date | None = None
     printed_today: int = 0
@@ -51,7 +55,7 @@ class PrintJob(SQLModel, table=True):
     batch_ref: str = Field(unique=True, max_length=60)
     printer_name: str = Field(foreign_key="printer.name", max_length=60)
     kode_kecamatan: str = Field(max_length=8)
-    state: str = Field(default="planned", max_length=12)  # planned|running|done|stopped
+    state: str = Field(default=JobState.PLANNED.value, max_length=12)  # a JobState
     planned: int = 0
     printed: int = 0
     spoiled: int = 0
@@ -107,7 +111,7 @@ class CardEvent(SQLModel, table=True):
     """Append-only history of a card: every change of its state, with who and why
     (``printers.cards.move_card``; ``from_state`` is None for the card's creation)."""
 
-    __tablename__ = "card_event"  # type: ignore[assignment]
+    __tablename__ = "card_event"
 
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(foreign_key="card.id", index=True)

@@ -12,24 +12,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from cetak.lifecycle import RecordState
 from cetak.models import Record
 from cetak.records import lock_records, transition
 from inventory.models import Balance
+from printers.cards import IN_FLIGHT
 from printers.jobs import own_records
 from printers.models import Card, Printer, PrintJob, PrintJobItem
 from printers.registry import list_printers, roll_counters
 from printers.scheduler import PrinterSlot, QueuedRecord, plan
+from printers.states import UNFINISHED, JobState
 
 _REC = Record.__table__  # type: ignore[attr-defined]
 _BAL = Balance.__table__  # type: ignore[attr-defined]
 _JOB = PrintJob.__table__  # type: ignore[attr-defined]
 _ITEM = PrintJobItem.__table__  # type: ignore[attr-defined]
 _CARD = Card.__table__  # type: ignore[attr-defined]
-
-UNFINISHED = ("planned", "running")
 
 
 def slots(
@@ -68,10 +68,10 @@ def blanks_free(session: Session) -> dict[str, int]:
             sa.select(_BAL.c.site_code, sa.func.sum(_BAL.c.on_hand)).group_by(_BAL.c.site_code)
         ).all()
     )
-    promised = dict(
+    promised: dict[str, int] = dict(
         session.execute(
             # A record moved on to a newer job (``split_job``) is listed by both: counted once.
-            sa.select(Printer.site_code, sa.func.count(sa.distinct(_ITEM.c.record_id)))
+            sa.select(col(Printer.site_code), sa.func.count(sa.distinct(_ITEM.c.record_id)))
             .select_from(_ITEM)
             .join(_JOB, _JOB.c.id == _ITEM.c.job_id)
             .join(Printer, Printer.name == _JOB.c.printer_name)
@@ -205,7 +205,7 @@ def cards_left(session: Session, job_id: int) -> CardsLeft:
     flying = set(
         session.execute(
             sa.select(_CARD.c.record_id).where(
-                _CARD.c.record_id.in_(list(scheduled)), _CARD.c.state.in_(("taken", "submitted"))
+                _CARD.c.record_id.in_(list(scheduled)), _CARD.c.state.in_(IN_FLIGHT)
             )
         ).scalars()
     )
@@ -241,7 +241,9 @@ def within_limit(
             kept.append(job_id)
             budget -= left.count
             continue
-        held = job.state == "running" and job.lease_until is not None and job.lease_until > now
+        held = (
+            job.state == JobState.RUNNING and job.lease_until is not None and job.lease_until > now
+        )
         if held or budget == 0 or budget < len(left.in_flight):
             continue  # left as it is, for a later run
         take = budget - len(left.in_flight)
@@ -282,6 +284,6 @@ def unfinished_jobs(session: Session, site: str | None = None) -> list[int]:
     """Jobs planned or running (of one site's printers, with ``site``), oldest first."""
     query = sa.select(_JOB.c.id).where(_JOB.c.state.in_(UNFINISHED))
     if site is not None:
-        printers = sa.select(Printer.name).where(Printer.site_code == site)  # type: ignore[arg-type]
+        printers = sa.select(col(Printer.name)).where(col(Printer.site_code) == site)
         query = query.where(_JOB.c.printer_name.in_(printers))
     return list(session.execute(query.order_by(_JOB.c.id)).scalars())

@@ -21,10 +21,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from cetak import labels
 from cetak.db import write_session
 from cetak.installation import ServedRegency
 from cetak.lifecycle import RecordState
@@ -32,29 +34,20 @@ from cetak.models import Record, RecordPhoto, utcnow
 from cetak.records import card_failed, transition
 from inventory import ledger
 from inventory.errors import InsufficientStock
+from inventory.models import Movement
 from inventory.rules import Cause
 from papers.card import CardData, CardLayoutError, render_card
-from printers.cards import CardState, insert_card, move_card
+from printers.cards import IN_FLIGHT, CardState, insert_card, move_card
 from printers.drivers.base import CardPrinterDriver, Fault, JobResult, JobState, PrinterFault
 from printers.jobs import LEASE, claim, own_records, renew_lease
 from printers.models import Card, Printer, PrintJob, PrintJobItem
 from printers.registry import make_driver, record_fault, record_printed
+from printers.states import JobState as PrintJobState
 
 #: Faults after which the printer must not take the next card.
 STOPPING = {Fault.JAM, Fault.OVERHEAT, Fault.RIBBON_OUT, Fault.OFFLINE}
-FAULT_LABELS = {
-    Fault.JAM: "kartu macet",
-    Fault.RIBBON_OUT: "pita habis",
-    Fault.OVERHEAT: "printer terlalu panas",
-    Fault.OFFLINE: "printer tidak menjawab",
-    Fault.ENCODE_FAILED: "chip gagal ditulis",
-    Fault.BAD_DATA: "data cetak ditolak printer",
-    Fault.UNKNOWN: "kesalahan printer",
-}
-
-
-#: Card states of a blank taken and a card not settled yet (maybe at the printer).
-IN_FLIGHT = (CardState.TAKEN.value, CardState.SUBMITTED.value)
+#: Faults for people: the one table's (``cetak.labels.FAULT``).
+FAULT_LABELS = labels.FAULT
 
 # Card states change through ``printers.cards.move_card`` (Core statements, not the ORM: no
 # object of these rows is loaded in the session), each with its card event.
@@ -140,7 +133,11 @@ class _Runner:
         with Session(engine) as session:
             job = session.get(PrintJob, job_id)
             assert job is not None
-            self.job_id, self.batch_ref, self.printer_name = job.id, job.batch_ref, job.printer_name
+            self.job_id, self.batch_ref, self.printer_name = (
+                cast(int, job.id),
+                job.batch_ref,
+                job.printer_name,
+            )
             printer = session.get(Printer, job.printer_name)
             assert printer is not None
             self.site = printer.site_code
@@ -156,7 +153,7 @@ class _Runner:
                 session.exec(
                     select(PrintJobItem.record_id)
                     .where(PrintJobItem.job_id == self.job_id)
-                    .order_by(PrintJobItem.position)  # type: ignore[arg-type]
+                    .order_by(col(PrintJobItem.position))
                 )
             )
 
@@ -379,9 +376,7 @@ class _Runner:
         """A card whose blank was taken but never sent: the blank goes back on the shelf."""
         with write_session(self.engine) as session:
             consumed = session.exec(
-                select(ledger.Movement).where(
-                    ledger.Movement.idempotency_key == f"consume:{card.card_ref}"
-                )
+                select(Movement).where(Movement.idempotency_key == f"consume:{card.card_ref}")
             ).first()
             if consumed is not None:
                 ledger.reverse(session, movement_id=consumed.id, actor=self.actor, reason=reason)  # type: ignore[arg-type]
@@ -409,7 +404,7 @@ class _Runner:
                 session, ids, RecordState.QUEUED, actor=self.actor, reason=reason, at=now
             )
 
-    def finish(self, state: str) -> None:
+    def finish(self, state: PrintJobState) -> None:
         ribbon = None
         if self.outcome.stopped != "printer":  # a printer that failed is not asked again now
             try:
@@ -419,10 +414,10 @@ class _Runner:
         with write_session(self.engine) as session:
             job = session.get(PrintJob, self.job_id)
             assert job is not None
-            if job.state != "running" or job.worker != self.worker:
+            if job.state != PrintJobState.RUNNING or job.worker != self.worker:
                 return  # taken over meanwhile: its new worker closes it
             job.state, job.lease_until = state, None
-            job.finished_at = None if state == "planned" else utcnow()
+            job.finished_at = None if state == PrintJobState.PLANNED else utcnow()
             job.printed += self.outcome.printed
             job.spoiled += self.outcome.spoiled
             job.note = self.outcome.reason
@@ -472,9 +467,9 @@ class _Runner:
         if self.outcome.stopped:
             self.release_rest(f"{self.printer_name}: {self.outcome.reason}", keep=in_flight)
         if in_flight is not None:
-            self.finish("planned")  # unfinished: resumed when its printer is back
+            self.finish(PrintJobState.PLANNED)  # unfinished: resumed when its printer is back
         else:
-            self.finish("stopped" if self.outcome.stopped else "done")
+            self.finish(PrintJobState.STOPPED if self.outcome.stopped else PrintJobState.DONE)
         return self.outcome
 
     def _printer_down(self, exc: PrinterFault) -> None:

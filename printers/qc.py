@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cetak.lifecycle import RecordState
 from cetak.models import Record, utcnow
@@ -26,7 +26,7 @@ def _card(session: Session, ref: str) -> Card:
 
 def _lock_in_order(session: Session, refs: list[str]) -> None:
     """Lock the cards' records in id order before moving them one by one (no deadlock)."""
-    ids = session.exec(select(Card.record_id).where(Card.card_ref.in_(list(refs)))).all()
+    ids = session.exec(select(Card.record_id).where(col(Card.card_ref).in_(list(refs)))).all()
     lock_records(session, [i for i in ids if i is not None])
 
 
@@ -113,13 +113,16 @@ def reject_cards(
 def awaiting_qc(session: Session, limit: int = 500) -> list[Card]:
     return list(
         session.exec(
-            select(Card).where(Card.state == CardState.PRINTED.value).order_by(Card.id).limit(limit)  # type: ignore[arg-type]
+            select(Card)
+            .where(col(Card.state) == CardState.PRINTED.value)
+            .order_by(col(Card.id))
+            .limit(limit)
         )
     )
 
 
 def auto_pass(session: Session, *, actor: str = "qc:auto") -> int:
     """Demo only (``CETAK_QC_AUTO_PASS``): pass every printed card."""
-    printed = sa.select(Card.card_ref).where(Card.state == CardState.PRINTED.value)
+    printed = sa.select(col(Card.card_ref)).where(col(Card.state) == CardState.PRINTED.value)
     refs = list(session.execute(printed).scalars())
     return len(pass_cards(session, refs, actor=actor))

@@ -10,11 +10,12 @@ from sqlmodel import Session, select
 from cetak.models import utcnow
 from inventory.ledger import resolve_site
 from printers.drivers.base import CardPrinterDriver
-from printers.errors import BadPrinterConfig, PrinterExists, UnknownPrinter
+from printers.errors import BadPrinterConfig, PrinterExists, PrinterUriRequired, UnknownPrinter
 from printers.models import Printer
+from printers.states import PrinterState
 
 DRIVERS = ("simulated", "ipp", "spool")
-STATES = ("online", "busy", "resting", "offline", "maintenance")
+STATES = tuple(PrinterState)  # online, busy, resting, offline, maintenance
 #: Back-off for a printer that stays unreachable: 1, 2, 4 ... minutes, at most an hour.
 MAX_BACKOFF_MINUTES = 60
 
@@ -29,12 +30,14 @@ def make_driver(printer: Printer, state_root: Path) -> CardPrinterDriver:
         if printer.driver == "spool":
             from printers.drivers.spool import SpoolDriver
 
+            if not printer.uri:
+                raise PrinterUriRequired(printer.name, "spool", "berisi folder (hot folder)")
             return SpoolDriver(printer.uri)
         if printer.driver == "ipp":
             from printers.drivers.ipp import IppDriver
 
             if not printer.uri:
-                raise ValueError("printer IPP memerlukan --uri ipp://host:port/ipp/print")
+                raise PrinterUriRequired(printer.name, "IPP", "ipp://host:port/ipp/print")
             try:
                 return IppDriver(printer.uri)
             except ValueError as exc:
@@ -42,6 +45,8 @@ def make_driver(printer: Printer, state_root: Path) -> CardPrinterDriver:
                     f"URI IPP tidak valid: '{printer.uri}'; gunakan ipp://, ipps://, http:// "
                     "atau https:// dengan nama host, contoh: ipp://host:631/ipp/print"
                 ) from exc
+    except PrinterUriRequired:
+        raise
     except ValueError as exc:
         raise BadPrinterConfig(f"printer {printer.name}: {exc}") from exc
     raise BadPrinterConfig(
@@ -98,7 +103,8 @@ def list_printers(session: Session) -> list[Printer]:
 
 def set_down(session: Session, name: str, reason: str) -> Printer:
     printer = get_printer(session, name)
-    printer.state, printer.state_reason, printer.updated_at = "maintenance", reason, utcnow()
+    printer.state, printer.state_reason = PrinterState.MAINTENANCE, reason
+    printer.updated_at = utcnow()
     session.add(printer)
     return printer
 
@@ -106,7 +112,7 @@ def set_down(session: Session, name: str, reason: str) -> Printer:
 def set_up(session: Session, name: str, reason: str, *, state_root: Path) -> Printer:
     """Back in service after an operator's repair: faults and back-off cleared."""
     printer = get_printer(session, name)
-    printer.state, printer.state_reason = "online", reason
+    printer.state, printer.state_reason = PrinterState.ONLINE, reason
     printer.failures, printer.retry_at, printer.rest_until = 0, None, None
     printer.since_rest = 0
     printer.updated_at = utcnow()
@@ -130,8 +136,9 @@ def roll_counters(printer: Printer, *, today: date, now: datetime) -> None:
     """New day: counters start again. Rest over: the printer is cool and online."""
     printer.printed_today, printer.spoiled_today = counters_today(printer, today=today)
     printer.counter_day = today
-    if printer.state == "resting" and printer.rest_until is not None and printer.rest_until <= now:
-        printer.state, printer.state_reason, printer.rest_until = "online", None, None
+    resting = printer.state == PrinterState.RESTING
+    if resting and printer.rest_until is not None and printer.rest_until <= now:
+        printer.state, printer.state_reason, printer.rest_until = PrinterState.ONLINE, None, None
         printer.since_rest = 0
 
 
@@ -140,7 +147,7 @@ def record_fault(printer: Printer, *, reason: str, now: datetime, stopped: bool)
     printer.failures += 1
     minutes = min(2 ** (printer.failures - 1), MAX_BACKOFF_MINUTES)
     printer.retry_at = now + timedelta(minutes=minutes)
-    printer.state = "maintenance" if stopped else "offline"
+    printer.state = PrinterState.MAINTENANCE if stopped else PrinterState.OFFLINE
     printer.state_reason = reason
     printer.updated_at = now
 
@@ -150,7 +157,7 @@ def record_printed(printer: Printer, *, now: datetime) -> None:
     printer.since_rest += 1
     printer.failures, printer.retry_at = 0, None
     if printer.since_rest >= printer.rest_after:
-        printer.state = "resting"
+        printer.state = PrinterState.RESTING
         printer.rest_until = now + timedelta(minutes=printer.rest_minutes)
         printer.state_reason = f"istirahat setelah {printer.since_rest} kartu"
     printer.updated_at = now

@@ -1,6 +1,7 @@
 """Print scheduler: which queued records go to which printer in this run (a pure function).
 
-Plain data in, plain data out: no I/O, no clock (``now`` is passed in), standard library only.
+Plain data in, plain data out: no I/O, no clock (``now`` is passed in), standard library only
+(and ``printers.states``, itself standard library only).
 
 Rules, in the order they are applied:
 
@@ -47,11 +48,16 @@ from fractions import Fraction
 from itertools import islice
 from operator import attrgetter
 
+from printers.states import SCHEDULABLE, PrinterState
+
 REPLACEMENTS = frozenset({"RUSAK", "HILANG"})
 """Kinds of application that replace a card a resident already had (protected from starving)."""
 
-_SCHEDULABLE = frozenset({"online", "busy", "resting"})  # resting: only once rest_until passed
-_STATE_REASONS = {"offline": "offline", "maintenance": "dalam perawatan"}
+# Resting printers take work only once ``rest_until`` passed (rule 1).
+_STATE_REASONS: dict[str, str] = {
+    PrinterState.OFFLINE: "offline",
+    PrinterState.MAINTENANCE: "dalam perawatan",
+}
 _by_age = attrgetter("queued_at", "record_id")
 
 
@@ -71,7 +77,7 @@ class PrinterSlot:
     """What the scheduler needs to know about one printer at ``now``."""
 
     name: str
-    state: str  # online | busy | resting | offline | maintenance
+    state: str  # a PrinterState: online | busy | resting | offline | maintenance
     daily_limit: int  # cards per day
     printed_today: int
     rest_after: int  # cards in a row before a rest
@@ -107,14 +113,14 @@ def capacity(printer: PrinterSlot, now: datetime) -> int:
 
 def _assess(p: PrinterSlot, now: datetime) -> tuple[int, str]:
     """Capacity, and the reason when it is 0."""
-    if p.state not in _SCHEDULABLE:
+    if p.state not in SCHEDULABLE:
         return 0, _STATE_REASONS.get(p.state, f"status {p.state}")
     since_rest = p.since_rest
     if p.rest_until is not None:
         if p.rest_until > now:
             return 0, f"istirahat sampai {_clock(p.rest_until, now)}"
         since_rest = 0  # the rest is over
-    elif p.state == "resting":
+    elif p.state == PrinterState.RESTING:
         return 0, "istirahat"
     limits = [p.daily_limit - p.printed_today, p.rest_after - since_rest]
     if p.ribbon_left is not None:

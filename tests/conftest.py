@@ -8,10 +8,13 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlmodel import select
 
 sys.path.insert(0, str(Path(__file__).parent))
 # Tests choose their own settings: nothing from the shell or the Makefile (which exports
@@ -21,11 +24,12 @@ for _name in [n for n in os.environ if n.startswith("CETAK_")]:
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="cetak-prefect-")
 
 from application.installation import initialise  # noqa: E402
-from cetak.db import make_engine, migrate  # noqa: E402
+from cetak.db import make_engine, migrate, write_session  # noqa: E402
 from cetak.installation import ServedRegency  # noqa: E402
 from cetak.regions import load_regency  # noqa: E402
 from cetak.settings import Settings  # noqa: E402
 
+from factory import BAYAT, CAWAS, WEDI, ingest, make_row, receive, sim_printer  # noqa: E402
 from pgserver import PgServer, find_bindir  # noqa: E402
 
 _db_names = itertools.count(1)
@@ -145,3 +149,76 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     with prefect_test_harness(server_startup_timeout=60):
         yield str(PREFECT_API_URL.value())
+
+
+# --- shared set-ups: a print run, printed cards, the seeded dashboard print room ------------
+
+
+@pytest.fixture
+def run(engine, home, monkeypatch):
+    """One print run: the print_run flow's tasks in order, on this test's engine."""
+    from workflows import printing as flow
+
+    monkeypatch.setattr(flow, "engine_from_settings", lambda _settings: engine)
+
+    def run_once(max_cards: int | None = None) -> list[dict[str, Any]]:
+        flow.release_held_records.fn(home)
+        flow.probe_printers.fn(home)
+        jobs = flow.plan_jobs.fn(home, max_cards)
+        return [
+            o for name, ids in sorted(jobs.items()) for o in flow.run_printer.fn(name, ids, home)
+        ]
+
+    return run_once
+
+
+@pytest.fixture
+def printed(engine, served, home, tmp_path, run):
+    """Three Cawas and two Bayat residents printed and QC-passed; one more only printed."""
+    from printers import qc
+    from printers.models import Card
+
+    rows = [make_row(kecamatan=CAWAS) for _ in range(3)]
+    rows += [make_row(kecamatan=BAYAT, birth=date(1950, 3, 1)) for _ in range(2)]
+    rows += [make_row(kecamatan=WEDI)]
+    ids = ingest(engine, served, home, tmp_path, rows)
+    receive(engine, served, 20)
+    sim_printer(engine, home, "p1")
+    run()
+    with write_session(engine) as s:
+        cards = {c.record_id: c.card_ref for c in s.exec(select(Card))}
+        qc.pass_cards(s, [cards[i] for i in ids[:5]], actor="qc")
+    return {"rows": rows, "ids": ids, "cards": [cards[i] for i in ids]}
+
+
+@pytest.fixture(scope="module")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """One seeded print room per module; each test works on its own copy."""
+    import dashboard_seed
+
+    root = tmp_path_factory.mktemp("dashboard-seed")
+    path = root / "cetak.db"
+    settings = Settings(home=root / "home", database_url=f"sqlite:///{path}")
+    settings.ensure_dirs()
+    engine = make_engine(settings.url)
+    migrate(engine)
+    seeded = dashboard_seed.seed(engine, settings, root)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path, seeded
+
+
+@pytest.fixture
+def room(
+    seeded_template: tuple[Path, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[sa.Engine, Any]]:
+    template, seeded = seeded_template
+    shutil.copy(template, tmp_path / "cetak.db")
+    url = f"sqlite:///{tmp_path / 'cetak.db'}"
+    monkeypatch.setenv("CETAK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CETAK_DATABASE_URL", url)
+    Settings().ensure_dirs()
+    engine = make_engine(url)
+    yield engine, seeded
+    engine.dispose()

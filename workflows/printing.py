@@ -18,23 +18,24 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from sqlmodel import select
 
+from application import actions
 from cetak.db import LOCK_PLANNING, engine_from_settings, write_session
 from cetak.installation import load_installation
 from cetak.models import utcnow
-from cetak.notify import deliver_pending, notifier_from_settings, raise_alert
+from cetak.notify import deliver_pending, notifier_from_settings
 from cetak.records import release_held
 from cetak.redact import redacted_errors
 from cetak.settings import Settings
-from inventory import reorder
-from inventory.queries import STOCK_OUT
-from printers import jobs, planning, production, qc
+from printers import jobs, planning, production
 from printers.models import Printer, PrintJob
-from printers.registry import make_driver, record_fault
+from printers.registry import make_driver
 from workflows.common import preflight, run_name
 
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
+
+#: The actor of what a print run does, in ledger, event and audit rows.
+FLOW = "flow:print_run"
 
 
 def _worker() -> str:
@@ -55,35 +56,10 @@ def release_held_records(settings: Settings) -> int:
 def probe_printers(settings: Settings, site: str | None = None) -> dict[str, str]:
     """Offline printers whose back-off has passed are asked once; ready ones come back."""
     engine = engine_from_settings(settings)
-    now = utcnow()
-    states: dict[str, str] = {}
-    query = select(Printer)
-    if site is not None:
-        query = query.where(Printer.site_code == site)
-    with write_session(engine) as session:
-        for printer in session.exec(query).all():
-            if printer.state == "resting" and printer.rest_until and printer.rest_until <= now:
-                driver = make_driver(printer, settings.resolved_home)
-                if hasattr(driver, "rested"):
-                    driver.rested()  # a simulated printer cools as the real one did
-            if printer.state == "offline" and (printer.retry_at is None or printer.retry_at <= now):
-                try:
-                    status = make_driver(printer, settings.resolved_home).status()
-                    ready = status.ready
-                    if status.ribbon_percent is not None:
-                        printer.ribbon_percent = status.ribbon_percent
-                except Exception:  # noqa: BLE001 - unreachable: stay offline, back off further
-                    ready = False
-                if ready:
-                    printer.state, printer.state_reason, printer.failures = "online", None, 0
-                    printer.retry_at = None
-                else:
-                    record_fault(
-                        printer, reason=printer.state_reason or "offline", now=now, stopped=False
-                    )
-                session.add(printer)
-            states[printer.name] = printer.state
-    return states
+    probed = actions.probe_printers(
+        engine, FLOW, state_root=settings.resolved_home, site=site, make_driver=make_driver
+    )
+    return probed.states
 
 
 @task(name="plan-jobs", cache_policy=NO_CACHE, **_IO_RETRY)
@@ -169,6 +145,8 @@ def run_printer(printer: str, job_ids: list[int], settings: Settings) -> list[di
             engine, job_id=job_id, served=served, directory=settings.documents_dir / "pengantar"
         )
         outcomes.append(asdict(outcome))
+        if outcome.stopped == "printer":  # a fault that took it out of service: down
+            actions.printer_stopped(engine, FLOW, printer, outcome.reason or "")
         if outcome.stopped:
             # The printer failed or blanks ran out: its remaining jobs go back to the pool.
             for rest in job_ids[job_ids.index(job_id) + 1 :]:
@@ -186,32 +164,12 @@ def after_run(settings: Settings, stock_out: bool) -> dict[str, Any]:
     """Auto-QC (demo only), stock-out alert and reorder check, then deliver alerts."""
     engine = engine_from_settings(settings)
     served = load_installation(engine)
-    passed = 0
-    request = None
-    with write_session(engine) as session:
-        if settings.qc_auto_pass:
-            passed = qc.auto_pass(session)
-        # Blanks ran out while planning (records left queued) or while printing.
-        stock_out = stock_out or planning.out_of_blanks(session)
-        if stock_out:
-            today = served.today()
-            raise_alert(
-                session,
-                key=f"stockout:{today.isoformat()}",
-                kind=STOCK_OUT,
-                level="CRITICAL",
-                message="Blangko habis: pencetakan berhenti, record tetap antre.",
-                data={"date": today.isoformat()},
-            )
-        result = reorder.check(
-            session, settings=settings, served=served, today=served.today(), actor="flow:print_run"
-        )
-        request = result.request.number if result.request else None
+    decided = actions.after_print_run(engine, FLOW, settings, stock_out=stock_out)
     from inventory.paperwork import produce_pending
 
     produce_pending(engine, settings, served)
     deliver_pending(engine, notifier_from_settings(settings.alerts_dir, settings.alert_webhook_url))
-    return {"auto_passed": passed, "reorder_request": request, "stock_out": stock_out}
+    return decided
 
 
 @flow(name="print_run", flow_run_name=run_name("print-run", by="site"))

@@ -12,14 +12,14 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from cetak.db import engine_from_settings, write_session
+from application import actions
+from cetak.db import engine_from_settings
 from cetak.installation import load_installation
 from cetak.notify import deliver_pending, notifier_from_settings
 from cetak.redact import redacted_errors
 from cetak.settings import Settings
-from inventory import paperwork, reorder
-from inventory import reconcile as reconciliation
-from workflows.common import audit_step, preflight, run_name
+from inventory import paperwork
+from workflows.common import preflight, run_name
 
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
 
@@ -27,37 +27,8 @@ _IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
 @task(name="decide-reorder", cache_policy=NO_CACHE, **_IO_RETRY)
 @redacted_errors
 def decide_reorder(settings: Settings) -> dict[str, Any]:
-    engine = engine_from_settings(settings)
-    served = load_installation(engine)
-    with write_session(engine) as session:
-        result = reorder.check(
-            session, settings=settings, served=served, today=served.today(), actor="flow:reorder"
-        )
-        request = result.request
-        audit_step(
-            session,
-            "reorder",
-            "reorder_check",
-            target=None if request is None else request.number,
-            detail={
-                "on_hand": result.facts.on_hand,
-                "reorder_due": result.position.reorder_due,
-                "created": result.created,
-            },
-        )
-        return {
-            "facts": asdict(result.facts),
-            "position": asdict(result.position),
-            "request": None
-            if request is None
-            else {
-                "number": request.number,
-                "state": request.state,
-                "quantity": request.quantity,
-            },
-            "created": result.created,
-            "alerts": result.alerts,
-        }
+    """The reorder check's decision (``application.actions.check_reorder``), one unit."""
+    return actions.check_reorder(engine_from_settings(settings), "flow:reorder", settings)
 
 
 @task(name="produce-documents", cache_policy=NO_CACHE, **_IO_RETRY)
@@ -98,11 +69,7 @@ def reorder_check() -> dict[str, Any]:
 @task(name="check-ledger", cache_policy=NO_CACHE, **_IO_RETRY)
 @redacted_errors
 def check_ledger(settings: Settings) -> list[dict[str, Any]]:
-    engine = engine_from_settings(settings)
-    served = load_installation(engine)
-    with write_session(engine) as session:
-        problems = reconciliation.reconcile(session, today=served.today())
-        audit_step(session, "reconcile", "reconcile", detail={"problems": len(problems)})
+    problems = actions.reconcile_ledger(engine_from_settings(settings), "flow:reconcile")
     return [asdict(p) for p in problems]
 
 

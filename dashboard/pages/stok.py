@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from application import actions
+from cetak import labels
 from cetak.access import Action
 from dashboard import charts, ui
 from dashboard.data import document_bytes
@@ -17,17 +18,7 @@ from inventory.rules import CAUSE_LABELS, Kind
 ctx = ui.context()
 ui.header(ctx, "Stok Blangko")
 
-KIND_LABELS = {
-    "RECEIVED": "diterima",
-    "CONSUMED": "dipakai cetak",
-    "SPOILED": "rusak",
-    "DESTROYED": "dimusnahkan",
-    "TRANSFER_OUT": "pindah keluar",
-    "TRANSFER_IN": "pindah masuk",
-    "ADJUSTMENT": "penyesuaian opname",
-    "RETURNED": "dikembalikan ke pusat",
-    "LOST": "hilang",
-}
+KIND_LABELS = labels.MOVEMENT_KIND
 
 
 def available(paths: list[str | None]) -> set[str]:

@@ -11,8 +11,8 @@ The renderers are pure: plain frozen dataclasses in, deterministic PDF bytes out
 caller decides where the bytes go. NIKs arrive masked; a full NIK is refused.
 """
 
+from cetak.labels import CAUSE as CAUSE_LABELS
 from papers.documents.common import (
-    CAUSE_LABELS,
     DestructionReport,
     LotMonth,
     MonthlyReport,

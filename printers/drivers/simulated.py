@@ -23,7 +23,7 @@ import random
 import time
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlparse
 
 from printers.drivers.base import Fault, JobResult, JobState, PrinterFault, PrinterStatus
@@ -164,7 +164,7 @@ class SimulatedDriver:
         if fault in (Fault.JAM, Fault.OVERHEAT):
             device["stuck"] = fault.value  # the printer stops until an operator looks
         self.memory.append({"job": job, "device": device})
-        return job["id"]
+        return cast(str, job["id"])
 
     def poll(self, job_id: str) -> JobResult:
         data = self.memory.jobs.get(job_id)

@@ -24,7 +24,7 @@ _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 
 def spool_path(uri: str | None) -> Path:
     if not uri:
-        raise ValueError("printer spool memerlukan --uri berisi folder (hot folder)")
+        raise ValueError("printer spool memerlukan URI berisi folder (hot folder)")
     parsed = urlparse(uri)
     if parsed.scheme in ("spool", "file"):
         return Path(parsed.path)

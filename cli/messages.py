@@ -1,0 +1,86 @@
+"""What the CLI adds to the staff text of an error: flag and command hints, and exit codes.
+
+The domain's catalogue (``cetak.messages``) names no CLI flag or command; here each code
+may have a hint appended to its text (a ``str.format`` template over the error's fields),
+or, where the flag sits inside the sentence, a whole CLI wording. A refused input exits 2,
+anything else 1.
+"""
+
+from __future__ import annotations
+
+from cetak.errors import CetakError, error_code, staff_message
+
+#: Appended to the catalogue's text on the CLI.
+HINTS: dict[str, str] = {
+    "access.forbidden": "; tidak ada yang diubah",
+    "installation.not_initialised": (
+        ". Jalankan dulu: cetak init --regency KODE (contoh: cetak init --regency 33.10)"
+    ),
+    "users.unknown_officer": " (cetak users list; tambah dengan cetak users add)",
+    "regions.unknown_regency": "; gunakan --kecamatan-file untuk kabupaten lain",
+    "stock.not_enough_witnesses": " (--witness NAMA --witness NAMA)",
+    "stock.no_officer": " (--officer NAMA)",
+    "stock.reason_required": " (--reason)",
+    "stock.lot_required": " (--lot KODE); lihat daftar lot dengan: cetak stock status",
+    "stock.proposal_pending": " (cetak stock approve/reject {proposal_id})",
+    "stock.not_supervisor": " (lihat: cetak users list)",
+    "print.unknown_printer": " (lihat: cetak printers list)",
+    "distribution.unknown_shipment": " (lihat: cetak shipments)",
+    "distribution.shipment_not_dispatched": "; jalankan dulu: cetak dispatch",
+    "distribution.shipment_already_received": " (cetak discrepancies)",
+    "distribution.card_in_other_shipment": (
+        " Kartu yang datang tanpa tercantum di manifes dicatat dengan --extra"
+    ),
+    "distribution.receiver_required": " (--by)",
+    "distribution.collector_required": " (--by)",
+}
+
+#: The CLI's own wording, where the flag is part of the sentence.
+CLI_TEXT: dict[str, str] = {
+    "print.uri_required": "printer {name}: printer {driver} memerlukan --uri {example}",
+}
+
+#: Codes of input the CLI refuses (exit 2); every other error exits 1.
+REFUSED: frozenset[str] = frozenset(
+    {
+        "access.forbidden",
+        "backup.restore_refused",
+        "intake.not_a_delivery",
+        "records.unknown",
+        "regions.bad_data",
+        "regions.unknown_regency",
+        "users.refused",
+        "users.unknown_officer",
+        "stock.implausible",
+        "stock.reason_required",
+        "stock.invalid_quantity",
+        "stock.invalid_serial",
+        "stock.lot_required",
+        "stock.not_supervisor",
+        "stock.request_state",
+        "stock.unknown_cause",
+        "stock.unknown_lot",
+        "stock.unknown_site",
+    }
+)
+
+
+def cli_message(exc: BaseException) -> str:
+    """The text the CLI prints for ``exc``: the staff text plus the CLI's hint."""
+    code = error_code(exc)
+    if code is None or not isinstance(exc, CetakError):
+        return staff_message(exc)
+    try:
+        if code in CLI_TEXT:
+            return CLI_TEXT[code].format(**exc.fields)
+        return staff_message(exc) + HINTS.get(code, "").format(**exc.fields)
+    except (KeyError, IndexError):
+        return staff_message(exc)
+
+
+def exit_code(exc: BaseException) -> int:
+    """2 for refused input, else 1."""
+    return 2 if error_code(exc) in REFUSED else 1
+
+
+__all__ = ["CLI_TEXT", "HINTS", "REFUSED", "cli_message", "exit_code"]

@@ -1,0 +1,316 @@
+"""The message catalogue: every error code has Bahasa text, no text names a CLI flag, and
+the CLI adds its hints so staff read exactly the sentences they read before."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from cetak.errors import CetakError, error_code, staff_message
+from cetak.messages import CATALOGUE, render
+
+#: Every module that defines errors Cetak raises on purpose.
+MODULES = [
+    "application.backup",
+    "application.orchestration",
+    "cetak.access",
+    "cetak.installation",
+    "cetak.lifecycle",
+    "cetak.records",
+    "cetak.redact",
+    "cetak.regions",
+    "cetak.users",
+    "distribution.errors",
+    "distribution.rules",
+    "intake.errors",
+    "inventory.errors",
+    "papers.receipts",
+    "printers.cards",
+    "printers.errors",
+    "workflows.common",
+]
+
+#: Sample fields for each code (a code missing here fails ``test_every_code_renders``).
+SAMPLES: dict[str, dict[str, object]] = {
+    "cetak.error": {"detail": "ada yang salah"},
+    "access.forbidden": {"role": "viewer", "action": "stock_count_approve"},
+    "installation.not_initialised": {},
+    "installation.regency_change_refused": {"current": "33.10", "wanted": "33.11"},
+    "lifecycle.illegal_transition": {"from_state": "QUEUED", "to_state": "COLLECTED"},
+    "database.failed": {"detail": "basis data penuh"},
+    "records.unknown": {"prr_ids": ("PRR-1", "PRR-2")},
+    "regions.bad_data": {"detail": "berkas kecamatan rusak"},
+    "regions.unknown_regency": {"kode": "34.04", "in_file": False},
+    "users.refused": {"detail": "pengguna 'x' tidak ditemukan"},
+    "users.unknown_officer": {"name": "budi", "inactive": False},
+    "users.login_failed": {},
+    "users.account_disabled": {},
+    "users.login_throttled": {"minutes_left": 5},
+    "intake.batch_rejected": {"detail": "manifes tidak ada", "reject_code": "MANIFEST_MISSING"},
+    "intake.not_a_delivery": {"detail": "'x' bukan folder batch"},
+    "stock.error": {},
+    "stock.insufficient": {"site": "DISDUKCAPIL", "requested": 5, "available": 2, "lot": None},
+    "stock.invalid_quantity": {"quantity": 0},
+    "stock.unknown_site": {"site": "X"},
+    "stock.site_exists": {"site": "X"},
+    "stock.same_site": {"site": "X"},
+    "stock.unknown_lot": {"lot": "L1", "site": "X"},
+    "stock.lot_already_received": {"lot": "L1"},
+    "stock.serial_overlap": {"lot": "L1", "other": "L2"},
+    "stock.invalid_serial": {"serial": "KTP"},
+    "stock.unknown_cause": {"cause": "x", "allowed": ("macet", "cetak_gagal")},
+    "stock.nothing_to_destroy": {},
+    "stock.not_enough_witnesses": {},
+    "stock.no_officer": {},
+    "stock.unknown_request": {"request": "RQ-1"},
+    "stock.request_state": {"number": "RQ-1", "state": "SENT", "action": "diubah"},
+    "stock.implausible": {"detail": "jumlah melebihi batas wajar"},
+    "stock.reason_required": {"what": "keterangan"},
+    "stock.lot_required": {},
+    "stock.unknown_proposal": {"proposal_id": 3},
+    "stock.proposal_state": {"proposal_id": 3, "state": "APPROVED"},
+    "stock.proposal_pending": {"proposal_id": 3, "lot": "L1", "site": "X"},
+    "stock.not_supervisor": {"name": "budi"},
+    "print.error": {},
+    "print.unknown_printer": {"name": "P1"},
+    "print.printer_exists": {"name": "P1"},
+    "print.bad_config": {"detail": "batas harian harus positif"},
+    "print.uri_required": {"name": "P1", "driver": "spool", "example": "berisi folder"},
+    "print.unknown_card": {"ref": "K1"},
+    "print.card_not_awaiting_qc": {"ref": "K1", "state": "passed"},
+    "print.illegal_card_move": {
+        "from_state": "printed",
+        "to_state": "collected",
+        "card_id": 7,
+        "card_ref": None,
+        "from_label": "tercetak",
+        "to_label": "diambil",
+    },
+    "print.unknown_card_id": {"ids": [1, 2]},
+    "distribution.error": {},
+    "distribution.unknown_kecamatan": {"kecamatan": "33.10.99"},
+    "distribution.unknown_shipment": {"number": "KRM-1"},
+    "distribution.unknown_card_ref": {"refs": ["K1", "K2"]},
+    "distribution.nothing_to_dispatch": {"kecamatan": "Bayat"},
+    "distribution.card_not_dispatchable": {"problems": [("K1", "belum melalui QC")]},
+    "distribution.shipment_not_dispatched": {"number": "KRM-1", "state": "packed"},
+    "distribution.shipment_already_received": {"number": "KRM-1", "at": "1 Jan", "by": "ani"},
+    "distribution.card_in_other_shipment": {"number": "KRM-1", "wrong": [("K1", "KRM-2")]},
+    "distribution.bad_receipt": {"detail": "status kartu berubah"},
+    "distribution.receiver_required": {},
+    "distribution.receipt_conflict": {"detail": "kartu disebut dua kali", "refs": ("K1",)},
+    "distribution.unknown_case": {"case_id": 4},
+    "distribution.case_closed": {"case_id": 4, "resolution": "found", "at": None},
+    "distribution.resolution_refused": {"case_id": 4, "kind": "hilang", "resolution": "found"},
+    "distribution.bad_nik": {},
+    "distribution.nik_not_found": {"masked": "3310********0001"},
+    "distribution.card_not_ready": {"detail": "kartu belum tercetak"},
+    "distribution.collector_required": {},
+    "distribution.already_collected": {
+        "masked": "3310********0001",
+        "at": "1 Jan",
+        "by": "ani",
+        "place": "Disdukcapil",
+    },
+    "backup.failed": {"detail": "cadangan gagal"},
+    "backup.restore_refused": {"detail": "pemulihan ditolak"},
+    "deploy.failed": {"detail": "penyebaran gagal"},
+}
+
+
+def _error_classes() -> list[type[CetakError]]:
+    for name in MODULES:
+        importlib.import_module(name)
+    seen: list[type[CetakError]] = []
+    todo: list[type[CetakError]] = [CetakError]
+    while todo:
+        cls = todo.pop()
+        if cls not in seen:
+            seen.append(cls)
+            todo.extend(cls.__subclasses__())
+    return [c for c in seen if c.__module__.split(".")[0] != "tests"]
+
+
+def test_every_code_has_a_sample_and_every_sample_a_code():
+    assert set(SAMPLES) == set(CATALOGUE)
+
+
+@pytest.mark.parametrize("code", sorted(CATALOGUE))
+def test_every_code_renders(code):
+    text = render(code, SAMPLES[code])
+    assert text and text != code
+    assert "{" not in text and "}" not in text
+
+
+@pytest.mark.parametrize("code", sorted(CATALOGUE))
+def test_no_text_names_a_cli_flag(code):
+    entry = CATALOGUE[code]
+    assert "--" not in render(code, SAMPLES[code])
+    if isinstance(entry, str):
+        assert "--" not in entry
+        assert "cetak " not in entry  # no command to run, either: the CLI adds those
+
+
+@pytest.mark.parametrize("cls", _error_classes(), ids=lambda c: f"{c.__module__}.{c.__name__}")
+def test_every_error_class_has_a_code_in_the_catalogue(cls):
+    assert isinstance(cls.code, str)
+    assert cls.code in CATALOGUE, f"{cls.__name__}.code {cls.code!r} is not in the catalogue"
+
+
+def test_an_error_is_said_through_the_catalogue():
+    from inventory.errors import InsufficientStock, UnknownLot
+
+    exc = InsufficientStock("DISDUKCAPIL", 5, 2, lot="L1")
+    assert error_code(exc) == "stock.insufficient"
+    assert exc.fields == {"site": "DISDUKCAPIL", "requested": 5, "available": 2, "lot": "L1"}
+    assert staff_message(exc) == (
+        "stok blangko di lot L1 di DISDUKCAPIL tidak cukup: diminta 5, tersedia 2"
+    )
+    assert str(exc) == staff_message(exc)
+    assert staff_message(UnknownLot("L9")) == "lot 'L9' tidak ada"
+
+
+def test_an_error_from_outside_cetak_is_said_as_it_is():
+    assert error_code(ValueError("x")) is None
+    assert staff_message(ValueError("nilai salah")) == "nilai salah"
+
+
+def test_a_code_the_catalogue_does_not_know_is_said_by_its_sentence():
+    class Stray(CetakError):
+        code = "stray.unknown"
+
+    assert staff_message(Stray("kalimat siap")) == "kalimat siap"
+
+
+def test_the_batch_reject_code_and_the_kecamatan_code_are_fields():
+    from distribution.errors import UnknownKecamatan
+    from intake.errors import BatchRejected, RejectCode
+
+    batch = BatchRejected(RejectCode.MANIFEST_MISSING, "manifes tidak ada")
+    assert batch.reject_code is RejectCode.MANIFEST_MISSING
+    assert error_code(batch) == "intake.batch_rejected"
+    assert staff_message(batch) == "manifes tidak ada"
+    assert str(batch) == "MANIFEST_MISSING: manifes tidak ada"
+    assert staff_message(UnknownKecamatan("33.10.99")) == (
+        "kecamatan '33.10.99' bukan kecamatan kabupaten ini"
+    )
+
+
+def test_errors_survive_pickling():
+    import pickle
+
+    from cetak.redact import DatabaseFailed
+    from distribution.errors import CardInOtherShipment
+    from inventory.errors import InsufficientStock
+
+    for exc in (
+        InsufficientStock("DISDUKCAPIL", 5, 2),
+        CardInOtherShipment("KRM-1", [("K1", None)]),
+        DatabaseFailed("penuh", kind="OperationalError", code="SQLITE_FULL"),
+    ):
+        again = pickle.loads(pickle.dumps(exc))
+        assert type(again) is type(exc) and staff_message(again) == staff_message(exc)
+
+
+# --- what the CLI adds -------------------------------------------------------------------------
+
+
+def test_the_cli_says_todays_sentences_with_its_hints():
+    from cli.messages import cli_message, exit_code
+    from distribution.errors import (
+        CardInOtherShipment,
+        CollectorRequired,
+        ReceiverRequired,
+        ShipmentAlreadyReceived,
+        ShipmentNotDispatched,
+        UnknownShipment,
+    )
+    from inventory.errors import (
+        LotRequired,
+        NoOfficer,
+        NotEnoughWitnesses,
+        NotSupervisor,
+        ProposalPending,
+        ReasonRequired,
+    )
+    from printers.errors import PrinterUriRequired, UnknownPrinter
+
+    cases = {
+        NotEnoughWitnesses(): (
+            "pemusnahan memerlukan sedikitnya dua saksi (--witness NAMA --witness NAMA)"
+        ),
+        NoOfficer(): "pemusnahan memerlukan petugas yang memusnahkan (--officer NAMA)",
+        ReasonRequired("keterangan"): (
+            "keterangan wajib diisi: tuliskan alasan penyesuaian (--reason)"
+        ),
+        LotRequired(): (
+            "stok opname dihitung per lot: sebutkan lotnya (--lot KODE); "
+            "lihat daftar lot dengan: cetak stock status"
+        ),
+        ProposalPending(3, "L1", "X"): (
+            "lot L1 di X masih punya usulan selisih opname #3 yang menunggu persetujuan "
+            "Kepala seksi; setujui atau tolak dulu (cetak stock approve/reject 3)"
+        ),
+        NotSupervisor("budi"): (
+            "'budi' bukan pengguna aktif berperan Kepala seksi (supervisor); selisih opname "
+            "hanya dapat disetujui Kepala seksi (lihat: cetak users list)"
+        ),
+        UnknownPrinter("P1"): "printer 'P1' tidak terdaftar (lihat: cetak printers list)",
+        PrinterUriRequired("P1", "spool", "berisi folder (hot folder)"): (
+            "printer P1: printer spool memerlukan --uri berisi folder (hot folder)"
+        ),
+        UnknownShipment("KRM-1"): "pengiriman 'KRM-1' tidak ditemukan (lihat: cetak shipments)",
+        ShipmentNotDispatched("KRM-1", "packed"): (
+            "pengiriman KRM-1 belum dikirim (status: packed); jalankan dulu: cetak dispatch"
+        ),
+        ShipmentAlreadyReceived("KRM-1", "1 Jan", "ani"): (
+            "pengiriman KRM-1 sudah diterima pada 1 Jan oleh ani; penerimaan tidak dicatat dua "
+            "kali. Kartu yang belum ada diselesaikan lewat kasus selisih (cetak discrepancies)"
+        ),
+        CardInOtherShipment("KRM-1", [("K1", "KRM-2"), ("K2", None)]): (
+            "kartu bukan bagian dari pengiriman KRM-1: K1 ada di pengiriman KRM-2; K2 tidak "
+            "ada di pengiriman mana pun. Kartu yang datang tanpa tercantum di manifes dicatat "
+            "dengan --extra"
+        ),
+        ReceiverRequired(): "nama petugas kecamatan yang menerima wajib diisi (--by)",
+        CollectorRequired(): "nama yang mengambil wajib diisi (--by)",
+    }
+    for exc, text in cases.items():
+        assert cli_message(exc) == text
+        assert "--" not in staff_message(exc) and "cetak " not in staff_message(exc)
+    assert exit_code(ReasonRequired("x")) == 2
+    assert exit_code(UnknownShipment("KRM-1")) == 1
+    assert exit_code(ValueError("x")) == 1
+
+
+def test_the_cli_says_the_kernel_errors_as_before():
+    from cetak.access import Action, Actor, Forbidden, Role
+    from cetak.installation import NotInitialised
+    from cetak.users import LoginThrottled, UnknownOfficer
+    from cli.messages import cli_message, exit_code
+
+    assert cli_message(NotInitialised()) == (
+        "basis data belum disiapkan. Jalankan dulu: cetak init --regency KODE "
+        "(contoh: cetak init --regency 33.10)"
+    )
+    assert cli_message(UnknownOfficer("budi", inactive=True)) == (
+        "petugas 'budi' dinonaktifkan; tidak ada yang diubah. Gunakan nama pengguna aktif "
+        "(cetak users list; tambah dengan cetak users add)"
+    )
+    assert exit_code(UnknownOfficer("budi")) == 2
+    from cetak.regions import UnknownRegency
+
+    assert cli_message(UnknownRegency("34.04", in_file=True)) == (
+        "Kabupaten 34.04 tidak ada di berkas itu; gunakan --kecamatan-file untuk kabupaten lain"
+    )
+    role = next(iter(Role))
+    action = next(a for a in Action)
+    forbidden = Forbidden(Actor(name="x", role=role), action)
+    assert cli_message(forbidden) == staff_message(forbidden) + "; tidak ada yang diubah"
+    assert staff_message(forbidden).startswith("Peran ")
+    assert exit_code(forbidden) == 2
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    throttled = LoginThrottled(now + timedelta(minutes=4, seconds=1), now)
+    assert "Coba lagi dalam 5 menit" in staff_message(throttled)
