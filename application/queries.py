@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from cetak.installation import require_kecamatan
 from cetak.lifecycle import RecordState
 from cetak.models import Record
 
@@ -50,7 +51,8 @@ def iter_records(
     query = sa.select(*(_REC.c[f] for f in RECORD_FIELDS)).order_by(_REC.c.id)
     if state:
         query = query.where(_REC.c.state == state)
-    if kecamatan:
+    if kecamatan is not None:
+        require_kecamatan(session, kecamatan)
         query = query.where(_REC.c.kode_kecamatan == kecamatan)
     if batch_id:
         query = query.where(_REC.c.batch_id == batch_id)

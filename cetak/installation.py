@@ -73,3 +73,23 @@ def load_installation(engine: Engine) -> ServedRegency:
         timezone=inst.timezone,
         kecamatan={k.kode: k.nama for k in kec},
     )
+
+
+class KecamatanNotServed(CetakError):
+    """A kecamatan code this installation does not serve (a filter, a site, a place)."""
+
+    code = "installation.unknown_kecamatan"
+
+    def __init__(self, kecamatan: str, kabupaten: str, choices: dict[str, str]) -> None:
+        super().__init__(kecamatan=kecamatan, kabupaten=kabupaten, choices=dict(choices))
+
+
+def require_kecamatan(session: Session, kode: str) -> None:
+    """Refuse ``kode`` unless it is a kecamatan of the regency served (``KecamatanNotServed``
+    names the valid ones). The read models and use cases that take a kecamatan call this,
+    so every front end refuses the same codes the same way."""
+    known = {k.kode: k.nama for k in session.exec(select(Kecamatan))}
+    if kode in known:
+        return
+    inst = session.get(Installation, 1)
+    raise KecamatanNotServed(kode, inst.kabupaten if inst else "ini", known)

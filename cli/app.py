@@ -178,12 +178,6 @@ def records(
             f"status '{state}' tidak dikenal; pilihan: {', '.join(s.value for s in RecordState)}", 2
         )
     with context() as (_, engine, served), Session(engine) as session:
-        if kecamatan is not None:
-            from cetak.regions import unknown_kecamatan
-
-            problem = unknown_kecamatan(kecamatan, served.kecamatan, served.kabupaten)
-            if problem:
-                fail(problem, 2)
         rows = iter_records(session, state=state, kecamatan=kecamatan, batch_id=batch, limit=limit)
         if json_out:
             print_json(list(rows))

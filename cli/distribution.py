@@ -38,16 +38,6 @@ def _errors() -> Iterator[None]:
         yield
 
 
-def _check_kecamatan(kecamatan: str | None, served: Any) -> None:
-    """An unknown kecamatan is refused (exit 2) naming the valid ones, never an empty table."""
-    from cetak.regions import unknown_kecamatan
-
-    if kecamatan is not None:
-        problem = unknown_kecamatan(kecamatan, served.kecamatan, served.kabupaten)
-        if problem:
-            fail(problem, 2)
-
-
 def dispatch(
     kecamatan: KecOpt = None,
     cards: Annotated[
@@ -228,7 +218,6 @@ def shipments_cmd(
     from distribution.queries import shipment_cards, shipments
 
     with context() as (_s, engine, served), Session(engine) as session:
-        _check_kecamatan(kecamatan, served)
         if number is not None:
             cards = shipment_cards(session, number)
             if not cards:
@@ -348,7 +337,6 @@ def uncollected(
     from distribution import queries
 
     with context() as (settings, engine, served), Session(engine) as session:
-        _check_kecamatan(kecamatan, served)
         today, tz = served.today(), served.timezone
         ages = queries.uncollected_ages(session, today=today, tz=tz, kecamatan=kecamatan)
         visit = (

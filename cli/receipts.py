@@ -118,10 +118,6 @@ def receipts_printer(
     with context() as (settings, engine, served):
         who = acting(engine, settings, oleh)
         place = place.strip().upper() if place.strip().upper() == "DISDUKCAPIL" else place.strip()
-        if place != "DISDUKCAPIL" and place not in served.kecamatan:
-            fail(
-                f"tempat '{place}' tidak dikenal: DISDUKCAPIL atau kode kecamatan kabupaten ini", 2
-            )
         try:
             set_receipt_printer(
                 engine,

@@ -577,8 +577,6 @@ def site_add(
     from application.actions import add_site
 
     with context() as (settings, engine, served), _stock_errors():
-        if kecamatan and kecamatan not in served.kecamatan:
-            fail(f"kecamatan {kecamatan} bukan kecamatan {served.kabupaten}", 2)
         who = acting(engine, settings, oleh)
         code = add_site(engine, who, code=code, name=name, kecamatan=kecamatan).code
     out.print(f"Lokasi stok {code} ditambahkan.")

@@ -19,6 +19,15 @@ class UnknownKecamatan(DistributionError):
         super().__init__(kecamatan=code)
 
 
+class UnknownPlace(DistributionError):
+    """A receipt printer's place that is neither the Disdukcapil nor a kecamatan served."""
+
+    code = "distribution.unknown_place"
+
+    def __init__(self, place: str) -> None:
+        super().__init__(place=place)
+
+
 class UnknownShipment(DistributionError):
     code = "distribution.unknown_shipment"
 

@@ -22,9 +22,10 @@ from sqlmodel import Session, col, select
 from cetak import storage
 from cetak.db import write_session
 from cetak.installation import ServedRegency
-from cetak.models import Record, utcnow
+from cetak.models import Kecamatan, Record, utcnow
 from cetak.privacy import mask_nik
 from cetak.settings import Settings
+from distribution.errors import UnknownPlace
 from distribution.models import (
     Collection,
     Discrepancy,
@@ -35,6 +36,7 @@ from distribution.models import (
     ShipmentCard,
 )
 from distribution.rules import DiscrepancyKind
+from inventory.ledger import DEFAULT_SITE as DISDUKCAPIL
 from inventory.paperwork import keep_pdf, kepala_dinas, kepala_seksi, office
 from papers.documents import Person
 from papers.manifest import ManifestLine, ShipmentManifest, render_manifest
@@ -108,6 +110,8 @@ def printer_for(session: Session, place: str, settings: Settings) -> ReceiptPrin
 def set_printer(
     session: Session, place: str, *, kind: str, target: str, profile: str, actor: str
 ) -> ReceiptPrinter:
+    if place != DISDUKCAPIL and session.get(Kecamatan, place) is None:
+        raise UnknownPlace(place)
     ReceiptPrinterConfig(kind=kind, target=target, profile=profile)  # validates
     row = session.get(ReceiptPrinter, place) or ReceiptPrinter(
         place=place, kind=kind, target=target, profile=profile, actor=actor

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from cetak.clock import day_start_utc
+from cetak.installation import require_kecamatan
 from cetak.lifecycle import STATE_LABELS, RecordState
 from cetak.models import Kecamatan, Record, RecordEvent, utcnow
 from cetak.privacy import mask_nik
@@ -183,6 +184,8 @@ def uncollected_ages(
     session: Session, *, today: date, tz: str = "Asia/Jakarta", kecamatan: str | None = None
 ) -> list[dict[str, Any]]:
     """Per kecamatan: cards waiting at the office, and how many for over 30, 60, 90 days."""
+    if kecamatan is not None:
+        require_kecamatan(session, kecamatan)
     bounds = {b: day_start_utc(today - timedelta(days=b), tz) for b in rules.WAIT_BANDS}
     query = (
         sa.select(
@@ -287,6 +290,8 @@ def jemput_bola(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Residents aged ``min_age`` or more whose card waits at the kecamatan: visit them."""
+    if kecamatan is not None:
+        require_kecamatan(session, kecamatan)
     try:
         born_before = today.replace(year=today.year - min_age)
     except ValueError:  # 29 February
@@ -313,6 +318,8 @@ def return_list(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Cards waiting more than ``days`` at the kecamatan: to bring back to the Disdukcapil."""
+    if kecamatan is not None:
+        require_kecamatan(session, kecamatan)
     return _waiting_cards(
         session,
         today=today,
@@ -327,6 +334,8 @@ def return_list(
 def shipments(
     session: Session, *, limit: int = 200, kecamatan: str | None = None, state: str | None = None
 ) -> list[dict[str, Any]]:
+    if kecamatan is not None:
+        require_kecamatan(session, kecamatan)
     names = _names(session)
     cases = (
         sa.select(sa.func.count())

@@ -37,7 +37,14 @@ from distribution.errors import (
     UnknownKecamatan,
     UnknownShipment,
 )
-from distribution.models import Discrepancy, Receipt, Shipment, ShipmentCard
+from distribution.models import (
+    Discrepancy,
+    DiscrepancyState,
+    Receipt,
+    Shipment,
+    ShipmentCard,
+    ShipmentState,
+)
 from distribution.rules import CardPlace, Resolution
 from inventory import ledger
 from inventory.rules import Cause
@@ -149,7 +156,7 @@ def pack(
             raise UnknownCardRef(sorted(set(refs) - known))
         problems = []
         for _, kec, ref, state, rec_state, _ in rows:
-            if state == CardPlace.PACKED or state == CardPlace.DISPATCHED or state == "received":
+            if state in (CardPlace.PACKED, CardPlace.DISPATCHED, CardPlace.RECEIVED):
                 problems.append((ref, f"sudah {rules.PLACE_LABELS[state]}"))
             elif state != CardPlace.PASSED:
                 problems.append((ref, _NOT_PACKABLE.get(state, f"berstatus {state}")))
@@ -180,7 +187,7 @@ def pack(
         shipment = Shipment(
             number=number,
             kode_kecamatan=kec,
-            state="packed",
+            state=ShipmentState.PACKED,
             cards=len(card_ids),
             courier=courier,
             packed_by=actor,
@@ -260,7 +267,7 @@ def dispatch(
     else:
         shipments = [_shipment(session, n, lock=True) for n in numbers]
     for shipment in shipments:
-        if shipment.state != "packed":
+        if shipment.state != ShipmentState.PACKED:
             continue  # dispatching twice changes nothing
         assert shipment.id is not None
         cards = _manifest(session, shipment.id)
@@ -281,7 +288,11 @@ def dispatch(
             reason=f"dikirim dalam {shipment.number}",
             at=now,
         )
-        shipment.state, shipment.dispatched_by, shipment.dispatched_at = "dispatched", actor, now
+        shipment.state, shipment.dispatched_by, shipment.dispatched_at = (
+            ShipmentState.DISPATCHED,
+            actor,
+            now,
+        )
         shipment.courier = courier or shipment.courier
         session.add(shipment)
     return shipments
@@ -381,11 +392,11 @@ def receive(
     if not officer.strip():
         raise ReceiverRequired()
     shipment = _shipment(session, number, lock=True)
-    if shipment.state == "received":
+    if shipment.state == ShipmentState.RECEIVED:
         raise ShipmentAlreadyReceived(
             shipment.number, local_time(served, shipment.received_at), shipment.received_by or "-"
         )
-    if shipment.state != "dispatched":
+    if shipment.state != ShipmentState.DISPATCHED:
         raise ShipmentNotDispatched(shipment.number, shipment.state)
     assert shipment.id is not None
     cards = _manifest(session, shipment.id)
@@ -506,7 +517,7 @@ def resolve(
     case = session.exec(query).first()
     if case is None:
         raise UnknownCase(case_id)
-    if case.state != "open":
+    if case.state != DiscrepancyState.OPEN:
         raise CaseClosed(
             case_id, rules.RESOLUTION_LABELS.get(case.resolution or ""), case.resolved_at
         )

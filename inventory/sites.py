@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from cetak.installation import require_kecamatan
 from inventory.errors import SiteExists, UnknownSite
 from inventory.ledger import DEFAULT_SITE
 from inventory.models import Site
@@ -26,6 +27,8 @@ def add_site(session: Session, *, code: str, name: str, kode_kecamatan: str | No
         raise UnknownSite(code)
     if session.get(Site, code) is not None:
         raise SiteExists(code)
+    if kode_kecamatan is not None:
+        require_kecamatan(session, kode_kecamatan)
     site = Site(code=code, name=name, kode_kecamatan=kode_kecamatan)
     session.add(site)
     session.flush()

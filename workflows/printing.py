@@ -30,6 +30,7 @@ from cetak.settings import Settings
 from printers import jobs, planning, production
 from printers.models import Printer, PrintJob
 from printers.registry import make_driver
+from printers.states import PrinterState
 from workflows.common import preflight, run_name
 
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
@@ -77,7 +78,7 @@ def plan_jobs(
     engine = engine_from_settings(settings)
     served = load_installation(engine)
     now = utcnow()
-    ready_states = ("online", "busy", "resting")
+    ready_states = (PrinterState.ONLINE, PrinterState.BUSY, PrinterState.RESTING)
     with write_session(engine, lock=LOCK_PLANNING) as session:
         idle: list[int] = []
         earlier: list[int] = []

@@ -9,6 +9,7 @@ from application import actions
 from cetak.access import Action
 from dashboard import charts, data, ui
 from inventory.rules import CAUSE_LABELS, Cause
+from printers.states import PrinterState
 
 ctx = ui.context()
 ui.header(ctx, "Antrian & Printer")
@@ -19,7 +20,7 @@ def _printer_rows(printers: list[dict]) -> list[dict]:
     rows = []
     for p in printers:
         rest = f"{p['since_rest']}/{p['rest_after']} kartu"
-        if p["state"] == "resting" and p["rest_until"] is not None:
+        if p["state"] == PrinterState.RESTING and p["rest_until"] is not None:
             rest += f", istirahat sampai {ui.when(ctx, p['rest_until'])[-5:]}"
         ribbon = "-"
         if p["ribbon_percent"] is not None:

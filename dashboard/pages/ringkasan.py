@@ -9,6 +9,8 @@ import streamlit as st
 from cetak.lifecycle import RecordState
 from cetak.models import utcnow
 from dashboard import charts, data, ui
+from printers.cards import CardState
+from printers.states import PrinterState
 
 ctx = ui.context()
 ui.header(ctx, "Ringkasan", f"{ctx.served.kabupaten} ({ctx.served.kode_wilayah})")
@@ -24,8 +26,8 @@ def summary_figures() -> dict:
         "stock": ui.query(ctx, "stock_figures", today=today),
         "printers": printers,
         "needs_attention": ui.query(ctx, "count_in_state", state=RecordState.NEEDS_ATTENTION.value),
-        "awaiting_qc": ui.query(ctx, "card_count", state="printed"),
-        "awaiting_collection": ui.query(ctx, "card_count", state="received"),
+        "awaiting_qc": ui.query(ctx, "card_count", state=CardState.PRINTED.value),
+        "awaiting_collection": ui.query(ctx, "card_count", state=CardState.RECEIVED.value),
         "open_discrepancies": ui.query(ctx, "open_discrepancy_count"),
         "over_90": sum(int(r.get("over_90") or 0) for r in ages),
     }
@@ -38,7 +40,9 @@ def figures() -> None:
     waiting, stock, today = f["waiting"], f["stock"], f["today"]
     capacity = sum(p["daily_limit"] for p in f["printers"])
     working = sum(
-        p["daily_limit"] for p in f["printers"] if p["state"] not in ("offline", "maintenance")
+        p["daily_limit"]
+        for p in f["printers"]
+        if p["state"] not in (PrinterState.OFFLINE, PrinterState.MAINTENANCE)
     )
 
     c = st.columns(4)
