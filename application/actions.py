@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
@@ -38,6 +38,9 @@ from inventory.models import Lot, ReorderRequest, StockCountProposal
 from inventory.rules import Cause
 from printers import qc, registry
 from printers.models import Card, Printer
+
+if TYPE_CHECKING:
+    from distribution.paper import Printed
 
 T = TypeVar("T")
 
@@ -1101,6 +1104,44 @@ def reconcile_ledger(engine: Engine, actor: Who) -> list[Any]:
 # --- distribution (added with issue 5) -------------------------------------------------------
 
 
+def _owed_receipt(
+    uow: UnitOfWork,
+    engine: Engine,
+    settings: Any,
+    served: Any,
+    *,
+    collection_id: int | None = None,
+    shipment_id: int | None = None,
+) -> Effect[list[Printed]] | None:
+    """Queue the printing of the receipt a hand-over (or a shipment received at its
+    kecamatan) owes, as an after-commit effect: printed at once, whichever front end
+    recorded it. A printer fault leaves the receipt owed (``failed``; an effect that raises
+    leaves it ``pending``): the 14:00 flow or ``cetak receipts print`` prints it later.
+    ``settings`` None queues nothing: the receipt waits for them."""
+    from distribution.paper import print_receipts, receipt_for
+
+    if settings is None:
+        return None
+    # The row was added in this transaction; its id is known before the commit.
+    rid = receipt_for(uow.session, collection_id=collection_id, shipment_id=shipment_id)
+    if rid is None:
+        return None
+    return uow.after_commit(lambda: print_receipts(engine, settings, served, ids=[rid]), "receipt")
+
+
+def _printed(effect: Effect[list[Printed]] | None) -> tuple[Printed, ...]:
+    """What the receipt effect printed (or failed to print); none when it did not run."""
+    return tuple(effect.result or ()) if effect is not None else ()
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentReceived(service.Received):
+    """A shipment received at its kecamatan, with ``receipts``: what became of its
+    serah terima receipt, printed after the commit (``distribution.paper.Printed``)."""
+
+    receipts: tuple[Printed, ...] = ()
+
+
 def receive_shipment(
     engine: Engine,
     actor: Who,
@@ -1111,16 +1152,18 @@ def receive_shipment(
     missing: list[str] | None = None,
     damaged: list[str] | None = None,
     extra: list[str] | None = None,
-) -> service.Received:
-    """A kecamatan's confirmation, card by card (``received=None``: all but those named)."""
+    settings: Any = None,
+) -> ShipmentReceived:
+    """A kecamatan's confirmation, card by card (``received=None``: all but those named),
+    then its receipt printed after the commit (``settings``: the receipt printers)."""
+    from dataclasses import fields
+
     served = load_installation(engine)
-    return perform(
-        engine,
-        actor,
-        Action.SHIPMENT_RECEIVE,
-        "shipment_receive",
-        lambda s: service.receive(
-            s,
+    receipt: list[Effect[list[Printed]] | None] = []
+
+    def work(uow: UnitOfWork) -> service.Received:
+        got = service.receive(
+            uow.session,
             served,
             number,
             officer=officer,
@@ -1129,11 +1172,24 @@ def receive_shipment(
             missing=missing or [],
             damaged=damaged or [],
             extra=extra or [],
-        ),
+        )
+        receipt.append(_owed_receipt(uow, engine, settings, served, shipment_id=got.shipment_id))
+        return got
+
+    got = perform_unit(
+        engine,
+        actor,
+        Action.SHIPMENT_RECEIVE,
+        "shipment_receive",
+        work,
         target=number,
         detail={"officer": officer, "missing": missing or [], "damaged": damaged or []},
         result_detail=lambda r: {"received": r.received, "cases": list(r.cases)},
         lock=LOCK_DISTRIBUTION,
+    )
+    return ShipmentReceived(
+        **{f.name: getattr(got, f.name) for f in fields(got)},
+        receipts=_printed(receipt[0] if receipt else None),
     )
 
 
@@ -1152,24 +1208,20 @@ def resolve_discrepancy(
     )
 
 
-def print_owed_receipts(
-    engine: Engine,
-    settings: Any,
-    *,
-    collection_id: int | None = None,
-    shipment_id: int | None = None,
-) -> list[Any]:
-    """The after-commit effect of a hand-over or of a shipment received at a kecamatan: its
-    receipt is printed at once, whichever front end recorded it (CLI or dashboard). A
-    printer fault leaves the receipt owed: the 14:00 flow or ``cetak receipts print``
-    prints it later; the results (``paper.Printed``) say which happened."""
-    from distribution.paper import print_receipts, receipt_for
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """A card handed to its resident (the ``Collection`` row's values), with ``receipts``:
+    what became of its tanda terima, printed after the commit (``paper.Printed``)."""
 
-    with Session(engine) as session:
-        rid = receipt_for(session, collection_id=collection_id, shipment_id=shipment_id)
-    if rid is None:
-        return []
-    return print_receipts(engine, settings, load_installation(engine), ids=[rid])
+    id: int
+    card_id: int
+    record_id: int
+    place: str
+    kode_kecamatan: str
+    collected_by: str
+    officer: str
+    at: datetime
+    receipts: tuple[Printed, ...] = ()
 
 
 def record_collection(
@@ -1180,28 +1232,48 @@ def record_collection(
     by: str,
     place: str = "kecamatan",
     kecamatan: str | None = None,
-) -> Collection:
-    """Hand a card to its resident. The audit row names the card, never the full NIK;
-    print the receipt afterwards with ``distribution.paper.print_receipts``."""
+    settings: Any = None,
+) -> Collected:
+    """Hand a card to its resident, then print its receipt after the commit (``settings``:
+    the receipt printers). The audit row names the card, never the full NIK."""
     served = load_installation(engine)
-    return perform(
-        engine,
-        actor,
-        Action.COLLECTION,
-        "collection",
-        lambda s: handover.collect(
-            s,
+    receipt: list[Effect[list[Printed]] | None] = []
+
+    def work(uow: UnitOfWork) -> Collection:
+        c = handover.collect(
+            uow.session,
             served,
             nik,
             by=by,
             officer=signature(actor),
             place=place,
             kecamatan=kecamatan,
-        ),
+        )
+        receipt.append(_owed_receipt(uow, engine, settings, served, collection_id=c.id))
+        return c
+
+    c = perform_unit(
+        engine,
+        actor,
+        Action.COLLECTION,
+        "collection",
+        work,
         target=mask_nik(nik.strip()),
         detail={"by": by, "place": place},
         result_detail=lambda c: {"card_id": c.card_id, "kecamatan": c.kode_kecamatan},
         lock=LOCK_DISTRIBUTION,
+    )
+    assert c.id is not None
+    return Collected(
+        id=c.id,
+        card_id=c.card_id,
+        record_id=c.record_id,
+        place=c.place,
+        kode_kecamatan=c.kode_kecamatan,
+        collected_by=c.collected_by,
+        officer=c.officer,
+        at=c.at,
+        receipts=_printed(receipt[0] if receipt else None),
     )
 
 

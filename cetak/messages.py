@@ -41,6 +41,11 @@ def _card_move(f: Fields) -> str:
     return f"{who} berstatus '{f['from_label']}', tidak dapat menjadi '{f['to_label']}'"
 
 
+def _kecamatan_not_served(f: Fields) -> str:
+    choices = ", ".join(f"{k} ({n})" for k, n in sorted(f["choices"].items()))
+    return f"kecamatan '{f['kecamatan']}' bukan kecamatan {f['kabupaten']}; pilihan: {choices}"
+
+
 def _nothing_to_dispatch(f: Fields) -> str:
     where = f" untuk Kecamatan {f['kecamatan']}" if f.get("kecamatan") else ""
     return f"tidak ada kartu lolos QC yang menunggu dikirim{where}"
@@ -66,6 +71,31 @@ def _unknown_officer(f: Fields) -> str:
     return f"petugas '{f['name']}' {why}; tidak ada yang diubah. Gunakan nama pengguna aktif"
 
 
+_NOTHING_TOUCHED = (
+    ". Tidak ada yang dibaca, dipindahkan atau ditulis. Berikan folder batch (berisi "
+    "manifest.json dan records.csv), berkas .zip batch, atau folder inbox yang berisi batch."
+)
+
+
+def _receipt_conflict(f: Fields) -> str:
+    refs = ", ".join(f["refs"])
+    if f["named_twice"]:
+        return f"kartu disebut dua kali dengan keterangan berbeda: {refs}"
+    return f"kartu ini ada di manifes, jadi bukan kartu lebih: {refs}"
+
+
+def _database_failed(f: Fields) -> str:
+    from cetak.redact import meaning  # kernel; imported late (cycle)
+
+    kind, driver_code, statement = f["kind"], f["driver_code"], f["statement"]
+    where = f" saat {statement}" if statement else ""
+    detail = ", ".join(p for p in (kind, driver_code) if p)
+    return (
+        f"Basis data gagal{where}: {meaning(kind, driver_code)} ({detail}). Isi data tidak "
+        "dicantumkan (perlindungan data pribadi); tidak ada yang tersimpan setengah."
+    )
+
+
 CATALOGUE: dict[str, Entry] = {
     # --- kernel ------------------------------------------------------------------------------
     "cetak.error": DETAIL,
@@ -76,14 +106,46 @@ CATALOGUE: dict[str, Entry] = {
         "tidak dapat dialihkan ke {wanted}"
     ),
     "lifecycle.illegal_transition": "Perubahan status tidak diizinkan: {from_state} → {to_state}",
-    "database.failed": DETAIL,
+    "database.failed": _database_failed,
     "records.unknown": lambda f: "PRR tidak ditemukan: " + ", ".join(f["prr_ids"]),
-    "regions.bad_data": DETAIL,
+    "regions.bad_data": "data kecamatan tidak dapat dipakai",
+    "regions.missing_columns": lambda f: (
+        "Berkas kecamatan tidak memiliki kolom: " + ", ".join(f["columns"])
+    ),
+    "regions.bad_kecamatan_code": "Baris {line}: kode kecamatan '{kode}' tidak valid",
+    "regions.duplicate_kecamatan": (
+        "Baris {line}: kode kecamatan {kode} sudah ada di baris {first_line}; "
+        "setiap kecamatan hanya boleh satu baris"
+    ),
+    "regions.empty_name": "Baris {line}: {label} kosong",
+    "regions.province_mismatch": lambda f: (
+        f"Baris {f['line']}: kode provinsi '{f['prov']}' tidak sesuai dengan kabupaten "
+        f"{f['kab']} (harus {f['kab'][:2]})"
+    ),
+    "regions.unknown_province": "Baris {line}: kode provinsi '{prov}' tidak dikenal",
+    "regions.inconsistent_names": (
+        "Baris {line}: nama kabupaten/provinsi berbeda dengan baris pertama kabupaten {kab}"
+    ),
+    "regions.bad_regency_code": "Kode kabupaten '{kode}' tidak valid; contoh: 33.10",
+    "regions.unreadable_file": "Berkas kecamatan tidak dapat dibaca: {reason}",
     "regions.unknown_regency": lambda f: (
         f"Kabupaten {f['kode']} tidak ada di "
         + ("berkas itu" if f["in_file"] else "data bawaan (33.10, 33.20, 14.09, 64.08, 35.26)")
     ),
-    "users.refused": DETAIL,
+    "users.refused": "permintaan pengelolaan pengguna ditolak",
+    "users.bad_name": (
+        "nama pengguna '{name}' tidak valid: 1-60 huruf kecil, angka, titik, garis bawah "
+        "atau tanda hubung, diawali huruf atau angka"
+    ),
+    "users.unknown_role": lambda f: (
+        f"peran '{f['role']}' tidak dikenal; pilihan: "
+        + ", ".join(f"{role} ({label})" for role, label in f["choices"])
+    ),
+    "users.password_too_short": "kata sandi terlalu pendek: minimal {minimum} karakter",
+    "users.unknown_user": "pengguna '{name}' tidak ditemukan",
+    "users.bad_full_name": "nama lengkap berisi karakter yang tidak sah",
+    "users.full_name_too_long": "nama lengkap terlalu panjang: maksimal {limit} karakter",
+    "users.user_exists": "pengguna '{name}' sudah ada",
     "users.unknown_officer": _unknown_officer,
     "users.login_failed": "Nama pengguna atau kata sandi salah",
     "users.account_disabled": "Akun ini dinonaktifkan. Hubungi Kepala seksi.",
@@ -93,7 +155,12 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # --- intake ------------------------------------------------------------------------------
     "intake.batch_rejected": DETAIL,
-    "intake.not_a_delivery": DETAIL,
+    "intake.not_a_delivery": "'{given}' bukan kiriman batch" + _NOTHING_TOUCHED,
+    "intake.delivery_refused": "'{given}' ditolak: {why}" + _NOTHING_TOUCHED,
+    "intake.not_a_batch": (
+        "'{given}' bukan folder batch, bukan .zip batch, dan bukan folder inbox berisi batch: "
+        "{what}" + _NOTHING_TOUCHED
+    ),
     # --- blank stock -------------------------------------------------------------------------
     "stock.error": "kesalahan stok",
     "stock.insufficient": _insufficient,
@@ -115,7 +182,23 @@ CATALOGUE: dict[str, Entry] = {
     "stock.no_officer": "pemusnahan memerlukan petugas yang memusnahkan",
     "stock.unknown_request": "permintaan blangko '{request}' tidak ditemukan",
     "stock.request_state": "permintaan {number} berstatus {state}; tidak dapat {action}",
-    "stock.implausible": DETAIL,
+    "stock.implausible": "masukan tidak wajar; periksa angkanya",
+    "stock.quantity_above_limit": (
+        "{what} {shown} melebihi batas wajar {limit} blangko; periksa angkanya "
+        "(batas diatur di CETAK_MAX_LOT_QUANTITY / CETAK_MAX_MOVE_QUANTITY / "
+        "CETAK_MAX_REQUEST_QUANTITY)"
+    ),
+    "stock.date_in_future": "{what} {day} belum terjadi (hari ini {today}); periksa tanggalnya",
+    "stock.text_too_long": "{what} terlalu panjang: paling banyak {limit} huruf",
+    "stock.invalid_lot_code": (
+        "kode lot '{lot}' tidak valid: 1-60 huruf/angka (boleh . / _ -), "
+        "diawali huruf atau angka, tanpa spasi"
+    ),
+    "stock.invalid_ref": "{what} harus 1-{limit} karakter yang dapat dicetak",
+    "stock.count_above_lot": (
+        "hitungan {counted} lebih dari isi lot {lot} saat diterima ({lot_quantity} blangko); "
+        "periksa lot dan angkanya"
+    ),
     "stock.reason_required": "{what} wajib diisi: tuliskan alasan penyesuaian",
     "stock.lot_required": "stok opname dihitung per lot: sebutkan lotnya",
     "stock.unknown_proposal": "usulan selisih opname #{proposal_id} tidak ditemukan",
@@ -132,7 +215,23 @@ CATALOGUE: dict[str, Entry] = {
     "print.error": "kesalahan cetak",
     "print.unknown_printer": "printer '{name}' tidak terdaftar",
     "print.printer_exists": "printer '{name}' sudah terdaftar",
-    "print.bad_config": DETAIL,
+    "print.bad_config": "pengaturan printer tidak dapat dipakai",
+    "print.bad_name": "nama printer hanya huruf, angka, '-', '_' dan '.'",
+    "print.unknown_driver": lambda f: (
+        f"driver '{f['driver']}' tidak dikenal; pilihan: {', '.join(f['choices'])}"
+    ),
+    "print.bad_limits": "batas harian dan istirahat harus bilangan positif",
+    "print.bad_uri": "printer {name}: {problem}",
+    "print.bad_simulated_uri": "URI printer simulasi harus sim://NAMA?..., bukan '{uri}'",
+    "print.bad_simulated_parameter": (
+        "parameter URI simulasi tidak valid: '{parameter}' harus angka, bukan '{value}'"
+    ),
+    "print.spool_folder_required": "printer spool memerlukan URI berisi folder (hot folder)",
+    "print.bad_spool_uri": "URI spool harus spool:///folder atau jalur folder, bukan '{uri}'",
+    "print.bad_ipp_uri": (
+        "URI IPP tidak valid: '{uri}'; gunakan ipp://, ipps://, http:// atau https:// dengan "
+        "nama host, contoh: ipp://host:631/ipp/print"
+    ),
     "print.uri_required": "printer {name}: printer {driver} memerlukan URI {example}",
     "print.unknown_card": "kartu '{ref}' tidak ditemukan",
     "print.card_not_awaiting_qc": "kartu {ref} berstatus '{state}', bukan menunggu QC",
@@ -143,6 +242,10 @@ CATALOGUE: dict[str, Entry] = {
     # --- distribution ------------------------------------------------------------------------
     "distribution.error": "kesalahan distribusi",
     "distribution.unknown_kecamatan": "kecamatan '{kecamatan}' bukan kecamatan kabupaten ini",
+    "installation.unknown_kecamatan": _kecamatan_not_served,
+    "distribution.unknown_place": (
+        "tempat '{place}' tidak dikenal: DISDUKCAPIL atau kode kecamatan kabupaten ini"
+    ),
     "distribution.unknown_shipment": "pengiriman '{number}' tidak ditemukan",
     "distribution.unknown_card_ref": lambda f: "kartu tidak ditemukan: " + ", ".join(f["refs"]),
     "distribution.nothing_to_dispatch": _nothing_to_dispatch,
@@ -155,9 +258,14 @@ CATALOGUE: dict[str, Entry] = {
         "kali. Kartu yang belum ada diselesaikan lewat kasus selisih"
     ),
     "distribution.card_in_other_shipment": _in_other_shipment,
-    "distribution.bad_receipt": DETAIL,
+    "distribution.bad_receipt": "penerimaan tidak dapat dicatat",
+    "distribution.card_moved_meanwhile": (
+        "status kartu berubah oleh proses lain saat dicatat; ulangi perintahnya"
+    ),
+    "distribution.case_card_moved": "kartu {ref} berstatus '{state}'; kasus tidak dapat diubah",
+    "distribution.conflicting_receipt": _receipt_conflict,
     "distribution.receiver_required": "nama petugas kecamatan yang menerima wajib diisi",
-    "distribution.receipt_conflict": DETAIL,
+    "distribution.receipt_conflict": _receipt_conflict,
     "distribution.unknown_case": "kasus selisih #{case_id} tidak ditemukan",
     "distribution.case_closed": "kasus selisih #{case_id} sudah diselesaikan ({resolution})",
     "distribution.resolution_refused": (
@@ -165,7 +273,29 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "distribution.bad_nik": "NIK harus 16 angka dan sah (periksa kembali angkanya)",
     "distribution.nik_not_found": "tidak ada PRR untuk NIK {masked} di kabupaten ini",
-    "distribution.card_not_ready": DETAIL,
+    "distribution.card_not_ready": "KTP-el belum dapat diserahkan",
+    "distribution.bad_pickup_place": (
+        "tempat pengambilan harus 'kecamatan' atau 'disdukcapil', bukan '{place}'"
+    ),
+    "distribution.record_not_printed": (
+        "KTP-el NIK {masked} belum dapat diserahkan: PRR berstatus {state_label}"
+    ),
+    "distribution.card_elsewhere": lambda f: (
+        f"KTP-el NIK {f['masked']} tidak ada di "
+        f"{'Disdukcapil' if f['place'] == 'disdukcapil' else 'kantor kecamatan'}: "
+        f"kartu {f['where']}"
+    ),
+    "distribution.card_at_other_kecamatan": (
+        "KTP-el NIK {masked} menunggu di Kecamatan {home}, bukan di Kecamatan {here}"
+    ),
+    # --- receipt printers --------------------------------------------------------------------
+    "papers.receipt_printer_unavailable": "printer struk {target} tidak dapat dipakai",
+    "papers.receipt_printer_unreachable": lambda f: (
+        f"printer struk {f['target']} tidak dapat {'dihubungi' if f['network'] else 'dibuka'}"
+    ),
+    "papers.receipt_printer_dropped": (
+        "printer struk {target} terputus saat mencetak; cetak ulang struk"
+    ),
     "distribution.collector_required": "nama yang mengambil wajib diisi",
     "distribution.already_collected": (
         "KTP-el NIK {masked} sudah diambil pada {at} oleh {by} di {place}; "
@@ -175,6 +305,24 @@ CATALOGUE: dict[str, Entry] = {
     "backup.failed": DETAIL,
     "backup.restore_refused": DETAIL,
     "deploy.failed": DETAIL,
+    # --- flows (said in the run's state, to the operator of the worker's machine) -----------
+    "workflows.not_ready": "instalasi ini belum dapat menjalankan flow",
+    "workflows.home_not_initialised": (
+        "Instalasi Cetak di {home} belum disiapkan (tidak ada cetak.db). Jalankan di mesin "
+        "ini: cetak init --regency KODE, atau atur CETAK_HOME / CETAK_DATABASE_URL worker ini "
+        "di berkas lingkungan (/etc/cetak/cetak.env)."
+    ),
+    "workflows.database_unreachable": (
+        "Basis data {url} tidak dapat dihubungi dari mesin ini: {kind}. Periksa "
+        "CETAK_DATABASE_URL dan jaringan, lalu jalankan cetak doctor."
+    ),
+    "workflows.database_not_initialised": (
+        "Basis data {url} belum disiapkan untuk Cetak. Jalankan: cetak init --regency KODE"
+    ),
+    "workflows.inbox_elsewhere": (
+        "Inbox dibaca oleh mesin {inbox_host} (CETAK_INBOX_HOST), bukan mesin ini ({here}): "
+        "jalankan deployment ingest-inbox di sana (cetak worker --inbox), atau beri jalur batch."
+    ),
 }
 
 

@@ -75,26 +75,36 @@ class DatabaseFailed(CetakError, RuntimeError):
     """
 
     code = "database.failed"
+    kind: str
+    driver_code: str | None
+    statement: str
+    transient: bool
 
     def __init__(
         self,
-        message: str,
         kind: str = "",
         code: str | None = None,
         statement: str = "",
         transient: bool = False,
     ) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.driver_code = code
-        self.statement = statement
-        self.transient = transient
+        super().__init__(kind=kind, driver_code=code, statement=statement, transient=transient)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (
             type(self),
-            (self.message, self.kind, self.driver_code, self.statement, self.transient),
+            (self.kind, self.driver_code, self.statement, self.transient),
         )
+
+
+def meaning(kind: str, driver_code: str | None) -> str:
+    """What a database error of class ``kind`` with ``driver_code`` means, for staff."""
+    primary = "_".join((driver_code or "").split("_")[:2])  # SQLITE_IOERR_WRITE -> SQLITE_IOERR
+    return (
+        _MEANING.get(driver_code or "")
+        or _MEANING.get(primary)
+        or _MEANING.get(kind)
+        or "galat basis data"
+    )
 
 
 def statement_words(statement: str | None, limit: int = 3) -> str:
@@ -135,24 +145,11 @@ def _transient(exc: BaseException) -> bool:
 
 def redact(exc: BaseException) -> DatabaseFailed:
     """A ``DatabaseFailed`` saying what ``exc`` was, without a single value of its rows."""
-    kind = type(exc).__name__
-    code = _code(exc)
-    statement = statement_words(getattr(exc, "statement", None))
-    primary = "_".join((code or "").split("_")[:2])  # SQLITE_IOERR_WRITE -> SQLITE_IOERR
-    meaning = (
-        _MEANING.get(code or "")
-        or _MEANING.get(primary)
-        or _MEANING.get(kind)
-        or "galat basis data"
-    )
-    detail = ", ".join(p for p in (kind, code) if p)
-    where = f" saat {statement}" if statement else ""
-    message = (
-        f"Basis data gagal{where}: {meaning} ({detail}). Isi data tidak dicantumkan "
-        "(perlindungan data pribadi); tidak ada yang tersimpan setengah."
-    )
     return DatabaseFailed(
-        message, kind=kind, code=code, statement=statement, transient=_transient(exc)
+        kind=type(exc).__name__,
+        code=_code(exc),
+        statement=statement_words(getattr(exc, "statement", None)),
+        transient=_transient(exc),
     )
 
 

@@ -65,12 +65,75 @@ class Regency:
 
 
 class RegionDataError(CetakError, ValueError):
-    """A kecamatan file that cannot be used; carries the sentence that says why."""
+    """A kecamatan file or regency code that cannot be used; the subclasses say why. ``line``
+    is the file's line, where the problem is in one row."""
 
     code = "regions.bad_data"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+
+class MissingColumns(RegionDataError):
+    code = "regions.missing_columns"
+
+    def __init__(self, columns: list[str]) -> None:
+        CetakError.__init__(self, columns=tuple(columns))
+
+
+class BadKecamatanCode(RegionDataError):
+    code = "regions.bad_kecamatan_code"
+
+    def __init__(self, line: int, kode: str) -> None:
+        CetakError.__init__(self, line=line, kode=kode)
+
+
+class DuplicateKecamatan(RegionDataError):
+    code = "regions.duplicate_kecamatan"
+
+    def __init__(self, line: int, kode: str, first_line: int) -> None:
+        CetakError.__init__(self, line=line, kode=kode, first_line=first_line)
+
+
+class EmptyName(RegionDataError):
+    code = "regions.empty_name"
+
+    def __init__(self, line: int, label: str) -> None:
+        CetakError.__init__(self, line=line, label=label)
+
+
+class ProvinceMismatch(RegionDataError):
+    code = "regions.province_mismatch"
+
+    def __init__(self, line: int, prov: str, kab: str) -> None:
+        CetakError.__init__(self, line=line, prov=prov, kab=kab)
+
+
+class UnknownProvince(RegionDataError):
+    code = "regions.unknown_province"
+
+    def __init__(self, line: int, prov: str) -> None:
+        CetakError.__init__(self, line=line, prov=prov)
+
+
+class InconsistentNames(RegionDataError):
+    code = "regions.inconsistent_names"
+
+    def __init__(self, line: int, kab: str) -> None:
+        CetakError.__init__(self, line=line, kab=kab)
+
+
+class BadRegencyCode(RegionDataError):
+    code = "regions.bad_regency_code"
+
+    def __init__(self, kode: str) -> None:
+        CetakError.__init__(self, kode=kode)
+
+
+class UnreadableKecamatanFile(RegionDataError):
+    """``reason`` is the operating system's (or decoder's) own text."""
+
+    code = "regions.unreadable_file"
+
+    def __init__(self, reason: str) -> None:
+        CetakError.__init__(self, reason=reason)
 
 
 class UnknownRegency(RegionDataError):
@@ -94,7 +157,7 @@ def parse_kecamatan_csv(text: str) -> dict[str, Regency]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in KECAMATAN_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise RegionDataError(f"Berkas kecamatan tidak memiliki kolom: {', '.join(missing)}")
+        raise MissingColumns(missing)
     rows: dict[str, list[dict[str, str]]] = {}
     seen: dict[str, int] = {}
     known_provinces = provinces()
@@ -106,12 +169,9 @@ def parse_kecamatan_csv(text: str) -> dict[str, Regency]:
             or not REGENCY_CODE.match(kab)
             or not kode.startswith(kab + ".")
         ):
-            raise RegionDataError(f"Baris {line}: kode kecamatan '{kode}' tidak valid")
+            raise BadKecamatanCode(line, kode)
         if kode in seen:
-            raise RegionDataError(
-                f"Baris {line}: kode kecamatan {kode} sudah ada di baris {seen[kode]}; "
-                "setiap kecamatan hanya boleh satu baris"
-            )
+            raise DuplicateKecamatan(line, kode, seen[kode])
         seen[kode] = line
         for column, label in (
             ("kecamatan", "nama kecamatan"),
@@ -119,20 +179,14 @@ def parse_kecamatan_csv(text: str) -> dict[str, Regency]:
             ("provinsi", "nama provinsi"),
         ):
             if not row[column]:
-                raise RegionDataError(f"Baris {line}: {label} kosong")
+                raise EmptyName(line, label)
         if prov != kab[:2]:
-            raise RegionDataError(
-                f"Baris {line}: kode provinsi '{prov}' tidak sesuai dengan kabupaten {kab} "
-                f"(harus {kab[:2]})"
-            )
+            raise ProvinceMismatch(line, prov, kab)
         if prov not in known_provinces:
-            raise RegionDataError(f"Baris {line}: kode provinsi '{prov}' tidak dikenal")
+            raise UnknownProvince(line, prov)
         first = rows.get(kab, [row])[0]
         if (row["kabupaten"], row["provinsi"]) != (first["kabupaten"], first["provinsi"]):
-            raise RegionDataError(
-                f"Baris {line}: nama kabupaten/provinsi berbeda dengan baris pertama "
-                f"kabupaten {kab}"
-            )
+            raise InconsistentNames(line, kab)
         rows.setdefault(kab, []).append(row)
     regencies = {}
     for kab, items in rows.items():
@@ -159,12 +213,12 @@ def shipped_regencies() -> dict[str, Regency]:
 def load_regency(kode: str, kecamatan_file: Path | None = None) -> Regency:
     """The regency ``kode`` from the shipped data or from ``kecamatan_file``."""
     if not REGENCY_CODE.match(kode):
-        raise RegionDataError(f"Kode kabupaten '{kode}' tidak valid; contoh: 33.10")
+        raise BadRegencyCode(kode)
     if kecamatan_file is not None:
         try:
             text = kecamatan_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise RegionDataError(f"Berkas kecamatan tidak dapat dibaca: {exc}") from exc
+            raise UnreadableKecamatanFile(str(exc)) from exc
         found = parse_kecamatan_csv(text)
     else:
         found = shipped_regencies()

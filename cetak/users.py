@@ -97,12 +97,63 @@ class AuditEntry(SQLModel, table=True):
 
 
 class UserError(CetakError):
-    """A user-management request that cannot be done; carries the sentence that says why."""
+    """A user-management request that cannot be done; the subclasses say why."""
 
     code = "users.refused"
 
-    def __init__(self, message: str | None = None, /, **fields: Any) -> None:
-        super().__init__(message, **fields)
+    def __init__(self, **fields: Any) -> None:
+        super().__init__(**fields)
+
+
+class BadUserName(UserError):
+    code = "users.bad_name"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name=name)
+
+
+class UnknownRole(UserError):
+    """``choices`` holds (role, label) pairs."""
+
+    code = "users.unknown_role"
+
+    def __init__(self, role: str, choices: tuple[tuple[str, str], ...]) -> None:
+        super().__init__(role=role, choices=choices)
+
+
+class PasswordTooShort(UserError):
+    code = "users.password_too_short"
+
+    def __init__(self, minimum: int) -> None:
+        super().__init__(minimum=minimum)
+
+
+class UnknownUser(UserError):
+    code = "users.unknown_user"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name=name)
+
+
+class BadFullName(UserError):
+    code = "users.bad_full_name"
+
+    def __init__(self) -> None:
+        super().__init__()
+
+
+class FullNameTooLong(UserError):
+    code = "users.full_name_too_long"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit=limit)
+
+
+class UserExists(UserError):
+    code = "users.user_exists"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name=name)
 
 
 class LoginError(CetakError):
@@ -266,10 +317,7 @@ def normalise_name(name: str) -> str:
 def _valid_name(name: str) -> str:
     key = normalise_name(name)
     if not _NAME.fullmatch(key):
-        raise UserError(
-            f"nama pengguna '{name}' tidak valid: 1-60 huruf kecil, angka, titik, garis bawah "
-            "atau tanda hubung, diawali huruf atau angka"
-        )
+        raise BadUserName(name)
     return key
 
 
@@ -277,13 +325,13 @@ def _valid_role(role: Role | str) -> Role:
     try:
         return Role(role)
     except ValueError:
-        choices = ", ".join(f"{r.value} ({ROLE_LABELS[r]})" for r in Role)
-        raise UserError(f"peran '{role}' tidak dikenal; pilihan: {choices}") from None
+        choices = tuple((r.value, ROLE_LABELS[r]) for r in Role)
+        raise UnknownRole(str(role), choices) from None
 
 
 def _hash(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"kata sandi terlalu pendek: minimal {MIN_PASSWORD_LENGTH} karakter")
+        raise PasswordTooShort(MIN_PASSWORD_LENGTH)
     return _hasher.hash(password)
 
 
@@ -296,7 +344,7 @@ def _manager(actor: Actor | str) -> None:
 def get_user(session: Session, name: str) -> User:
     user = session.exec(select(User).where(User.name == normalise_name(name))).first()
     if user is None:
-        raise UserError(f"pengguna '{name}' tidak ditemukan")
+        raise UnknownUser(name)
     return user
 
 
@@ -309,9 +357,9 @@ def _full_name(full_name: str | None) -> str | None:
         return None
     text = " ".join(full_name.split())
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in text):
-        raise UserError("nama lengkap berisi karakter yang tidak sah")
+        raise BadFullName()
     if len(text) > 120:
-        raise UserError("nama lengkap terlalu panjang: maksimal 120 karakter")
+        raise FullNameTooLong(120)
     return text or None
 
 
@@ -329,7 +377,7 @@ def add_user(
     key, valid_role = _valid_name(name), _valid_role(role)
     shown = _full_name(full_name)
     if session.exec(select(User).where(User.name == key)).first() is not None:
-        raise UserError(f"pengguna '{key}' sudah ada")
+        raise UserExists(key)
     user = User(name=key, role=valid_role.value, password_hash=_hash(password), full_name=shown)
     session.add(user)
     session.flush()  # a concurrent duplicate fails here, on the unique constraint

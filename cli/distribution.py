@@ -111,7 +111,7 @@ def receive(
     oleh: OlehOpt = None,
 ) -> None:
     """Catat penerimaan kiriman di kecamatan, kartu per kartu."""
-    from application.actions import print_owed_receipts, receive_shipment
+    from application.actions import receive_shipment
 
     if all_ == bool(cards):
         fail("sebutkan kartu yang diterima dengan --card, atau --all bila semua diterima", 2)
@@ -128,9 +128,9 @@ def receive(
                 missing=missing or [],
                 damaged=damaged or [],
                 extra=extra or [],
+                settings=settings,
             )
-        printed = print_owed_receipts(engine, settings, shipment_id=got.shipment_id)
-        receipts = show_printed(printed, quiet=json_out)
+        receipts = show_printed(got.receipts, quiet=json_out)
     result = {
         "shipment": got.number,
         "received": got.received,
@@ -171,7 +171,7 @@ def collect(
     oleh: OlehOpt = None,
 ) -> None:
     """Catat penyerahan KTP-el kepada pemohon dan cetak tanda terimanya."""
-    from application.actions import print_owed_receipts, record_collection
+    from application.actions import record_collection
     from cetak.privacy import mask_nik
 
     if at not in ("kecamatan", "disdukcapil"):
@@ -183,10 +183,11 @@ def collect(
         settings.ensure_dirs()
         who = acting(engine, settings, oleh)
         with _errors():
-            c = record_collection(engine, who, nik, by=by, place=at, kecamatan=kecamatan)
-            cid, place, kec = c.id, c.place, c.kode_kecamatan
-        printed = print_owed_receipts(engine, settings, collection_id=cid)
-        receipts = show_printed(printed, quiet=json_out)
+            c = record_collection(
+                engine, who, nik, by=by, place=at, kecamatan=kecamatan, settings=settings
+            )
+        place, kec = c.place, c.kode_kecamatan
+        receipts = show_printed(c.receipts, quiet=json_out)
     result = {
         "nik": mask_nik(nik.strip()),
         "collected_by": by.strip(),

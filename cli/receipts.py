@@ -4,6 +4,7 @@ a printer that cannot be reached leaves it owed, to be printed again here."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,9 +28,9 @@ def _receipt_row(r: Any) -> dict[str, Any]:
     }
 
 
-def show_printed(results: list[Any], *, quiet: bool = False) -> list[dict[str, Any]]:
-    """Say what became of the receipts a hand-over owed (``actions.print_owed_receipts``);
-    a fault is a warning, never a failure."""
+def show_printed(results: Sequence[Any], *, quiet: bool = False) -> list[dict[str, Any]]:
+    """Say what became of the receipts a hand-over owed (the ``receipts`` its use case
+    printed after the commit); a fault is a warning, never a failure."""
     for r in results:
         if r.ok:
             if not quiet:

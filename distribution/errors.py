@@ -80,12 +80,34 @@ class CardInOtherShipment(DistributionError):
 
 
 class BadReceipt(DistributionError):
-    """A receipt that cannot be recorded; carries the sentence that says why."""
+    """A receipt that cannot be recorded; the subclasses say why."""
 
     code = "distribution.bad_receipt"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+
+class CardMovedMeanwhile(BadReceipt):
+    """A card's state changed under the receipt (another process recorded it first)."""
+
+    code = "distribution.card_moved_meanwhile"
+
+    def __init__(self) -> None:
+        DistributionError.__init__(self)
+
+
+class CaseCardMoved(BadReceipt):
+    code = "distribution.case_card_moved"
+
+    def __init__(self, ref: str, state: str) -> None:
+        DistributionError.__init__(self, ref=ref, state=state)
+
+
+class ConflictingReceipt(BadReceipt):
+    """The receipt's cards conflict (``rules.ReceiptConflict``): same fields, same text."""
+
+    code = "distribution.conflicting_receipt"
+
+    def __init__(self, refs: tuple[str, ...], named_twice: bool) -> None:
+        DistributionError.__init__(self, refs=tuple(refs), named_twice=named_twice)
 
 
 class ReceiverRequired(BadReceipt):
@@ -130,12 +152,43 @@ class NikNotFound(DistributionError):
 
 
 class CardNotReady(DistributionError):
-    """No card of this NIK can be handed over here; carries the sentence that says why."""
+    """No card of this NIK can be handed over here; the subclasses say why. ``masked`` is
+    the NIK masked (``cetak.privacy.mask_nik``)."""
 
     code = "distribution.card_not_ready"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+
+class BadPickupPlace(CardNotReady):
+    code = "distribution.bad_pickup_place"
+
+    def __init__(self, place: str) -> None:
+        DistributionError.__init__(self, place=place)
+
+
+class RecordNotPrinted(CardNotReady):
+    """``state_label`` is the PRR state as staff read it."""
+
+    code = "distribution.record_not_printed"
+
+    def __init__(self, masked: str, state_label: str) -> None:
+        DistributionError.__init__(self, masked=masked, state_label=state_label)
+
+
+class CardElsewhere(CardNotReady):
+    """``place`` is where the hand-over is (``kecamatan``/``disdukcapil``), ``where`` where
+    the card is, as staff read it."""
+
+    code = "distribution.card_elsewhere"
+
+    def __init__(self, masked: str, place: str, where: str) -> None:
+        DistributionError.__init__(self, masked=masked, place=place, where=where)
+
+
+class CardAtOtherKecamatan(CardNotReady):
+    code = "distribution.card_at_other_kecamatan"
+
+    def __init__(self, masked: str, home: str, here: str) -> None:
+        DistributionError.__init__(self, masked=masked, home=home, here=here)
 
 
 class CollectorRequired(CardNotReady):

@@ -23,10 +23,13 @@ from distribution import rules
 from distribution.errors import (
     AlreadyCollected,
     BadNik,
+    BadPickupPlace,
+    CardAtOtherKecamatan,
+    CardElsewhere,
     CardNotDispatchable,
-    CardNotReady,
     CollectorRequired,
     NikNotFound,
+    RecordNotPrinted,
     UnknownCardRef,
 )
 from distribution.models import Collection, Receipt
@@ -68,9 +71,7 @@ def collect(
     now = now or utcnow()
     nik = nik.strip()
     if place not in rules.PLACES:
-        raise CardNotReady(
-            f"tempat pengambilan harus 'kecamatan' atau 'disdukcapil', bukan '{place}'"
-        )
+        raise BadPickupPlace(place)
     if not by.strip():
         raise CollectorRequired()
     if parse_nik(nik, {nik[:2]}) is None:
@@ -104,9 +105,7 @@ def collect(
             )
             raise AlreadyCollected(masked, local_time(served, done.at), done.collected_by, where)
         state = RecordState(records[0].state)
-        raise CardNotReady(
-            f"KTP-el NIK {masked} belum dapat diserahkan: PRR berstatus {STATE_LABELS[state]}"
-        )
+        raise RecordNotPrinted(masked, STATE_LABELS[state])
     card_id, record_id, state = pending[0]
     record = next(r for r in records if r.id == record_id)
     home = served.kecamatan.get(record.kode_kecamatan, record.kode_kecamatan)
@@ -114,15 +113,10 @@ def collect(
         where = rules.PLACE_LABELS.get(state, state)
         if state == CardPlace.RECEIVED:
             where = f"menunggu di Kecamatan {home}"
-        raise CardNotReady(
-            f"KTP-el NIK {masked} tidak ada di "
-            f"{'Disdukcapil' if place == 'disdukcapil' else 'kantor kecamatan'}: kartu {where}"
-        )
+        raise CardElsewhere(masked, place, where)
     if place == "kecamatan" and kecamatan is not None and kecamatan != record.kode_kecamatan:
         here = served.kecamatan.get(kecamatan, kecamatan)
-        raise CardNotReady(
-            f"KTP-el NIK {masked} menunggu di Kecamatan {home}, bukan di Kecamatan {here}"
-        )
+        raise CardAtOtherKecamatan(masked, home, here)
     move_cards(
         session,
         [card_id],

@@ -83,8 +83,11 @@ class ReceiptConflict(CetakError, ValueError):
 
     code = "distribution.receipt_conflict"
 
-    def __init__(self, message: str, refs: Sequence[str]) -> None:
-        super().__init__(message, refs=tuple(refs))
+    refs: tuple[str, ...]
+    named_twice: bool
+
+    def __init__(self, refs: Sequence[str], named_twice: bool) -> None:
+        super().__init__(refs=tuple(refs), named_twice=named_twice)
 
 
 def plan_receipt(
@@ -117,16 +120,10 @@ def plan_receipt(
                 clashes.append(ref)
             named[ref] = how
     if clashes:
-        raise ReceiptConflict(
-            "kartu disebut dua kali dengan keterangan berbeda: " + ", ".join(sorted(set(clashes))),
-            sorted(set(clashes)),
-        )
+        raise ReceiptConflict(sorted(set(clashes)), named_twice=True)
     wrong_extra = sorted(r for r in extra if r in on_manifest)
     if wrong_extra:
-        raise ReceiptConflict(
-            "kartu ini ada di manifes, jadi bukan kartu lebih: " + ", ".join(wrong_extra),
-            wrong_extra,
-        )
+        raise ReceiptConflict(wrong_extra, named_twice=False)
     if received is None:
         got = [r for r in manifest if named.get(r) is None]
         unconfirmed: list[str] = []

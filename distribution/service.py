@@ -23,10 +23,12 @@ from cetak.models import Kecamatan, Record, utcnow
 from cetak.records import lock_records, transition
 from distribution import rules
 from distribution.errors import (
-    BadReceipt,
     CardInOtherShipment,
+    CardMovedMeanwhile,
     CardNotDispatchable,
+    CaseCardMoved,
     CaseClosed,
+    ConflictingReceipt,
     NothingToDispatch,
     ReceiverRequired,
     ResolutionRefused,
@@ -98,9 +100,7 @@ def move_cards(
             extra=values,
         )
     except IllegalCardMove as exc:
-        raise BadReceipt(
-            "status kartu berubah oleh proses lain saat dicatat; ulangi perintahnya"
-        ) from exc
+        raise CardMovedMeanwhile() from exc
 
 
 # --- packing and dispatch ----------------------------------------------------------------
@@ -417,7 +417,7 @@ def receive(
             [c[1] for c in cards], received=received, missing=missing, damaged=damaged, extra=extra
         )
     except rules.ReceiptConflict as exc:
-        raise BadReceipt(exc.message) from exc
+        raise ConflictingReceipt(exc.refs, exc.named_twice) from exc
     by_ref = {c[1]: c for c in cards}
     got = [by_ref[r] for r in plan.received]
     move_cards(
@@ -537,9 +537,7 @@ def resolve(
     if outcome != "unchanged":
         assert card is not None
         if card.state != CardPlace.DISPATCHED:
-            raise BadReceipt(
-                f"kartu {card.card_ref} berstatus '{card.state}'; kasus tidak dapat diubah"
-            )
+            raise CaseCardMoved(card.card_ref, card.state)
         _resolve_card(session, card, outcome, why=why, actor=actor, now=now)
         session.execute(
             sa.update(_SC)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
-from intake.errors import BatchRejected, NotADelivery, RejectCode
+from intake.errors import BatchRejected, DeliveryRefused, NotABatch, NotADelivery, RejectCode
 
 #: Photos and manifests above this size are not plausible and are not read.
 MAX_MEMBER_BYTES = 16 * 1024 * 1024
@@ -293,20 +293,11 @@ class DeliveryPlan:
 
 
 def _refused(given: Path, why: str) -> NotADelivery:
-    return NotADelivery(
-        f"'{given}' ditolak: {why}. Tidak ada yang dibaca, dipindahkan atau ditulis. "
-        "Berikan folder batch (berisi manifest.json dan records.csv), berkas .zip batch, "
-        "atau folder inbox yang berisi batch."
-    )
+    return DeliveryRefused(str(given), why)
 
 
 def _not_a_delivery(given: Path, what: str) -> NotADelivery:
-    return NotADelivery(
-        f"'{given}' bukan folder batch, bukan .zip batch, dan bukan folder inbox berisi batch: "
-        f"{what}. Tidak ada yang dibaca, dipindahkan atau ditulis. Berikan folder batch "
-        "(berisi manifest.json dan records.csv), berkas .zip batch, atau folder inbox yang "
-        "berisi batch."
-    )
+    return NotABatch(str(given), what)
 
 
 def expand_paths(paths: list[Path], *, inbox: Path | None = None) -> DeliveryPlan:

@@ -50,5 +50,20 @@ class NotADelivery(CetakError, ValueError):
 
     code = "intake.not_a_delivery"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+
+class DeliveryRefused(NotADelivery):
+    """``given`` cannot be looked at: ``why`` is what was found (not found, unreadable)."""
+
+    code = "intake.delivery_refused"
+
+    def __init__(self, given: str, why: str) -> None:
+        CetakError.__init__(self, given=given, why=why)
+
+
+class NotABatch(NotADelivery):
+    """``given`` is neither a batch nor an inbox: ``what`` is what it is instead."""
+
+    code = "intake.not_a_batch"
+
+    def __init__(self, given: str, what: str) -> None:
+        CetakError.__init__(self, given=given, what=what)

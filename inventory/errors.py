@@ -113,12 +113,54 @@ class RequestStateError(StockError):
 
 class ImplausibleInput(StockError):
     """A figure, date or text no real delivery, count or request can have: refused as input.
-    Carries the sentence that says which figure and why (``detail``)."""
+    The subclasses say which figure and why."""
 
     code = "stock.implausible"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+
+class QuantityAboveLimit(ImplausibleInput):
+    """A quantity above the settings' bound; ``shown`` and ``limit`` are written as staff read
+    them (``1.000``)."""
+
+    code = "stock.quantity_above_limit"
+
+    def __init__(self, what: str, shown: str, limit: str) -> None:
+        StockError.__init__(self, what=what, shown=shown, limit=limit)
+
+
+class DateInFuture(ImplausibleInput):
+    code = "stock.date_in_future"
+
+    def __init__(self, what: str, day: str, today: str) -> None:
+        StockError.__init__(self, what=what, day=day, today=today)
+
+
+class TextTooLong(ImplausibleInput):
+    code = "stock.text_too_long"
+
+    def __init__(self, what: str, limit: int) -> None:
+        StockError.__init__(self, what=what, limit=limit)
+
+
+class InvalidLotCode(ImplausibleInput):
+    code = "stock.invalid_lot_code"
+
+    def __init__(self, lot: str) -> None:
+        StockError.__init__(self, lot=lot)
+
+
+class InvalidRef(ImplausibleInput):
+    code = "stock.invalid_ref"
+
+    def __init__(self, what: str, limit: int) -> None:
+        StockError.__init__(self, what=what, limit=limit)
+
+
+class CountAboveLot(ImplausibleInput):
+    code = "stock.count_above_lot"
+
+    def __init__(self, counted: str, lot: str, lot_quantity: str) -> None:
+        StockError.__init__(self, counted=counted, lot=lot, lot_quantity=lot_quantity)
 
 
 class ReasonRequired(ImplausibleInput):

@@ -11,7 +11,16 @@ from datetime import date
 from enum import StrEnum
 
 from cetak import labels
-from inventory.errors import ImplausibleInput, InvalidQuantity, ReasonRequired
+from inventory.errors import (
+    CountAboveLot,
+    DateInFuture,
+    InvalidLotCode,
+    InvalidQuantity,
+    InvalidRef,
+    QuantityAboveLimit,
+    ReasonRequired,
+    TextTooLong,
+)
 
 
 class Kind(StrEnum):
@@ -134,21 +143,14 @@ def check_quantity(quantity: object, *, limit: int, what: str = "jumlah") -> int
     limit = min(limit, ABSOLUTE_MAX_QUANTITY)
     if quantity > limit:
         shown = _num(quantity) if quantity < 10**15 else f"{str(quantity)[:12]}..."
-        raise ImplausibleInput(
-            f"{what} {shown} melebihi batas wajar {_num(limit)} blangko; periksa angkanya "
-            "(batas diatur di CETAK_MAX_LOT_QUANTITY / CETAK_MAX_MOVE_QUANTITY / "
-            "CETAK_MAX_REQUEST_QUANTITY)"
-        )
+        raise QuantityAboveLimit(what, shown, _num(limit))
     return quantity
 
 
 def check_not_future(day: date, *, today: date, what: str = "tanggal") -> date:
     """``day`` unless it is after ``today`` (the regency's own today)."""
     if day > today:
-        raise ImplausibleInput(
-            f"{what} {day.isoformat()} belum terjadi (hari ini {today.isoformat()}); "
-            "periksa tanggalnya"
-        )
+        raise DateInFuture(what, day.isoformat(), today.isoformat())
     return day
 
 
@@ -158,7 +160,7 @@ def check_reason(reason: str | None, *, what: str = "keterangan") -> str:
     if not text:
         raise ReasonRequired(what)
     if len(text) > MAX_REASON_LENGTH:
-        raise ImplausibleInput(f"{what} terlalu panjang: paling banyak {MAX_REASON_LENGTH} huruf")
+        raise TextTooLong(what, MAX_REASON_LENGTH)
     return text
 
 
@@ -167,10 +169,7 @@ def check_lot_code(code: str) -> str:
     text = (code or "").strip()
     if not LOT_CODE.fullmatch(text):
         shown = text if len(text) <= 30 else f"{text[:30]}..."
-        raise ImplausibleInput(
-            f"kode lot '{shown}' tidak valid: 1-60 huruf/angka (boleh . / _ -), "
-            "diawali huruf atau angka, tanpa spasi"
-        )
+        raise InvalidLotCode(shown)
     return text
 
 
@@ -180,7 +179,7 @@ def check_ref(ref: str | None, *, what: str = "nomor referensi") -> str | None:
         return None
     text = ref.strip()
     if not text or len(text) > MAX_REF_LENGTH or any(not c.isprintable() for c in text):
-        raise ImplausibleInput(f"{what} harus 1-{MAX_REF_LENGTH} karakter yang dapat dicetak")
+        raise InvalidRef(what, MAX_REF_LENGTH)
     return text
 
 
@@ -189,10 +188,7 @@ def check_counted(counted: object, *, lot_quantity: int, lot: str) -> int:
     if isinstance(counted, bool) or not isinstance(counted, int) or counted < 0:
         raise InvalidQuantity(counted)  # type: ignore[arg-type]
     if counted > lot_quantity:
-        raise ImplausibleInput(
-            f"hitungan {_num(counted)} lebih dari isi lot {lot} saat diterima "
-            f"({_num(lot_quantity)} blangko); periksa lot dan angkanya"
-        )
+        raise CountAboveLot(_num(counted), lot, _num(lot_quantity))
     return counted
 
 

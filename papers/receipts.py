@@ -296,14 +296,30 @@ def receipt_bytes(doc: HandoverSlip | PickupReceipt, profile: str = "TM-T88V") -
 
 
 class ReceiptPrinterUnavailable(CetakError):
-    """The receipt printer cannot be reached; ``message`` is for staff (Indonesian)."""
+    """The receipt printer cannot be used; ``target`` is the printer, ``reason`` the
+    operating system's own text (for the log). The subclasses say what happened."""
 
-    def __init__(self, target: str, message: str, reason: str = "") -> None:
-        super().__init__(message)
-        self.target, self.message, self.reason = target, message, reason
+    code = "papers.receipt_printer_unavailable"
+    target: str
+    reason: str
 
-    def __str__(self) -> str:
-        return self.message
+
+class ReceiptPrinterUnreachable(ReceiptPrinterUnavailable):
+    """The printer cannot be connected to (``network``) or opened (a device or a file)."""
+
+    code = "papers.receipt_printer_unreachable"
+
+    def __init__(self, target: str, network: bool, reason: str = "") -> None:
+        super().__init__(target=target, network=network, reason=reason)
+
+
+class ReceiptPrinterDropped(ReceiptPrinterUnavailable):
+    """The printer went away while printing: the receipt is to be printed again."""
+
+    code = "papers.receipt_printer_dropped"
+
+    def __init__(self, target: str, reason: str = "") -> None:
+        super().__init__(target=target, reason=reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,14 +378,12 @@ def send(
             printer = File(str(_file_path(doc, config.target)), profile=config.profile)
             printer.open()
     except (DeviceNotFoundError, OSError) as exc:
-        verb = "dihubungi" if config.kind == "network" else "dibuka"
-        message = f"printer struk {config.target} tidak dapat {verb}"
-        raise ReceiptPrinterUnavailable(config.target, message, str(exc)) from exc
+        network = config.kind == "network"
+        raise ReceiptPrinterUnreachable(config.target, network, str(exc)) from exc
     try:
         _render(doc, printer)
         printer.close()  # a File flushes here: its failure is a failed print too
     except OSError as exc:
         with contextlib.suppress(OSError):
             printer.close()
-        message = f"printer struk {config.target} terputus saat mencetak; cetak ulang struk"
-        raise ReceiptPrinterUnavailable(config.target, message, str(exc)) from exc
+        raise ReceiptPrinterDropped(config.target, str(exc)) from exc

@@ -25,12 +25,80 @@ class PrinterExists(PrintError):
 
 
 class BadPrinterConfig(PrintError):
-    """A printer's settings that cannot work; carries the sentence that says why."""
+    """A printer's settings that cannot work; the subclasses say which and why."""
 
     code = "print.bad_config"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+
+class BadPrinterName(BadPrinterConfig):
+    code = "print.bad_name"
+
+    def __init__(self) -> None:
+        PrintError.__init__(self)
+
+
+class UnknownDriver(BadPrinterConfig):
+    code = "print.unknown_driver"
+
+    def __init__(self, driver: str, choices: tuple[str, ...]) -> None:
+        PrintError.__init__(self, driver=driver, choices=tuple(choices))
+
+
+class BadPrinterLimits(BadPrinterConfig):
+    code = "print.bad_limits"
+
+    def __init__(self) -> None:
+        PrintError.__init__(self)
+
+
+class BadPrinterUri(BadPrinterConfig):
+    """A printer whose URI its driver refuses; ``problem`` is the driver's error (a
+    ``BadDriverUri`` or, from outside Cetak, any ``ValueError``), said after the name."""
+
+    code = "print.bad_uri"
+
+    def __init__(self, name: str, problem: BaseException) -> None:
+        PrintError.__init__(self, name=name, problem=problem)
+
+
+class BadDriverUri(BadPrinterConfig, ValueError):
+    """A URI a driver cannot use, found by the driver (which does not know the printer's
+    name); ``make_driver`` wraps it in ``BadPrinterUri``."""
+
+
+class BadSimulatedUri(BadDriverUri):
+    code = "print.bad_simulated_uri"
+
+    def __init__(self, uri: str) -> None:
+        PrintError.__init__(self, uri=uri)
+
+
+class BadSimulatedParameter(BadDriverUri):
+    code = "print.bad_simulated_parameter"
+
+    def __init__(self, parameter: str, value: str) -> None:
+        PrintError.__init__(self, parameter=parameter, value=value)
+
+
+class SpoolFolderRequired(BadDriverUri):
+    code = "print.spool_folder_required"
+
+    def __init__(self) -> None:
+        PrintError.__init__(self)
+
+
+class BadSpoolUri(BadDriverUri):
+    code = "print.bad_spool_uri"
+
+    def __init__(self, uri: str) -> None:
+        PrintError.__init__(self, uri=uri)
+
+
+class BadIppUri(BadDriverUri):
+    code = "print.bad_ipp_uri"
+
+    def __init__(self, uri: str) -> None:
+        PrintError.__init__(self, uri=uri)
 
 
 class PrinterUriRequired(BadPrinterConfig, ValueError):

@@ -10,7 +10,16 @@ from sqlmodel import Session, select
 from cetak.models import utcnow
 from inventory.ledger import resolve_site
 from printers.drivers.base import CardPrinterDriver
-from printers.errors import BadPrinterConfig, PrinterExists, PrinterUriRequired, UnknownPrinter
+from printers.errors import (
+    BadIppUri,
+    BadPrinterLimits,
+    BadPrinterName,
+    BadPrinterUri,
+    PrinterExists,
+    PrinterUriRequired,
+    UnknownDriver,
+    UnknownPrinter,
+)
 from printers.models import Printer
 from printers.states import PrinterState
 
@@ -41,17 +50,12 @@ def make_driver(printer: Printer, state_root: Path) -> CardPrinterDriver:
             try:
                 return IppDriver(printer.uri)
             except ValueError as exc:
-                raise ValueError(
-                    f"URI IPP tidak valid: '{printer.uri}'; gunakan ipp://, ipps://, http:// "
-                    "atau https:// dengan nama host, contoh: ipp://host:631/ipp/print"
-                ) from exc
+                raise BadIppUri(printer.uri) from exc
     except PrinterUriRequired:
         raise
     except ValueError as exc:
-        raise BadPrinterConfig(f"printer {printer.name}: {exc}") from exc
-    raise BadPrinterConfig(
-        f"driver '{printer.driver}' tidak dikenal; pilihan: {', '.join(DRIVERS)}"
-    )
+        raise BadPrinterUri(printer.name, exc) from exc
+    raise UnknownDriver(printer.driver, tuple(DRIVERS))
 
 
 def add_printer(
@@ -68,13 +72,13 @@ def add_printer(
 ) -> Printer:
     name = name.strip()
     if not name or not all(c.isalnum() or c in "-_." for c in name):
-        raise BadPrinterConfig("nama printer hanya huruf, angka, '-', '_' dan '.'")
+        raise BadPrinterName()
     if session.get(Printer, name) is not None:
         raise PrinterExists(name)
     if driver not in DRIVERS:
-        raise BadPrinterConfig(f"driver '{driver}' tidak dikenal; pilihan: {', '.join(DRIVERS)}")
+        raise UnknownDriver(driver, tuple(DRIVERS))
     if daily_limit < 1 or rest_after < 1 or rest_minutes < 0:
-        raise BadPrinterConfig("batas harian dan istirahat harus bilangan positif")
+        raise BadPrinterLimits()
     printer = Printer(
         name=name,
         driver=driver,

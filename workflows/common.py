@@ -25,7 +25,41 @@ DEFAULT_ZONE = "Asia/Jakarta"
 
 
 class NotReady(CetakError, RuntimeError):
-    """The installation cannot run flows (not initialised, database unreachable)."""
+    """The installation cannot run flows (not initialised, database unreachable); the
+    subclasses say why. Said in the flow run's state, to the operator of the worker's
+    machine: the text names what to run there."""
+
+    code = "workflows.not_ready"
+
+
+class HomeNotInitialised(NotReady):
+    code = "workflows.home_not_initialised"
+
+    def __init__(self, home: str) -> None:
+        CetakError.__init__(self, home=home)
+
+
+class DatabaseUnreachable(NotReady):
+    """``url`` is shown without its password; ``kind`` is the driver's error class."""
+
+    code = "workflows.database_unreachable"
+
+    def __init__(self, url: str, kind: str) -> None:
+        CetakError.__init__(self, url=url, kind=kind)
+
+
+class DatabaseNotInitialised(NotReady):
+    code = "workflows.database_not_initialised"
+
+    def __init__(self, url: str) -> None:
+        CetakError.__init__(self, url=url)
+
+
+class InboxElsewhere(NotReady):
+    code = "workflows.inbox_elsewhere"
+
+    def __init__(self, inbox_host: str, here: str) -> None:
+        CetakError.__init__(self, inbox_host=inbox_host, here=here)
 
 
 def _safe_url(settings: Settings) -> str:
@@ -44,29 +78,17 @@ def _sqlite_missing(settings: Settings) -> bool:
 def check_database(settings: Settings) -> tuple[Engine, ServedRegency]:
     """The engine and the regency served, or ``NotReady`` saying what is wrong."""
     if _sqlite_missing(settings):  # checked before an engine is made: that creates the home
-        raise NotReady(
-            f"Instalasi Cetak di {settings.resolved_home} belum disiapkan (tidak ada "
-            "cetak.db). Jalankan di mesin ini: cetak init --regency KODE, atau atur "
-            "CETAK_HOME / CETAK_DATABASE_URL worker ini di berkas lingkungan "
-            "(/etc/cetak/cetak.env)."
-        )
+        raise HomeNotInitialised(str(settings.resolved_home))
     engine = engine_from_settings(settings)
     try:
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
     except sa.exc.DBAPIError as exc:
-        raise NotReady(
-            f"Basis data {_safe_url(settings)} tidak dapat dihubungi dari mesin ini: "
-            f"{type(exc.orig).__name__}. Periksa CETAK_DATABASE_URL dan jaringan, lalu "
-            "jalankan cetak doctor."
-        ) from exc
+        raise DatabaseUnreachable(_safe_url(settings), type(exc.orig).__name__) from exc
     try:
         served = load_installation(engine)
     except NotInitialised as exc:
-        raise NotReady(
-            f"Basis data {_safe_url(settings)} belum disiapkan untuk Cetak. Jalankan: "
-            "cetak init --regency KODE"
-        ) from exc
+        raise DatabaseNotInitialised(_safe_url(settings)) from exc
     return engine, served
 
 

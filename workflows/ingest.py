@@ -28,7 +28,7 @@ from cetak.redact import DatabaseFailed, redacted_errors
 from cetak.settings import Settings
 from intake import service
 from intake.delivery import expand_paths, notify
-from workflows.common import NotReady, audit_flow, preflight, run_name
+from workflows.common import InboxElsewhere, audit_flow, preflight, run_name
 
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [1, 5]}
 
@@ -108,11 +108,7 @@ def ingest(paths: list[str] | None = None) -> list[dict[str, Any]]:
     """
     settings, _, _ = preflight()  # also makes Prefect's result storage private
     if not paths and settings.inbox_host and not inbox_here(settings):
-        raise NotReady(
-            f"Inbox dibaca oleh mesin {settings.inbox_host} (CETAK_INBOX_HOST), bukan mesin "
-            f"ini ({socket.gethostname()}): jalankan deployment ingest-inbox di sana "
-            "(cetak worker --inbox), atau beri jalur batch."
-        )
+        raise InboxElsewhere(settings.inbox_host, socket.gethostname())
     paths = paths or [str(settings.inbox_dir)]
     logger = get_run_logger()
     logger.info("reading %s", ", ".join(paths))

@@ -4,6 +4,7 @@ open discrepancies, uncollected cards by age, lead times and the jemput bola lis
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -255,8 +256,9 @@ def receive_form() -> None:
         st.error("Gagal: isi nama petugas kecamatan yang menerima.")
         return
 
-    def receive() -> tuple[Any, list[Any]]:
-        got = actions.receive_shipment(
+    def receive() -> actions.ShipmentReceived:
+        # The use case prints the receipt after its commit, as from the CLI.
+        return actions.receive_shipment(
             ctx.engine,
             ctx.actor,
             number,
@@ -265,23 +267,20 @@ def receive_form() -> None:
             damaged=_refs(damaged),
             extra=_refs(extra),
             officer=officer.strip(),
-        )
-        # The receipt prints now, as from the CLI (not only at the 14:00 flow).
-        return got, actions.print_owed_receipts(
-            ctx.engine, ctx.settings, shipment_id=got.shipment_id
+            settings=ctx.settings,
         )
 
     ui.run_action(
         receive,
         lambda done: (
-            f"Kiriman {number} diterima: {ui.num(done[0].received)} kartu"
-            + (f", {len(done[0].cases)} selisih dibuka." if done[0].cases else ".")
-            + _printed(done[1])
+            f"Kiriman {number} diterima: {ui.num(done.received)} kartu"
+            + (f", {len(done.cases)} selisih dibuka." if done.cases else ".")
+            + _printed(done.receipts)
         ),
     )
 
 
-def _printed(results: list[Any]) -> str:
+def _printed(results: Sequence[Any]) -> str:
     """What became of a receipt printed at once, for the success message."""
     if not results:
         return ""
@@ -347,22 +346,22 @@ def collection_form() -> None:
         st.error("Gagal: isi NIK dan nama yang mengambil.")
         return
 
-    def collect() -> list[Any]:
-        done = actions.record_collection(
+    def collect() -> actions.Collected:
+        # The use case prints the resident's receipt after its commit, as from the CLI.
+        return actions.record_collection(
             ctx.engine,
             ctx.actor,
             nik.strip(),
             by=by.strip(),
             place=place,
             kecamatan=kec if place == "kecamatan" else None,
+            settings=ctx.settings,
         )
-        # The resident's receipt prints now, as from the CLI.
-        return actions.print_owed_receipts(ctx.engine, ctx.settings, collection_id=done.id)
 
     ui.run_action(
         collect,
-        lambda printed: (
-            f"Pengambilan KTP-el NIK {ctx.nik(nik.strip())} dicatat." + _printed(printed)
+        lambda done: (
+            f"Pengambilan KTP-el NIK {ctx.nik(nik.strip())} dicatat." + _printed(done.receipts)
         ),
     )
 

@@ -27,6 +27,7 @@ from typing import Any, cast
 from urllib.parse import parse_qs, urlparse
 
 from printers.drivers.base import Fault, JobResult, JobState, PrinterFault, PrinterStatus
+from printers.errors import BadSimulatedParameter, BadSimulatedUri
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ class SimConfig:
             return cls()
         parsed = urlparse(uri)
         if parsed.scheme not in ("sim", ""):
-            raise ValueError(f"URI printer simulasi harus sim://NAMA?..., bukan '{uri}'")
+            raise BadSimulatedUri(uri)
         q = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
         values: dict[str, Any] = {}
         for f in fields(cls):
@@ -54,10 +55,7 @@ class SimConfig:
                 try:
                     values[f.name] = kind(q[f.name])
                 except ValueError:
-                    raise ValueError(
-                        f"parameter URI simulasi tidak valid: '{f.name}' harus angka, "
-                        f"bukan '{q[f.name]}'"
-                    ) from None
+                    raise BadSimulatedParameter(f.name, q[f.name]) from None
         return cls(**values)
 
 

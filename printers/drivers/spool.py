@@ -18,18 +18,19 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from printers.drivers.base import Fault, JobResult, JobState, PrinterFault, PrinterStatus
+from printers.errors import BadSpoolUri, SpoolFolderRequired
 
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 
 
 def spool_path(uri: str | None) -> Path:
     if not uri:
-        raise ValueError("printer spool memerlukan URI berisi folder (hot folder)")
+        raise SpoolFolderRequired()
     parsed = urlparse(uri)
     if parsed.scheme in ("spool", "file"):
         return Path(parsed.path)
     if parsed.scheme:
-        raise ValueError(f"URI spool harus spool:///folder atau jalur folder, bukan '{uri}'")
+        raise BadSpoolUri(uri)
     return Path(uri)
 
 

@@ -196,3 +196,120 @@ def test_a_failed_manifest_never_undoes_the_dispatch_and_is_caught_up(
     # The flow's manifest task writes what is still owed.
     [path] = in_process_flow.write_manifests.fn(home, [])
     assert shipments(engine)[sent.number].manifest_path == path
+
+
+# --- receipts: an after-commit effect of receive and collect ---------------------------------
+
+
+def receipt_states(engine) -> dict[str, str]:
+    from distribution.models import Receipt
+
+    with Session(engine) as s:
+        return {r.reference: r.state for r in s.exec(select(Receipt))}
+
+
+@pytest.fixture
+def print_spy(engine, monkeypatch) -> list[set[str]]:
+    """Each receipt print records the receipts another connection sees then: the hand-over
+    whose receipt it prints must be committed already."""
+    from distribution import paper
+    from distribution.models import Receipt
+
+    real = paper.print_receipts
+    seen: list[set[str]] = []
+
+    def spy(*args, **kwargs):
+        with Session(engine) as s:
+            seen.append({r.reference for r in s.exec(select(Receipt))})
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(paper, "print_receipts", spy)
+    return seen
+
+
+def test_receive_and_collect_print_their_receipt_after_the_commit_from_any_front_end(
+    engine, served, home, printed, print_spy
+):
+    from factory import by_kec, pack_and_dispatch
+
+    packed = pack_and_dispatch(engine, served)
+    cawas, bayat = by_kec(packed, CAWAS).number, by_kec(packed, BAYAT).number
+
+    # The dashboard's action layer: the use case prints the serah terima itself.
+    got = actions.receive_shipment(engine, OPERATOR, cawas, officer="Sri", settings=home)
+    assert got.received == 3 and got.cases == ()
+    assert [(r.kind, r.reference, r.ok) for r in got.receipts] == [("serah_terima", cawas, True)]
+    # The CLI: the same effect, only shown.
+    out = cli("receive", bayat, "--all", "--by", "Agus", "--json")
+    [row] = json.loads(out.stdout)["receipts"]  # type: ignore[attr-defined]
+    assert (row["kind"], row["reference"], row["printed"]) == ("serah_terima", bayat, True)
+
+    # A hand-over to a resident, from both front ends.
+    done = actions.record_collection(
+        engine, OPERATOR, printed["rows"][0]["nik"], by="Budi", settings=home
+    )
+    assert (done.collected_by, done.place, done.kode_kecamatan) == ("Budi", "kecamatan", CAWAS)
+    assert [(r.kind, r.reference, r.ok) for r in done.receipts] == [
+        ("tanda_terima", printed["cards"][0], True)
+    ]
+    taken = json.loads(cli("collect", printed["rows"][3]["nik"], "--by", "Ani", "--json").stdout)  # type: ignore[attr-defined]
+    assert [(r["reference"], r["printed"]) for r in taken["receipts"]] == [
+        (printed["cards"][3], True)
+    ]
+
+    # Each print ran after its change committed, and printed only that change's receipt.
+    refs = [cawas, bayat, printed["cards"][0], printed["cards"][3]]
+    assert [ref in seen for ref, seen in zip(refs, print_spy, strict=True)] == [True] * 4
+    assert receipt_states(engine) == dict.fromkeys(refs, "printed")
+    assert [r.action for r in audits(engine)] == ["shipment_receive"] * 2 + ["collection"] * 2
+
+
+def test_a_failing_receipt_printer_leaves_the_receive_committed_and_the_receipt_owed(
+    engine, served, home, printed, monkeypatch, caplog
+):
+    from distribution import paper
+
+    from factory import by_kec, pack_and_dispatch
+    from receipt_samples import closed_port
+
+    packed = pack_and_dispatch(engine, served)
+    cawas, bayat = by_kec(packed, CAWAS).number, by_kec(packed, BAYAT).number
+    actions.set_receipt_printer(
+        engine,
+        "cli:test",
+        CAWAS,
+        kind="network",
+        target=f"127.0.0.1:{closed_port()}",
+        profile="TM-T88V",
+    )
+    # The Cawas printer cannot be reached: the receive stands, the receipt is owed.
+    got = actions.receive_shipment(engine, OPERATOR, cawas, officer="Sri", settings=home)
+    [slip] = got.receipts
+    assert not slip.ok and slip.message and "tidak dapat dihubungi" in slip.message
+    assert shipments(engine)[cawas].state == "received"
+
+    # The print itself breaks (from the CLI): still committed, the receipt still pending.
+    real = paper.print_receipts
+
+    def broken(*_args, **_kwargs):
+        raise OSError("printer spool gone")
+
+    monkeypatch.setattr(paper, "print_receipts", broken)
+    out = cli("receive", bayat, "--all", "--by", "Agus", "--json")
+    assert json.loads(out.stdout)["receipts"] == []  # type: ignore[attr-defined]
+    assert shipments(engine)[bayat].state == "received"
+    assert "after-commit effect failed: receipt (OSError)" in caplog.text
+    assert receipt_states(engine) == {cawas: "failed", bayat: "pending"}
+    assert [(r.action, r.ok) for r in audits(engine, "shipment_receive")] == [
+        ("shipment_receive", True)
+    ] * 2
+
+    # Owed receipts print later (the 14:00 flow, cetak receipts print).
+    monkeypatch.setattr(paper, "print_receipts", real)
+    actions.set_receipt_printer(
+        engine, "cli:test", CAWAS, kind="file", target=str(home.receipts_dir), profile="TM-T88V"
+    )
+    assert sorted(r.reference for r in actions.print_pending_receipts(engine, home)) == sorted(
+        [cawas, bayat]
+    )
+    assert receipt_states(engine) == {cawas: "printed", bayat: "printed"}

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
-from typing import Any
 
-import pytest
 from sqlmodel import Session, select
 
 from cetak.db import write_session
 from cetak.models import utcnow
 from printers import jobs, planning, production
 from printers.models import PrintJob
-from workflows import printing as flow
 
 from factory import (
     all_cards,
@@ -30,22 +27,6 @@ from factory import (
     sim_printer,
     total,
 )
-
-
-@pytest.fixture
-def run(engine, home, monkeypatch):
-    """One print run: the print_run flow's tasks in order, on this test's engine."""
-    monkeypatch.setattr(flow, "engine_from_settings", lambda _settings: engine)
-
-    def run_once(max_cards: int | None = None) -> list[dict[str, Any]]:
-        flow.release_held_records.fn(home)
-        flow.probe_printers.fn(home)
-        planned = flow.plan_jobs.fn(home, max_cards)
-        return [
-            o for name, ids in sorted(planned.items()) for o in flow.run_printer.fn(name, ids, home)
-        ]
-
-    return run_once
 
 
 def leftover_jobs(engine, served, *, max_batch: int = 10) -> list[int]:

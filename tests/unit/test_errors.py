@@ -37,13 +37,21 @@ def test_the_staff_message_is_the_message_where_there_is_one():
     assert staff_message(InsufficientStock("DISDUKCAPIL", 5, 2)).startswith(
         "stok blangko di DISDUKCAPIL tidak cukup"
     )
-    assert staff_message(NotADelivery("bukan batch")) == "bukan batch"
+    from intake.errors import DeliveryRefused
+
+    assert staff_message(DeliveryRefused("x", "tidak ditemukan")).startswith(
+        "'x' ditolak: tidak ditemukan. Tidak ada yang dibaca"
+    )
     assert staff_message(RuntimeError("x")) == "x"
 
 
 def test_the_dashboard_says_any_cetak_error_in_bahasa():
     from dashboard.ui import error_message
+    from intake.errors import NotABatch
+    from workflows.common import DatabaseNotInitialised
 
-    assert error_message(NotADelivery("'x' bukan folder batch")) == "'x' bukan folder batch"
-    assert error_message(NotReady("Basis data belum disiapkan")) == "Basis data belum disiapkan"
+    assert error_message(NotABatch("x", "kosong")).startswith("'x' bukan folder batch")
+    assert error_message(DatabaseNotInitialised("sqlite://")) == (
+        "Basis data sqlite:// belum disiapkan untuk Cetak. Jalankan: cetak init --regency KODE"
+    )
     assert error_message(KeyError("x")) is None
