@@ -17,8 +17,10 @@ database whose data is newer than the backup (the *watermark*: the newest activi
 timestamp) unless forced, replaces the database atomically, puts the files back, runs
 the migrations and the stock reconciliation.
 
-Messages raised here (``BackupError``, ``RestoreRefused``) are in Bahasa Indonesia: the
-CLI and the nightly flow show them to staff as they are. Nothing here logs personal data.
+Errors raised here (``BackupError``, ``RestoreRefused`` and their subclasses) hold a code
+and fields; ``cetak.messages`` says them in Bahasa Indonesia (to staff on the CLI, in the
+nightly flow's state), the CLI adds its hints (``--force``, commands to run) from
+``cli.messages``. Nothing here logs personal data.
 """
 
 from __future__ import annotations
@@ -101,15 +103,194 @@ _CHUNK = 1 << 20
 
 
 class BackupError(CetakError):
-    """A backup or restore could not be done (message in Bahasa; exit code 1)."""
+    """A backup or restore could not be done (exit code 1); the subclasses say why."""
 
     code = "backup.failed"
 
 
+class SqliteNotAFile(BackupError):
+    code = "backup.sqlite_not_a_file"
+
+    def __init__(self, database: str | None) -> None:
+        super().__init__(database=database)
+
+
+class UnsupportedDialect(BackupError):
+    code = "backup.unsupported_dialect"
+
+    def __init__(self, dialect: str) -> None:
+        super().__init__(dialect=dialect)
+
+
+class PgToolMissing(BackupError):
+    """``pg_dump``/``pg_restore`` is on neither /usr/lib/postgresql/*/bin nor PATH."""
+
+    code = "backup.pg_tool_missing"
+
+    def __init__(self, tool: str) -> None:
+        super().__init__(tool=tool)
+
+
+class PgToolFailed(BackupError):
+    """``pg_dump``/``pg_restore`` exited non-zero; ``stderr`` is the end of what it said."""
+
+    code = "backup.pg_tool_failed"
+
+    def __init__(self, tool: str, returncode: int, stderr: str) -> None:
+        super().__init__(tool=tool, returncode=returncode, stderr=stderr)
+
+
+class DatabaseMissing(BackupError):
+    """The SQLite file to back up does not exist: the installation was never set up."""
+
+    code = "backup.database_missing"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path=path)
+
+
+class DatabaseUnreadable(BackupError):
+    code = "backup.database_unreadable"
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(path=path, reason=reason)
+
+
+class PostgresUnreachable(BackupError):
+    """The PostgreSQL server to back up refused or could not be reached; ``url`` has no
+    password, ``kind`` is the driver's error class."""
+
+    code = "backup.postgresql_unreachable"
+
+    def __init__(self, url: str, kind: str) -> None:
+        super().__init__(url=url, kind=kind)
+
+
+class TargetUnreachable(BackupError):
+    """The database a restore would replace could not be reached (any dialect)."""
+
+    code = "backup.target_unreachable"
+
+    def __init__(self, url: str, kind: str) -> None:
+        super().__init__(url=url, kind=kind)
+
+
+class NoFreeName(BackupError):
+    code = "backup.no_free_name"
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory=directory)
+
+
+class FolderNotCreated(BackupError):
+    code = "backup.folder_not_created"
+
+    def __init__(self, directory: Path, reason: str) -> None:
+        super().__init__(directory=directory, reason=reason)
+
+
+class WriteFailed(BackupError):
+    code = "backup.write_failed"
+
+    def __init__(self, directory: Path, reason: str) -> None:
+        super().__init__(directory=directory, reason=reason)
+
+
+class ArchiveUnreadable(BackupError):
+    """The disk, not the file: the archive could not be read or copied while staging."""
+
+    code = "backup.archive_unreadable"
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(name=name, reason=reason)
+
+
+class MigrationFailed(BackupError):
+    """The database was restored, but migrating it to the newest schema failed."""
+
+    code = "backup.migration_failed"
+
+    def __init__(self, kind: str, reason: str) -> None:
+        super().__init__(kind=kind, reason=reason)
+
+
 class RestoreRefused(CetakError):
-    """A restore refused before anything changed (message in Bahasa; exit code 2)."""
+    """A restore refused before anything changed (exit code 2); the subclasses say why."""
 
     code = "backup.restore_refused"
+
+
+class NotABackup(RestoreRefused):
+    """A file that is damaged or not a Cetak backup; ``reason`` says which check failed
+    (a key of the catalogue's list: ``unknown_member``, ``corrupt``...) and ``item`` what
+    it was about (a member's name, an error class), when there is one."""
+
+    code = "backup.not_a_backup"
+
+    def __init__(self, name: str, reason: str, item: str | None = None) -> None:
+        super().__init__(name=name, reason=reason, item=item)
+
+
+class SidecarMismatch(RestoreRefused):
+    code = "backup.sidecar_mismatch"
+
+    def __init__(self, name: str, sidecar: str) -> None:
+        super().__init__(name=name, sidecar=sidecar)
+
+
+class ChecksumMismatch(RestoreRefused):
+    """A member (or the manifest itself) whose sha256 is not the manifest's."""
+
+    code = "backup.checksum_mismatch"
+
+    def __init__(self, name: str, member: str) -> None:
+        super().__init__(name=name, member=member)
+
+
+class NewerFormat(RestoreRefused):
+    code = "backup.newer_format"
+
+    def __init__(self, name: str, version: object) -> None:
+        super().__init__(name=name, version=version)
+
+
+class UnknownRevision(RestoreRefused):
+    code = "backup.unknown_revision"
+
+    def __init__(self, revision: str) -> None:
+        super().__init__(revision=revision)
+
+
+class ArchiveNotFound(RestoreRefused):
+    code = "backup.archive_not_found"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path=path)
+
+
+class DialectMismatch(RestoreRefused):
+    code = "backup.dialect_mismatch"
+
+    def __init__(self, backup_dialect: str, target_dialect: str) -> None:
+        super().__init__(backup_dialect=backup_dialect, target_dialect=target_dialect)
+
+
+class NewerData(RestoreRefused):
+    """The target database holds activity newer than the backup (forced with --force)."""
+
+    code = "backup.newer_data"
+
+    def __init__(self, target_mark: datetime | None, backup_mark: datetime | None) -> None:
+        super().__init__(target_mark=target_mark, backup_mark=backup_mark)
+
+
+class OtherRegency(RestoreRefused):
+    """The target database serves another regency and holds data (forced with --force)."""
+
+    code = "backup.other_regency"
+
+    def __init__(self, target_kode: str, backup_kode: str) -> None:
+        super().__init__(target_kode=target_kode, backup_kode=backup_kode)
 
 
 # --- facts about a database ----------------------------------------------------------------
@@ -214,14 +395,14 @@ def _fsync_file(path: Path) -> None:
 def _sqlite_path(url: str) -> Path:
     database = sa.engine.make_url(url).database
     if not database or database == ":memory:" or database.startswith("file:"):
-        raise BackupError(f"basis data SQLite '{database}' tidak dapat dicadangkan (bukan berkas).")
+        raise SqliteNotAFile(database)
     return Path(database).expanduser().resolve()
 
 
 def _dialect(url: str) -> str:
     name = sa.engine.make_url(url).get_backend_name()
     if name not in DB_MEMBER:
-        raise BackupError(f"jenis basis data '{name}' tidak didukung untuk cadangan.")
+        raise UnsupportedDialect(name)
     return name
 
 
@@ -261,11 +442,7 @@ def find_pg_tool(name: str) -> Path:
         candidates.append(on_path)
     versions = [(v, c) for c in candidates if os.access(c, os.X_OK) and (v := _tool_version(c))]
     if not versions:
-        raise BackupError(
-            f"program {name} tidak ditemukan di mesin ini (dibutuhkan untuk basis data "
-            "PostgreSQL). Pasang klien PostgreSQL, mis.: apt-get install postgresql-client, "
-            "lalu ulangi."
-        )
+        raise PgToolMissing(name)
     best = max(v for v, _ in versions)
     return Path(next(c for v, c in versions if v == best))
 
@@ -286,7 +463,7 @@ def _run_pg(args: list[str], env: dict[str, str], what: str) -> None:
     proc = subprocess.run(args, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         detail = " ".join(proc.stderr.strip().splitlines()[-3:])[:500]
-        raise BackupError(f"{what} gagal (kode {proc.returncode}): {detail}")
+        raise PgToolFailed(what, proc.returncode, detail)
 
 
 # --- taking a backup ------------------------------------------------------------------------
@@ -325,10 +502,7 @@ def backup_name(kode_wilayah: str | None, created_at: datetime) -> str:
 def _snapshot_sqlite(settings: Settings, dest: Path) -> DatabaseFacts:
     source = _sqlite_path(settings.url)
     if not source.is_file():
-        raise BackupError(
-            f"basis data {source} tidak ada: instalasi ini belum disiapkan. Jalankan dulu: "
-            "cetak init --regency KODE"
-        )
+        raise DatabaseMissing(source)
     try:
         src = sqlite3.connect(source, timeout=settings.sqlite_busy_timeout_ms / 1000)
         try:
@@ -342,7 +516,7 @@ def _snapshot_sqlite(settings: Settings, dest: Path) -> DatabaseFacts:
         finally:
             src.close()
     except sqlite3.Error as exc:
-        raise BackupError(f"basis data {source} tidak dapat dibaca: {exc}") from exc
+        raise DatabaseUnreadable(source, str(exc)) from exc
     return database_facts(f"sqlite:///{dest}")
 
 
@@ -372,10 +546,7 @@ def _snapshot_postgresql(settings: Settings, dest: Path) -> DatabaseFacts:
                     "pg_dump",
                 )
     except sa.exc.DBAPIError as exc:
-        raise BackupError(
-            f"basis data {_safe_url(settings.url)} tidak dapat dihubungi: "
-            f"{type(exc.orig).__name__}. Periksa CETAK_DATABASE_URL dan server PostgreSQL."
-        ) from exc
+        raise PostgresUnreachable(_safe_url(settings.url), type(exc.orig).__name__) from exc
     finally:
         engine.dispose()
     return facts
@@ -441,7 +612,7 @@ def _link_no_clobber(tmp: Path, directory: Path, kode: str | None, created: date
             return final
         tmp.unlink()
         return final
-    raise BackupError(f"tidak ada nama bebas untuk cadangan di {directory}.")
+    raise NoFreeName(directory)
 
 
 def create_backup(settings: Settings, *, to: Path | None = None) -> BackupResult:
@@ -451,7 +622,7 @@ def create_backup(settings: Settings, *, to: Path | None = None) -> BackupResult
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BackupError(f"folder cadangan {directory} tidak dapat dibuat: {exc}") from exc
+        raise FolderNotCreated(directory, str(exc)) from exc
     home = settings.resolved_home
     created = datetime.now(UTC).replace(microsecond=0)
     staging = Path(tempfile.mkdtemp(prefix=".cetak-backup-", dir=directory))
@@ -499,7 +670,7 @@ def create_backup(settings: Settings, *, to: Path | None = None) -> BackupResult
         os.replace(sidecar_tmp, directory / f"{final.name}{SIDECAR}")
         _fsync_dir(directory)
     except OSError as exc:
-        raise BackupError(f"cadangan gagal ditulis ke {directory}: {exc}") from exc
+        raise WriteFailed(directory, str(exc)) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         tmp_archive.unlink(missing_ok=True)
@@ -591,13 +762,6 @@ class RestoreResult:
         }
 
 
-def _refuse_foreign(path: Path, why: str) -> RestoreRefused:
-    return RestoreRefused(
-        f"{path.name} tidak dapat dipulihkan: rusak atau bukan berkas cadangan Cetak ({why}). "
-        "Tidak ada yang diubah; pilih berkas cadangan lain (lihat folder cadangan)."
-    )
-
-
 def _check_sidecar(path: Path) -> bool:
     sidecar = path.with_name(path.name + SIDECAR)
     if not sidecar.is_file():
@@ -605,12 +769,9 @@ def _check_sidecar(path: Path) -> bool:
     try:
         expected = sidecar.read_text(encoding="ascii").split()[0].lower()
     except (OSError, UnicodeDecodeError, IndexError) as exc:
-        raise _refuse_foreign(path, f"berkas {sidecar.name} tidak terbaca") from exc
+        raise NotABackup(path.name, "sidecar_unreadable", sidecar.name) from exc
     if sha256_file(path) != expected:
-        raise RestoreRefused(
-            f"checksum {path.name} tidak cocok dengan {sidecar.name}: berkas rusak atau "
-            "berubah. Tidak ada yang diubah; pakai salinan cadangan lain."
-        )
+        raise SidecarMismatch(path.name, sidecar.name)
     return True
 
 
@@ -639,9 +800,9 @@ def _extract_verified(path: Path, staging: Path) -> dict[str, Any]:
                     continue
                 name = _member_name(member)
                 if name is None or not member.isfile():
-                    raise _refuse_foreign(path, f"isi tak dikenal: {member.name!r}")
+                    raise NotABackup(path.name, "unknown_member", member.name)
                 if name in staged or (name == MANIFEST and manifest is not None):
-                    raise _refuse_foreign(path, f"isi ganda: {name!r}")
+                    raise NotABackup(path.name, "duplicate_member", name)
                 source = tar.extractfile(member)
                 assert source is not None
                 if name == MANIFEST:
@@ -665,37 +826,28 @@ def _extract_verified(path: Path, staging: Path) -> dict[str, Any]:
         UnicodeDecodeError,
         ValueError,
     ) as exc:
-        raise _refuse_foreign(path, f"arsip rusak: {type(exc).__name__}") from exc
+        raise NotABackup(path.name, "corrupt", type(exc).__name__) from exc
     except OSError as exc:  # the disk, not the file: say so, and change nothing
-        raise BackupError(f"{path.name} tidak dapat dibaca atau disalin: {exc}") from exc
+        raise ArchiveUnreadable(path.name, str(exc)) from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise _refuse_foreign(path, "tidak ada manifest.json Cetak")
+        raise NotABackup(path.name, "no_manifest")
     version = manifest.get("format_version")
     if isinstance(version, int) and version <= FORMAT_VERSION:
         if manifest.get("manifest_sha256") != _manifest_digest(manifest):
-            raise RestoreRefused(
-                f"checksum manifest.json di dalam {path.name} tidak cocok: berkas cadangan "
-                "rusak. Tidak ada yang diubah; pakai salinan cadangan lain."
-            )
+            raise ChecksumMismatch(path.name, MANIFEST)
     if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise RestoreRefused(
-            f"{path.name} dibuat oleh versi Cetak yang lebih baru (format {version}). "
-            "Perbarui Cetak dulu, lalu ulangi pemulihan."
-        )
+        raise NewerFormat(path.name, version)
     members = manifest.get("members")
     dialect = manifest.get("dialect")
     if not isinstance(members, dict) or dialect not in DB_MEMBER:
-        raise _refuse_foreign(path, "manifest.json tidak lengkap")
+        raise NotABackup(path.name, "incomplete_manifest")
     if DB_MEMBER[dialect] not in members:
-        raise _refuse_foreign(path, "salinan basis data tidak ada")
+        raise NotABackup(path.name, "no_database")
     if set(members) != set(staged):
-        raise _refuse_foreign(path, "isi arsip tidak sama dengan daftar di manifest.json")
+        raise NotABackup(path.name, "members_differ")
     for name, expected in members.items():
         if not isinstance(expected, dict) or staged[name] != expected.get("sha256"):
-            raise RestoreRefused(
-                f"checksum {name} di dalam {path.name} tidak cocok: berkas cadangan rusak. "
-                "Tidak ada yang diubah; pakai salinan cadangan lain."
-            )
+            raise ChecksumMismatch(path.name, name)
     return manifest
 
 
@@ -708,10 +860,7 @@ def _target_facts(settings: Settings, dialect: str) -> DatabaseFacts | None:
     try:
         return database_facts(settings.url)
     except sa.exc.DBAPIError as exc:
-        raise BackupError(
-            f"basis data {_safe_url(settings.url)} tidak dapat dihubungi: "
-            f"{type(exc.orig).__name__}. Periksa CETAK_DATABASE_URL dan server basis data."
-        ) from exc
+        raise TargetUnreachable(_safe_url(settings.url), type(exc.orig).__name__) from exc
 
 
 def _check_revision_known(revision: str | None) -> None:
@@ -728,10 +877,7 @@ def _check_revision_known(revision: str | None) -> None:
     except CommandError:
         known = False
     if not known:
-        raise RestoreRefused(
-            f"cadangan memakai skema basis data revisi {revision} yang tidak dikenal versi Cetak "
-            "ini (cadangan dari versi yang lebih baru?). Perbarui Cetak dulu, lalu ulangi."
-        )
+        raise UnknownRevision(revision)
 
 
 def _restore_sqlite(settings: Settings, staged: Path) -> None:
@@ -792,10 +938,6 @@ def _put_files_back(staging: Path, home: Path) -> int:
     return n
 
 
-def _fmt_time(moment: datetime | None) -> str:
-    return "-" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
 def restore_backup(
     settings: Settings, archive: Path, *, force: bool = False, today: date | None = None
 ) -> RestoreResult:
@@ -805,7 +947,7 @@ def restore_backup(
     """
     archive = archive.expanduser().resolve()
     if not archive.is_file():
-        raise RestoreRefused(f"berkas cadangan {archive} tidak ditemukan.")
+        raise ArchiveNotFound(archive)
     target_dialect = _dialect(settings.url)
     _check_sidecar(archive)
     home = settings.resolved_home
@@ -815,29 +957,16 @@ def restore_backup(
         manifest = _extract_verified(archive, staging)
         dialect = manifest["dialect"]
         if dialect != target_dialect:
-            names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-            raise RestoreRefused(
-                f"cadangan ini dari basis data {names[dialect]}, sedangkan instalasi ini memakai "
-                f"{names[target_dialect]}. Tidak ada yang diubah."
-            )
+            raise DialectMismatch(dialect, target_dialect)
         _check_revision_known(manifest.get("alembic_revision"))
         target = _target_facts(settings, dialect)
         backup_mark = _parse_iso(manifest.get("watermark"))
         if target is not None and target.watermark is not None and not force:
             if backup_mark is None or target.watermark > backup_mark:
-                raise RestoreRefused(
-                    "basis data tujuan berisi data yang lebih baru dari cadangan "
-                    f"(terakhir {_fmt_time(target.watermark)}; cadangan sampai "
-                    f"{_fmt_time(backup_mark)}). Pemulihan akan menghapus data itu. "
-                    "Bila memang dikehendaki, ulangi dengan --force."
-                )
+                raise NewerData(target.watermark, backup_mark)
             kode = manifest.get("kode_wilayah")
             if target.kode_wilayah and kode and target.kode_wilayah != kode:
-                raise RestoreRefused(
-                    f"basis data tujuan melayani {target.kode_wilayah} dan berisi data, "
-                    f"sedangkan cadangan dari {kode}. Bila memang dikehendaki, ulangi dengan "
-                    "--force."
-                )
+                raise OtherRegency(target.kode_wilayah, kode)
         staged_db = staging / manifest["database"]
         if dialect == "sqlite":
             _restore_sqlite(settings, staged_db)
@@ -869,10 +998,7 @@ def _after_restore(
     try:
         migrate(engine)
     except Exception as exc:
-        raise BackupError(
-            f"basis data sudah dipulihkan, tetapi migrasi skema gagal: {type(exc).__name__}: "
-            f"{exc}. Jalankan cetak doctor."
-        ) from exc
+        raise MigrationFailed(type(exc).__name__, str(exc)) from exc
     reconciled = False
     mismatches: list[dict[str, Any]] = []
     try:

@@ -40,9 +40,52 @@ PRINT_RUN = "print-run"
 
 
 class DeployError(CetakError, RuntimeError):
-    """Deploying failed; the message says why in Bahasa Indonesia."""
+    """Deploying failed; the subclasses say why (``cetak.messages`` says it in Bahasa)."""
 
     code = "deploy.failed"
+
+
+class PrintRunMissing(DeployError):
+    """prefect.yaml has no generic print run to copy for each site."""
+
+    code = "deploy.print_run_missing"
+
+    def __init__(self, deployment: str) -> None:
+        super().__init__(deployment=deployment)
+
+
+class ApiUrlMissing(DeployError):
+    """No Prefect server to register with (``PREFECT_API_URL`` is not set)."""
+
+    code = "deploy.api_url_missing"
+
+    def __init__(self) -> None:
+        super().__init__()
+
+
+class DeploymentFileMissing(DeployError):
+    code = "deploy.file_missing"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path=path)
+
+
+class ServerRefused(DeployError):
+    """The Prefect server refused or could not be reached; ``kind`` is the error's class."""
+
+    code = "deploy.server_refused"
+
+    def __init__(self, api_url: str, kind: str, reason: str) -> None:
+        super().__init__(api_url=api_url, kind=kind, reason=reason)
+
+
+class PrefectDeployFailed(DeployError):
+    """``prefect deploy --all`` exited non-zero; ``output`` is the end of what it said."""
+
+    code = "deploy.prefect_deploy_failed"
+
+    def __init__(self, returncode: int, output: str) -> None:
+        super().__init__(returncode=returncode, output=output)
 
 
 def site_queue(site: str) -> str:
@@ -81,7 +124,7 @@ def deployment_file(base: dict[str, Any], *, sites: list[str], pool: str) -> dic
     if len(sites) > 1:
         generic = next((d for d in deployments if d.get("name") == PRINT_RUN), None)
         if generic is None:
-            raise DeployError(f"prefect.yaml tidak memuat deployment {PRINT_RUN}")
+            raise PrintRunMissing(PRINT_RUN)
         for site in sites:
             dep = copy.deepcopy(generic)
             dep["name"] = f"{PRINT_RUN}-{site}"
@@ -137,10 +180,7 @@ def _api_url() -> str:
 
     url = PREFECT_API_URL.value()
     if not url:
-        raise DeployError(
-            "PREFECT_API_URL belum diatur: tidak ada server Prefect untuk didaftari. "
-            "Jalankan cetak serve, atau atur PREFECT_API_URL di /etc/cetak/cetak.env."
-        )
+        raise ApiUrlMissing()
     return str(url)
 
 
@@ -218,7 +258,7 @@ def deploy(settings: Settings, *, prefect_file: Path = PREFECT_FILE) -> DeployRe
     """Pool, queues, automation and every deployment; raises ``DeployError``."""
     api_url = _api_url()
     if not prefect_file.is_file():
-        raise DeployError(f"berkas deployment {prefect_file} tidak ditemukan")
+        raise DeploymentFileMissing(prefect_file)
     base = yaml.safe_load(prefect_file.read_text())
     sites = printer_sites(settings)
     doc = deployment_file(base, sites=sites, pool=settings.work_pool)
@@ -229,10 +269,7 @@ def deploy(settings: Settings, *, prefect_file: Path = PREFECT_FILE) -> DeployRe
     except DeployError:
         raise
     except Exception as exc:  # noqa: BLE001 - the server refused or is out of reach
-        raise DeployError(
-            f"server Prefect {api_url} menolak atau tidak dapat dihubungi: "
-            f"{type(exc).__name__}: {exc}"
-        ) from exc
+        raise ServerRefused(api_url, type(exc).__name__, str(exc)) from exc
     with tempfile.TemporaryDirectory(prefix="cetak-deploy-") as tmp:
         path = Path(tmp) / "prefect.yaml"
         path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
@@ -247,10 +284,7 @@ def deploy(settings: Settings, *, prefect_file: Path = PREFECT_FILE) -> DeployRe
         )
     output = _plain(proc.stdout + proc.stderr)
     if proc.returncode != 0:
-        raise DeployError(
-            "prefect deploy --all gagal (kode "
-            f"{proc.returncode}):\n" + "\n".join(output.splitlines()[-15:])
-        )
+        raise PrefectDeployFailed(proc.returncode, "\n".join(output.splitlines()[-15:]))
     return DeployResult(
         api_url, settings.work_pool, queues, automation, deployment_names(doc), output
     )

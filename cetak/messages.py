@@ -9,6 +9,7 @@ appends those hints itself (``cli.messages``); the dashboard shows the text as i
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 Fields = Mapping[str, Any]
@@ -94,6 +95,35 @@ def _database_failed(f: Fields) -> str:
         f"Basis data gagal{where}: {meaning(kind, driver_code)} ({detail}). Isi data tidak "
         "dicantumkan (perlindungan data pribadi); tidak ada yang tersimpan setengah."
     )
+
+
+_DIALECTS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+#: Why a file is not a (sound) Cetak backup, by ``NotABackup.reason``; ``{item}`` is what
+#: the check was about.
+_NOT_A_BACKUP = {
+    "sidecar_unreadable": "berkas {item} tidak terbaca",
+    "unknown_member": "isi tak dikenal: {item!r}",
+    "duplicate_member": "isi ganda: {item!r}",
+    "corrupt": "arsip rusak: {item}",
+    "no_manifest": "tidak ada manifest.json Cetak",
+    "incomplete_manifest": "manifest.json tidak lengkap",
+    "no_database": "salinan basis data tidak ada",
+    "members_differ": "isi arsip tidak sama dengan daftar di manifest.json",
+}
+
+
+def _not_a_backup(f: Fields) -> str:
+    why = _NOT_A_BACKUP[f["reason"]].format(item=f.get("item"))
+    return (
+        f"{f['name']} tidak dapat dipulihkan: rusak atau bukan berkas cadangan Cetak ({why}). "
+        "Tidak ada yang diubah; pilih berkas cadangan lain (lihat folder cadangan)."
+    )
+
+
+def _utc_time(moment: datetime | None) -> str:
+    """A watermark as the restore refusal says it (``-`` for none)."""
+    return "-" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 CATALOGUE: dict[str, Entry] = {
@@ -301,10 +331,80 @@ CATALOGUE: dict[str, Entry] = {
         "KTP-el NIK {masked} sudah diambil pada {at} oleh {by} di {place}; "
         "pengambilan tidak dicatat dua kali"
     ),
-    # --- application -------------------------------------------------------------------------
-    "backup.failed": DETAIL,
-    "backup.restore_refused": DETAIL,
-    "deploy.failed": DETAIL,
+    # --- application: backup and restore ----------------------------------------------------
+    "backup.failed": "cadangan atau pemulihan gagal",
+    "backup.sqlite_not_a_file": (
+        "basis data SQLite '{database}' tidak dapat dicadangkan (bukan berkas)."
+    ),
+    "backup.unsupported_dialect": "jenis basis data '{dialect}' tidak didukung untuk cadangan.",
+    "backup.pg_tool_missing": (
+        "program {tool} tidak ditemukan di mesin ini (dibutuhkan untuk basis data "
+        "PostgreSQL). Pasang klien PostgreSQL, mis.: apt-get install postgresql-client, "
+        "lalu ulangi."
+    ),
+    "backup.pg_tool_failed": "{tool} gagal (kode {returncode}): {stderr}",
+    "backup.database_missing": "basis data {path} tidak ada: instalasi ini belum disiapkan",
+    "backup.database_unreadable": "basis data {path} tidak dapat dibaca: {reason}",
+    "backup.postgresql_unreachable": (
+        "basis data {url} tidak dapat dihubungi: {kind}. Periksa CETAK_DATABASE_URL dan "
+        "server PostgreSQL."
+    ),
+    "backup.target_unreachable": (
+        "basis data {url} tidak dapat dihubungi: {kind}. Periksa CETAK_DATABASE_URL dan "
+        "server basis data."
+    ),
+    "backup.no_free_name": "tidak ada nama bebas untuk cadangan di {directory}.",
+    "backup.folder_not_created": "folder cadangan {directory} tidak dapat dibuat: {reason}",
+    "backup.write_failed": "cadangan gagal ditulis ke {directory}: {reason}",
+    "backup.archive_unreadable": "{name} tidak dapat dibaca atau disalin: {reason}",
+    "backup.migration_failed": (
+        "basis data sudah dipulihkan, tetapi migrasi skema gagal: {kind}: {reason}."
+    ),
+    "backup.restore_refused": "pemulihan ditolak; tidak ada yang diubah",
+    "backup.not_a_backup": _not_a_backup,
+    "backup.sidecar_mismatch": (
+        "checksum {name} tidak cocok dengan {sidecar}: berkas rusak atau berubah. "
+        "Tidak ada yang diubah; pakai salinan cadangan lain."
+    ),
+    "backup.checksum_mismatch": (
+        "checksum {member} di dalam {name} tidak cocok: berkas cadangan rusak. "
+        "Tidak ada yang diubah; pakai salinan cadangan lain."
+    ),
+    "backup.newer_format": (
+        "{name} dibuat oleh versi Cetak yang lebih baru (format {version}). "
+        "Perbarui Cetak dulu, lalu ulangi pemulihan."
+    ),
+    "backup.unknown_revision": (
+        "cadangan memakai skema basis data revisi {revision} yang tidak dikenal versi Cetak "
+        "ini (cadangan dari versi yang lebih baru?). Perbarui Cetak dulu, lalu ulangi."
+    ),
+    "backup.archive_not_found": "berkas cadangan {path} tidak ditemukan.",
+    "backup.dialect_mismatch": lambda f: (
+        f"cadangan ini dari basis data {_DIALECTS[f['backup_dialect']]}, sedangkan instalasi "
+        f"ini memakai {_DIALECTS[f['target_dialect']]}. Tidak ada yang diubah."
+    ),
+    "backup.newer_data": lambda f: (
+        "basis data tujuan berisi data yang lebih baru dari cadangan "
+        f"(terakhir {_utc_time(f['target_mark'])}; cadangan sampai "
+        f"{_utc_time(f['backup_mark'])}). Pemulihan akan menghapus data itu."
+    ),
+    "backup.other_regency": (
+        "basis data tujuan melayani {target_kode} dan berisi data, sedangkan cadangan dari "
+        "{backup_kode}."
+    ),
+    # --- application: deployment -------------------------------------------------------------
+    "deploy.failed": "pendaftaran deployment Prefect gagal",
+    "deploy.print_run_missing": "prefect.yaml tidak memuat deployment {deployment}",
+    "deploy.api_url_missing": (
+        "PREFECT_API_URL belum diatur: tidak ada server Prefect untuk didaftari."
+    ),
+    "deploy.file_missing": "berkas deployment {path} tidak ditemukan",
+    "deploy.server_refused": (
+        "server Prefect {api_url} menolak atau tidak dapat dihubungi: {kind}: {reason}"
+    ),
+    "deploy.prefect_deploy_failed": (
+        "pendaftaran deployment Prefect gagal (kode {returncode}):\n{output}"
+    ),
     # --- flows (said in the run's state, to the operator of the worker's machine) -----------
     "workflows.not_ready": "instalasi ini belum dapat menjalankan flow",
     "workflows.home_not_initialised": (

@@ -52,11 +52,12 @@ def backup(
     """Buat cadangan basis data dan dokumen (aman saat sistem berjalan)."""
     from application.backup import BackupError, create_backup
     from cetak.settings import get_settings
+    from cli.messages import cli_message
 
     try:
         result = create_backup(get_settings(), to=to)
     except BackupError as exc:
-        fail(str(exc))
+        fail(cli_message(exc))
     if json_out:
         print_json(result.as_dict())
         return
@@ -87,13 +88,14 @@ def restore(
     """
     from application.backup import BackupError, RestoreRefused, restore_backup
     from cetak.settings import get_settings
+    from cli.messages import cli_message
 
     try:
         result = restore_backup(get_settings(), file, force=force)
     except RestoreRefused as exc:
-        fail(str(exc), 2)
+        fail(cli_message(exc), 2)
     except BackupError as exc:
-        fail(str(exc))
+        fail(cli_message(exc))
     if json_out:
         print_json(result.as_dict())
     else:

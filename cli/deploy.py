@@ -26,11 +26,12 @@ def deploy(
     from application.orchestration import DeployError
     from application.orchestration import deploy as run_deploy
     from cetak.settings import get_settings
+    from cli.messages import cli_message
 
     try:
         result = run_deploy(get_settings())
     except DeployError as exc:
-        fail(str(exc))
+        fail(cli_message(exc))
     if json_out:
         print_json(
             {

@@ -33,11 +33,19 @@ HINTS: dict[str, str] = {
     ),
     "distribution.receiver_required": " (--by)",
     "distribution.collector_required": " (--by)",
+    "backup.database_missing": ". Jalankan dulu: cetak init --regency KODE",
+    "backup.migration_failed": " Jalankan cetak doctor.",
+    "backup.newer_data": " Bila memang dikehendaki, ulangi dengan --force.",
+    "backup.other_regency": " Bila memang dikehendaki, ulangi dengan --force.",
+    "deploy.api_url_missing": (
+        " Jalankan cetak serve, atau atur PREFECT_API_URL di /etc/cetak/cetak.env."
+    ),
 }
 
 #: The CLI's own wording, where the flag is part of the sentence.
 CLI_TEXT: dict[str, str] = {
     "print.uri_required": "printer {name}: printer {driver} memerlukan --uri {example}",
+    "deploy.prefect_deploy_failed": "prefect deploy --all gagal (kode {returncode}):\n{output}",
 }
 
 #: Codes of input the CLI refuses (exit 2); every other error exits 1.
@@ -47,6 +55,15 @@ REFUSED: frozenset[str] = frozenset(
         "installation.unknown_kecamatan",
         "distribution.unknown_place",
         "backup.restore_refused",
+        "backup.not_a_backup",
+        "backup.sidecar_mismatch",
+        "backup.checksum_mismatch",
+        "backup.newer_format",
+        "backup.unknown_revision",
+        "backup.archive_not_found",
+        "backup.dialect_mismatch",
+        "backup.newer_data",
+        "backup.other_regency",
         "intake.not_a_delivery",
         "intake.delivery_refused",
         "intake.not_a_batch",

@@ -171,9 +171,40 @@ SAMPLES: dict[str, dict[str, object]] = {
         "by": "ani",
         "place": "Disdukcapil",
     },
-    "backup.failed": {"detail": "cadangan gagal"},
-    "backup.restore_refused": {"detail": "pemulihan ditolak"},
-    "deploy.failed": {"detail": "penyebaran gagal"},
+    "backup.failed": {},
+    "backup.sqlite_not_a_file": {"database": ":memory:"},
+    "backup.unsupported_dialect": {"dialect": "mysql"},
+    "backup.pg_tool_missing": {"tool": "pg_dump"},
+    "backup.pg_tool_failed": {"tool": "pg_dump", "returncode": 1, "stderr": "koneksi ditolak"},
+    "backup.database_missing": {"path": "/srv/cetak/cetak.db"},
+    "backup.database_unreadable": {"path": "/srv/cetak/cetak.db", "reason": "disk I/O error"},
+    "backup.postgresql_unreachable": {"url": "postgresql://cetak@db/cetak", "kind": "Timeout"},
+    "backup.target_unreachable": {"url": "postgresql://cetak@db/cetak", "kind": "Timeout"},
+    "backup.no_free_name": {"directory": "/srv/cadangan"},
+    "backup.folder_not_created": {"directory": "/srv/cadangan", "reason": "izin ditolak"},
+    "backup.write_failed": {"directory": "/srv/cadangan", "reason": "disk penuh"},
+    "backup.archive_unreadable": {"name": "a.tar.gz", "reason": "disk penuh"},
+    "backup.migration_failed": {"kind": "OperationalError", "reason": "terkunci"},
+    "backup.restore_refused": {},
+    "backup.not_a_backup": {"name": "a.tar.gz", "reason": "unknown_member", "item": "x.txt"},
+    "backup.sidecar_mismatch": {"name": "a.tar.gz", "sidecar": "a.tar.gz.sha256"},
+    "backup.checksum_mismatch": {"name": "a.tar.gz", "member": "cetak.db"},
+    "backup.newer_format": {"name": "a.tar.gz", "version": 2},
+    "backup.unknown_revision": {"revision": "abc123"},
+    "backup.archive_not_found": {"path": "/srv/a.tar.gz"},
+    "backup.dialect_mismatch": {"backup_dialect": "postgresql", "target_dialect": "sqlite"},
+    "backup.newer_data": {"target_mark": datetime(2026, 1, 2, tzinfo=UTC), "backup_mark": None},
+    "backup.other_regency": {"target_kode": "33.10", "backup_kode": "33.11"},
+    "deploy.failed": {},
+    "deploy.print_run_missing": {"deployment": "print-run"},
+    "deploy.api_url_missing": {},
+    "deploy.file_missing": {"path": "/opt/cetak/prefect.yaml"},
+    "deploy.server_refused": {
+        "api_url": "http://127.0.0.1:4200/api",
+        "kind": "ConnectError",
+        "reason": "ditolak",
+    },
+    "deploy.prefect_deploy_failed": {"returncode": 1, "output": "baris 1\nbaris 2"},
     "workflows.not_ready": {},
     "workflows.home_not_initialised": {"home": "/srv/cetak"},
     "workflows.database_unreachable": {"url": "postgresql://cetak@db/cetak", "kind": "Timeout"},
@@ -382,3 +413,115 @@ def test_the_cli_says_the_kernel_errors_as_before():
     now = datetime(2026, 1, 1, tzinfo=UTC)
     throttled = LoginThrottled(now + timedelta(minutes=4, seconds=1), now)
     assert "Coba lagi dalam 5 menit" in staff_message(throttled)
+
+
+def test_the_cli_says_the_backup_and_deploy_errors_as_before():
+    from pathlib import Path
+
+    from application import backup as b
+    from application import orchestration as o
+    from cli.messages import cli_message, exit_code
+
+    refusal = "Tidak ada yang diubah; pakai salinan cadangan lain."
+    foreign = "Tidak ada yang diubah; pilih berkas cadangan lain (lihat folder cadangan)."
+    force = "Bila memang dikehendaki, ulangi dengan --force."
+    mark = datetime(2026, 12, 2, 16, 30, tzinfo=UTC)
+    cases: dict[CetakError, str] = {
+        b.SqliteNotAFile(":memory:"): (
+            "basis data SQLite ':memory:' tidak dapat dicadangkan (bukan berkas)."
+        ),
+        b.UnsupportedDialect("mysql"): "jenis basis data 'mysql' tidak didukung untuk cadangan.",
+        b.PgToolMissing("pg_dump"): (
+            "program pg_dump tidak ditemukan di mesin ini (dibutuhkan untuk basis data "
+            "PostgreSQL). Pasang klien PostgreSQL, mis.: apt-get install postgresql-client, "
+            "lalu ulangi."
+        ),
+        b.PgToolFailed("pg_restore", 1, "ditolak"): "pg_restore gagal (kode 1): ditolak",
+        b.DatabaseMissing(Path("/h/cetak.db")): (
+            "basis data /h/cetak.db tidak ada: instalasi ini belum disiapkan. Jalankan dulu: "
+            "cetak init --regency KODE"
+        ),
+        b.DatabaseUnreadable(Path("/h/cetak.db"), "rusak"): (
+            "basis data /h/cetak.db tidak dapat dibaca: rusak"
+        ),
+        b.PostgresUnreachable("postgresql://c@db/c", "OperationalError"): (
+            "basis data postgresql://c@db/c tidak dapat dihubungi: OperationalError. "
+            "Periksa CETAK_DATABASE_URL dan server PostgreSQL."
+        ),
+        b.TargetUnreachable("postgresql://c@db/c", "OperationalError"): (
+            "basis data postgresql://c@db/c tidak dapat dihubungi: OperationalError. "
+            "Periksa CETAK_DATABASE_URL dan server basis data."
+        ),
+        b.NoFreeName(Path("/c")): "tidak ada nama bebas untuk cadangan di /c.",
+        b.FolderNotCreated(Path("/c"), "izin"): "folder cadangan /c tidak dapat dibuat: izin",
+        b.WriteFailed(Path("/c"), "penuh"): "cadangan gagal ditulis ke /c: penuh",
+        b.ArchiveUnreadable("a.tar.gz", "penuh"): "a.tar.gz tidak dapat dibaca atau disalin: penuh",
+        b.MigrationFailed("OperationalError", "terkunci"): (
+            "basis data sudah dipulihkan, tetapi migrasi skema gagal: OperationalError: "
+            "terkunci. Jalankan cetak doctor."
+        ),
+        b.NotABackup("a.tar.gz", "unknown_member", "../x"): (
+            "a.tar.gz tidak dapat dipulihkan: rusak atau bukan berkas cadangan Cetak "
+            f"(isi tak dikenal: '../x'). {foreign}"
+        ),
+        b.NotABackup("a.tar.gz", "sidecar_unreadable", "a.tar.gz.sha256"): (
+            "a.tar.gz tidak dapat dipulihkan: rusak atau bukan berkas cadangan Cetak "
+            f"(berkas a.tar.gz.sha256 tidak terbaca). {foreign}"
+        ),
+        b.NotABackup("a.tar.gz", "corrupt", "EOFError"): (
+            "a.tar.gz tidak dapat dipulihkan: rusak atau bukan berkas cadangan Cetak "
+            f"(arsip rusak: EOFError). {foreign}"
+        ),
+        b.NotABackup("a.tar.gz", "no_manifest"): (
+            "a.tar.gz tidak dapat dipulihkan: rusak atau bukan berkas cadangan Cetak "
+            f"(tidak ada manifest.json Cetak). {foreign}"
+        ),
+        b.SidecarMismatch("a.tar.gz", "a.tar.gz.sha256"): (
+            "checksum a.tar.gz tidak cocok dengan a.tar.gz.sha256: berkas rusak atau berubah. "
+            + refusal
+        ),
+        b.ChecksumMismatch("a.tar.gz", "manifest.json"): (
+            "checksum manifest.json di dalam a.tar.gz tidak cocok: berkas cadangan rusak. "
+            + refusal
+        ),
+        b.NewerFormat("a.tar.gz", 2): (
+            "a.tar.gz dibuat oleh versi Cetak yang lebih baru (format 2). "
+            "Perbarui Cetak dulu, lalu ulangi pemulihan."
+        ),
+        b.UnknownRevision("abc"): (
+            "cadangan memakai skema basis data revisi abc yang tidak dikenal versi Cetak ini "
+            "(cadangan dari versi yang lebih baru?). Perbarui Cetak dulu, lalu ulangi."
+        ),
+        b.ArchiveNotFound(Path("/c/a.tar.gz")): "berkas cadangan /c/a.tar.gz tidak ditemukan.",
+        b.DialectMismatch("postgresql", "sqlite"): (
+            "cadangan ini dari basis data PostgreSQL, sedangkan instalasi ini memakai SQLite. "
+            "Tidak ada yang diubah."
+        ),
+        b.NewerData(mark, None): (
+            "basis data tujuan berisi data yang lebih baru dari cadangan (terakhir "
+            "2026-12-02 16:30:00 UTC; cadangan sampai -). Pemulihan akan menghapus data itu. "
+            + force
+        ),
+        b.OtherRegency("33.10", "33.11"): (
+            "basis data tujuan melayani 33.10 dan berisi data, sedangkan cadangan dari 33.11. "
+            + force
+        ),
+        o.PrintRunMissing("print-run"): "prefect.yaml tidak memuat deployment print-run",
+        o.ApiUrlMissing(): (
+            "PREFECT_API_URL belum diatur: tidak ada server Prefect untuk didaftari. "
+            "Jalankan cetak serve, atau atur PREFECT_API_URL di /etc/cetak/cetak.env."
+        ),
+        o.DeploymentFileMissing(Path("/p.yaml")): "berkas deployment /p.yaml tidak ditemukan",
+        o.ServerRefused("http://h/api", "ConnectError", "ditolak"): (
+            "server Prefect http://h/api menolak atau tidak dapat dihubungi: ConnectError: ditolak"
+        ),
+        o.PrefectDeployFailed(3, "a\nb"): "prefect deploy --all gagal (kode 3):\na\nb",
+    }
+    for exc, text in cases.items():
+        assert cli_message(exc) == text, type(exc).__name__
+        assert "--" not in staff_message(exc) and "cetak " not in staff_message(exc)
+        refused = isinstance(exc, b.RestoreRefused)
+        assert exit_code(exc) == (2 if refused else 1), type(exc).__name__
+    assert isinstance(b.NewerData(mark, mark), b.RestoreRefused)
+    assert isinstance(b.PgToolMissing("pg_dump"), b.BackupError)
+    assert isinstance(o.ApiUrlMissing(), (o.DeployError, RuntimeError))
