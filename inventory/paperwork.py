@@ -47,6 +47,7 @@ from papers.documents import (
 )
 
 _MOV = Movement.__table__  # type: ignore[attr-defined]
+_LOT = Lot.__table__  # type: ignore[attr-defined]
 
 
 def office(served: ServedRegency, settings: Settings) -> Office:
@@ -213,13 +214,29 @@ def month_bounds(month: date) -> tuple[date, date]:
 
 
 def monthly_lots(session: Session, served: ServedRegency, month: date) -> list[LotMonth]:
-    """Per lot: opening balance, the month's movements by kind and cause, closing balance."""
+    """Per lot: opening balance, the month's movements by kind and cause, closing balance.
+
+    A lot's receipt counts in the month of its ``received_on`` date, not of the moment it
+    was booked: a lot received on 30 November and booked on 2 December is November's.
+    Every other movement counts in the month of its own time.
+    """
     first, last = month_bounds(month)
     start, end = utc_bounds(served.timezone, first, last)
+    receipt = sa.and_(_MOV.c.kind == Kind.RECEIVED.value, _LOT.c.received_on.is_not(None))
+    ledger = _MOV.outerjoin(_LOT, _LOT.c.code == _MOV.c.lot_code)
+    before = sa.or_(
+        sa.and_(receipt, _LOT.c.received_on < first),
+        sa.and_(sa.not_(receipt), _MOV.c.at < start),
+    )
+    within = sa.or_(
+        sa.and_(receipt, _LOT.c.received_on >= first, _LOT.c.received_on <= last),
+        sa.and_(sa.not_(receipt), _MOV.c.at >= start, _MOV.c.at < end),
+    )
     opening = dict(
         session.execute(
             sa.select(_MOV.c.lot_code, sa.func.sum(_MOV.c.delta_on_hand))
-            .where(_MOV.c.at < start)
+            .select_from(ledger)
+            .where(before)
             .group_by(_MOV.c.lot_code)
         ).all()
     )
@@ -232,7 +249,8 @@ def monthly_lots(session: Session, served: ServedRegency, month: date) -> list[L
             sa.func.sum(_MOV.c.delta_spoiled),
             sa.func.count(),
         )
-        .where(_MOV.c.at >= start, _MOV.c.at < end)
+        .select_from(ledger)
+        .where(within)
         .group_by(_MOV.c.lot_code, _MOV.c.kind, _MOV.c.cause)
     ).all()
     lots = sorted({code for code in opening} | {r[0] for r in month_rows})
@@ -280,7 +298,10 @@ def monthly_lots(session: Session, served: ServedRegency, month: date) -> list[L
 def monthly_report(
     engine: Engine, settings: Settings, served: ServedRegency, month: date, awaiting: int
 ) -> Path:
+    """The monthly report of ``month``. A month not yet over is dated today and marked
+    provisional (sementara); a finished month is dated its last day."""
     first, last = month_bounds(month)
+    today = served.today()
     _, end = utc_bounds(served.timezone, first, last)
     with Session(engine) as session:
         lots = monthly_lots(session, served, month)
@@ -291,6 +312,8 @@ def monthly_report(
         number=number,
         office=office(served, settings),
         month=first,
+        dated=min(today, last),
+        provisional=today <= last,
         lots=tuple(lots),
         awaiting_destruction=awaiting,
         serials=tuple(ranges),

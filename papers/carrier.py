@@ -14,6 +14,7 @@ The renderer is pure and deterministic; NIKs arrive masked and a full NIK is ref
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -50,6 +51,7 @@ from papers.style import (
 __all__ = ["CarrierLine", "CarrierSheet", "render_carrier_sheet"]
 
 TITLE = "LEMBAR PENGANTAR CETAK KTP-EL"
+_PDF_TITLE = "Lembar Pengantar Cetak KTP-el"  # document properties: never str.title()
 _PAGE_W, _PAGE_H = A4
 _LEFT = _RIGHT = 15 * mm
 _TOP, _BOTTOM = 14 * mm, 16 * mm
@@ -62,6 +64,7 @@ _S = STYLES
 _REF = ParagraphStyle("carrier-ref", parent=_S.cell_center, fontSize=7, leading=8)
 _GREY = 0.33
 _THINNEST = 0.45  # pt (0.16 mm): narrowest bar a handheld scanner reads off a laser print
+_SMALLEST = 4.0  # pt: a cell's font shrinks this far to keep its widest word whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,19 +110,52 @@ def _p(text: str, style: ParagraphStyle = _S.cell) -> Paragraph:
     return Paragraph(text, style)
 
 
+def _fit(
+    text: str,
+    width: float,
+    style: ParagraphStyle = _S.cell,
+    *,
+    whole: bool = False,
+    bold: bool = False,
+) -> Paragraph:
+    """Plain ``text`` in a box ``width`` wide, wrapped between words and never inside one.
+
+    A word wider than the box shrinks the font of this paragraph alone until it fits (a
+    kel/desa like "TAMBAKREJO" stays whole). With ``whole`` the text is one unbreakable
+    word (a batch number). Only a word too wide even at ``_SMALLEST`` pt is split.
+    """
+    font = FONT_BOLD if bold else style.fontName
+    words = [text] if whole else text.split()
+    widest = max((stringWidth(word, font, style.fontSize) for word in words), default=0.0)
+    size = style.fontSize
+    if widest > width:
+        size = max(_SMALLEST, math.floor(style.fontSize * width / widest * 10) / 10)
+    fitted = ParagraphStyle(
+        f"{style.name}-fit",
+        parent=style,
+        fontSize=size,
+        leading=style.leading * size / style.fontSize,
+        splitLongWords=int(widest * size / style.fontSize > width),
+    )
+    markup = esc(text)
+    if whole:
+        markup = markup.replace(" ", "&nbsp;")
+    return Paragraph(f"<b>{markup}</b>" if bold else markup, fitted)
+
+
 def _heading(sheet: CarrierSheet) -> list[Flowable]:
-    facts = [
-        ("Nomor batch", f"<b>{esc(sheet.batch_id)}</b>"),
-        ("Printer", esc(sheet.printer)),
-        ("Kecamatan", esc(sheet.kecamatan)),
-        ("Tanggal cetak", tanggal(sheet.printed_on)),
-        ("Jumlah kartu", f"{angka(len(sheet.cards))} keping"),
-    ]
     beside = 72 * mm  # the batch barcode beside the facts, or under them if too long
     side_by_side = _modules(sheet.batch_id) * 0.6 <= beside
     rest = _WIDTH - 34 * mm - (beside + 6 * mm if side_by_side else 0)
+    facts = [
+        ("Nomor batch", _fit(sheet.batch_id, rest, _S.body_left, whole=True, bold=True)),
+        ("Printer", _fit(sheet.printer, rest, _S.body_left)),
+        ("Kecamatan", _fit(sheet.kecamatan, rest, _S.body_left)),
+        ("Tanggal cetak", _fit(tanggal(sheet.printed_on), rest, _S.body_left)),
+        ("Jumlah kartu", _fit(f"{angka(len(sheet.cards))} keping", rest, _S.body_left)),
+    ]
     left = Table(
-        [[_p(name, _S.body_left), ":", _p(value, _S.body_left)] for name, value in facts],
+        [[_p(name, _S.body_left), ":", value] for name, value in facts],
         colWidths=[30 * mm, 4 * mm, rest],
         hAlign="LEFT",
     )
@@ -141,7 +177,10 @@ def _heading(sheet: CarrierSheet) -> list[Flowable]:
 
 def _batch_barcode(batch_id: str, width: float) -> Table:
     table = Table(
-        [[_barcode(batch_id, width, 13 * mm, widest=1.2)], [_p(esc(batch_id), _S.cell_center)]],
+        [
+            [_barcode(batch_id, width, 13 * mm, widest=1.2)],
+            [_fit(batch_id, width, _S.cell_center, whole=True)],
+        ],
         colWidths=[width],
     )
     table.setStyle(_plain(9) + [("ALIGN", (0, 0), (-1, -1), "CENTER")])
@@ -161,8 +200,8 @@ def _plain(size: float) -> list[tuple[Any, ...]]:
 
 
 def _widths(cards: tuple[CarrierLine, ...]) -> list[float]:
-    """No, PRR and NIK as wide as their longest text (PRR at most 42 mm); Kel/Desa a
-    quarter of what is left, Nama the rest."""
+    """No, PRR and NIK as wide as their longest text (PRR at most 42 mm); Kel/Desa about a
+    third of what is left, wider (up to half) for its longest word, Nama the rest."""
 
     def fit(texts: list[str], header: str, cap: float = _WIDTH) -> float:
         longest: float = max(
@@ -175,23 +214,29 @@ def _widths(cards: tuple[CarrierLine, ...]) -> list[float]:
     nik = fit([c.nik_masked for c in cards], _HEADERS[2], 42 * mm)
     check = 9 * mm
     rest = _WIDTH - number - prr - nik - _BAR_COLUMN - check
-    return [number, prr, nik, rest * 0.68, rest * 0.32, _BAR_COLUMN, check]
+    desa_words = [word for c in cards for word in c.kel_desa.upper().split()]
+    desa = min(max(fit(desa_words, _HEADERS[4]), rest * 0.32), rest * 0.5)
+    return [number, prr, nik, rest - desa, desa, _BAR_COLUMN, check]
 
 
 def _cards(cards: tuple[CarrierLine, ...]) -> Table:
     widths = _widths(cards)
     rows: list[list[Any]] = [[_p(esc(h), _S.cell_head) for h in _HEADERS]]
+    inner = [w - 2 * _PAD for w in widths]
     for i, card in enumerate(cards, start=1):
-        ref = [_barcode(card.card_ref, _BAR_CELL, 8 * mm), _p(esc(card.card_ref), _REF)]
+        ref = [
+            _barcode(card.card_ref, _BAR_CELL, 8 * mm),
+            _fit(card.card_ref, _BAR_CELL, _REF, whole=True),
+        ]
         if card.serial:
             ref.append(_p(f"Seri <b>{esc(card.serial)}</b>", _REF))
         rows.append(
             [
                 str(i),
-                _p(esc(card.prr_id)),
-                _p(esc(card.nik_masked)),
-                _p(esc(card.nama.upper())),
-                _p(esc(card.kel_desa.upper())),
+                _fit(card.prr_id, inner[1], whole=True),
+                _fit(card.nik_masked, inner[2], whole=True),
+                _fit(card.nama.upper(), inner[3]),
+                _fit(card.kel_desa.upper(), inner[4]),
                 ref,
                 "",
             ]
@@ -279,9 +324,9 @@ def render_carrier_sheet(sheet: CarrierSheet) -> bytes:
         rightMargin=_RIGHT,
         topMargin=_TOP + 4 * mm,
         bottomMargin=_BOTTOM,
-        title=f"{TITLE.title()} {sheet.batch_id}",
+        title=f"{_PDF_TITLE} {sheet.batch_id}",
         author=f"Dinas Kependudukan dan Pencatatan Sipil {sheet.kabupaten}",
-        subject=TITLE.title(),
+        subject=_PDF_TITLE,
         creator="cetak",
         producer="cetak (ReportLab)",
         invariant=True,

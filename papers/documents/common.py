@@ -179,6 +179,10 @@ class MonthlyReport:
     approved_by: Person
     #: Lots with a serial range: where their serials stood at the month's end (issue 11).
     serials: tuple[LotSerials, ...] = ()
+    #: The report's date: the month's last day, or today for a month not yet over.
+    dated: date | None = None
+    #: A month not yet over: the report is marked SEMENTARA (provisional).
+    provisional: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lots", tuple(self.lots))

@@ -40,18 +40,28 @@ _BAD = "TIDAK SESUAI"
 
 
 def render_monthly_report(doc: MonthlyReport) -> bytes:
-    """Laporan bulanan: one row per lot, spoilage by cause, and a balance check per lot."""
+    """Laporan bulanan: one row per lot, spoilage by cause, and a balance check per lot.
+
+    A provisional report (a month not yet over) says SEMENTARA in its title and covers the
+    month up to its date."""
     month_name = f"{BULAN[doc.month.month]} {doc.month.year}"
     last_day = doc.month.replace(day=calendar.monthrange(doc.month.year, doc.month.month)[1])
+    dated = doc.dated or last_day
     causes = _causes(cause for lot in doc.lots for cause in lot.spoiled)
     office = doc.office
+    heading = f"BULAN {month_name.upper()}"
+    period = f"periode 1 s.d. {tanggal(last_day)}"
+    if doc.provisional:
+        heading += " (SEMENTARA)"
+        period = (
+            f"periode 1 s.d. {tanggal(dated)}. Laporan sementara: bulan ini belum berakhir "
+            f"dan angkanya dapat berubah sampai dengan {tanggal(last_day)}"
+        )
     story: list[Flowable] = [
-        *title_block(
-            "LAPORAN BULANAN PENGGUNAAN BLANGKO KTP-EL", doc.number, f"BULAN {month_name.upper()}"
-        ),
+        *title_block("LAPORAN BULANAN PENGGUNAAN BLANGKO KTP-EL", doc.number, heading),
         _p(
             f"{esc(office.dinas)}, Provinsi {esc(office.provinsi)} (kode wilayah "
-            f"{esc(office.kode_wilayah)}); periode 1 s.d. {tanggal(last_day)}.",
+            f"{esc(office.kode_wilayah)}); {period}.",
             _S.body_left,
         ),
         _lot_table(doc.lots, causes) if doc.lots else _p("Tidak ada lot blangko pada bulan ini."),
@@ -66,7 +76,7 @@ def render_monthly_report(doc: MonthlyReport) -> bytes:
                     [
                         doc.approved_by.signatory("Mengetahui,"),
                         doc.prepared_by.signatory(
-                            f"{office.kota}, {tanggal(last_day)}\nDisiapkan oleh,"
+                            f"{office.kota}, {tanggal(dated)}\nDisiapkan oleh,"
                         ),
                     ],
                     width=LANDSCAPE.width,
@@ -80,7 +90,8 @@ def render_monthly_report(doc: MonthlyReport) -> bytes:
         story,
         letterhead=office.letterhead,
         number=doc.number,
-        title=f"Laporan Bulanan Penggunaan Blangko KTP-el {month_name}",
+        title=f"Laporan Bulanan Penggunaan Blangko KTP-el {month_name}"
+        + (" (Sementara)" if doc.provisional else ""),
         layout=LANDSCAPE,
     )
 
