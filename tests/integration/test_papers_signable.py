@@ -7,12 +7,16 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from pypdf import PdfReader
+from sqlalchemy.engine import Engine
 
 from cetak.bahasa import tanggal
 from cetak.db import write_session
+from cetak.installation import ServedRegency
 from cetak.privacy import mask_nik
+from cetak.settings import Settings
 from inventory import ledger, paperwork
 from papers.carrier import CarrierLine, CarrierSheet, render_carrier_sheet
 
@@ -87,7 +91,7 @@ def test_carrier_sheet_pdf_title_reads_ktp_el() -> None:
 # --- the monthly report --------------------------------------------------------------------
 
 
-def pdf_text(path) -> str:
+def pdf_text(path: Path) -> str:
     return " ".join(" ".join(line.split()) for line in lines(path.read_bytes()))
 
 
@@ -98,7 +102,9 @@ def lot_row(text: str, lot: str) -> list[str]:
     return match.group(1).split()
 
 
-def test_a_lot_counts_in_the_month_it_was_received(engine, served, home) -> None:
+def test_a_lot_counts_in_the_month_it_was_received(
+    engine: Engine, served: ServedRegency, home: Settings
+) -> None:
     lot = "LOT-2025-11-Z"
     booked = datetime(2025, 12, 2, 2, 0, tzinfo=UTC)  # 2 Desember, 09.00 WIB
     with write_session(engine) as s:
@@ -112,13 +118,15 @@ def test_a_lot_counts_in_the_month_it_was_received(engine, served, home) -> None
     assert "TIDAK SESUAI" not in november + december
 
 
-def test_a_month_not_yet_over_is_dated_today_and_marked_sementara(engine, served, home) -> None:
+def test_a_month_not_yet_over_is_dated_today_and_marked_sementara(
+    engine: Engine, served: ServedRegency, home: Settings
+) -> None:
     today = served.today()
     current = pdf_text(paperwork.monthly_report(engine, home, served, today, 0))
     assert "SEMENTARA" in current
     assert f"{tanggal(today)} Disiapkan oleh" in current
     meta = PdfReader(paperwork.monthly_report(engine, home, served, today, 0)).metadata
-    assert meta is not None and meta.title.endswith("(Sementara)")
+    assert meta is not None and (meta.title or "").endswith("(Sementara)")
 
     last_month_end = today.replace(day=1) - timedelta(days=1)
     finished = pdf_text(paperwork.monthly_report(engine, home, served, last_month_end, 0))
