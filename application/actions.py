@@ -398,7 +398,7 @@ def receive_lot(
     Implausible input (a quantity above ``settings.max_lot_quantity``, a date after the
     regency's today, a malformed lot code) is refused before anything is written.
     """
-    check_receipt(engine, lot=lot, quantity=quantity, received_on=received_on)
+    lot = check_receipt(engine, lot=lot, quantity=quantity, received_on=received_on)
     return perform(
         engine,
         actor,
@@ -427,14 +427,16 @@ def receive_lot(
     )
 
 
-def check_receipt(engine: Engine, *, lot: str, quantity: int, received_on: date) -> None:
-    """The plausibility of a receipt (issue 11), shared by the CLI and the dashboard."""
+def check_receipt(engine: Engine, *, lot: str, quantity: int, received_on: date) -> str:
+    """The plausibility of a receipt (issue 11), shared by the CLI and the dashboard;
+    returns the lot code as it is booked (trimmed)."""
     from cetak.settings import get_settings
     from inventory.rules import check_lot_code, check_not_future, check_quantity
 
-    check_lot_code(lot)
+    code = check_lot_code(lot)
     check_quantity(quantity, limit=get_settings().max_lot_quantity, what="jumlah blangko lot")
     check_not_future(received_on, today=load_installation(engine).today(), what="tanggal terima")
+    return code
 
 
 def count_stock(

@@ -82,13 +82,9 @@ def receive(
 ) -> None:
     """Terima satu lot blangko dari pusat (satu kode lot hanya sekali)."""
     from application.actions import receive_lot
-    from inventory.rules import check_lot_code, check_not_future, check_quantity
 
     with context() as (settings, engine, served), _stock_errors():
-        received_on = _parse_day(on, served)
-        lot = check_lot_code(lot)
-        check_quantity(quantity, limit=settings.max_lot_quantity, what="jumlah blangko lot")
-        check_not_future(received_on, today=served.today(), what="tanggal terima")
+        received_on = _parse_day(on, served)  # checked with the lot by the use case
         row, closed = receive_lot(
             engine,
             acting(engine, settings, oleh),
