@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 export CETAK_HOME ?= $(CURDIR)/var
 export PREFECT_HOME ?= $(CETAK_HOME)/prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
-DEMO_RECORDS ?= 2000
+DEMO_DAYS ?= 20
+DEMO_PER_DAY ?= 75
 DEMO_PORT ?= 8501
 DEMO_PASSWORD ?= demo-cetak-3310
 
@@ -36,25 +37,21 @@ DEMO := CETAK_HOME=$(DEMO_HOME) PREFECT_HOME=$(DEMO_HOME)/prefect CETAK_QC_AUTO_
 
 demo: install
 	rm -rf $(DEMO_HOME)
-	$(DEMO) init --regency 33.10
-	$(DEMO) demo-feed --regency 33.10 --records $(DEMO_RECORDS) --out $(DEMO_HOME)/inbox --seed 7
-	$(DEMO) ingest $(DEMO_HOME)/inbox
-	$(DEMO) stock receive --lot BLG-2026-11-A --quantity 1000 --serial-start KTP0500001 --reference "B-2211/DUKCAPIL/XI/2026"
-	$(DEMO) printers add fargo-1 --driver simulated --uri "sim://fargo-1?seed=1&encode_fail=0.02" --rest-minutes 0
-	$(DEMO) printers add fargo-2 --driver simulated --uri "sim://fargo-2?seed=2&offline_after=60" --rest-minutes 0
-	$(DEMO) printers add fargo-3 --driver simulated --uri "sim://fargo-3?seed=3&jam_every=250" --rest-minutes 0
-	@echo "--- hari 1: fargo-2 akan berhenti di tengah jalan"
-	$(DEMO) print
-	$(DEMO) printers up fargo-2 --reason "kabel data diganti"
-	@echo "--- hari 2"
-	$(DEMO) print
+	@echo "--- $(DEMO_DAYS) hari kerja ruang cetak, hari demi hari (jam disimulasikan, satu proses)"
+	CETAK_HOME=$(DEMO_HOME) PREFECT_HOME=$(DEMO_HOME)/prefect $(BIN)/python scripts/demo_history.py \
+	  --days $(DEMO_DAYS) --per-day $(DEMO_PER_DAY)
+	@echo "--- perekaman: alat dan cakupan per kecamatan (Klaten, September 2016)"
+	CETAK_HOME=$(DEMO_HOME) PREFECT_HOME=$(DEMO_HOME)/prefect $(BIN)/python scripts/demo_recording.py
+	@echo "--- blangko dan pita terbatas: IKD, bahan habis pakai, pinjaman antarkabupaten"
+	CETAK_HOME=$(DEMO_HOME) PREFECT_HOME=$(DEMO_HOME)/prefect $(BIN)/python scripts/demo_scarcity.py
+	$(DEMO) devices list
 	$(DEMO) printers list
 	$(DEMO) stock status
 	$(DEMO) reorder list
-	@echo "--- peringatan di $(DEMO_HOME)/alerts:" && ls $(DEMO_HOME)/alerts
-	@echo "--- distribusi ke kecamatan"
-	CETAK_HOME=$(DEMO_HOME) PREFECT_HOME=$(DEMO_HOME)/prefect $(BIN)/python scripts/demo_distribution.py
-	@echo "--- struk di $(DEMO_HOME)/receipts:" && ls $(DEMO_HOME)/receipts | head -5
+	$(DEMO) discrepancies list
+	@echo "--- peringatan di $(DEMO_HOME)/alerts:" && ls $(DEMO_HOME)/alerts | tail -3
+	@echo "--- struk di $(DEMO_HOME)/receipts (ESC/POS .bin, pratinjau .txt):" && ls $(DEMO_HOME)/receipts | head -4
+	@echo "--- pratinjau kartu di $(DEMO_HOME)/pratinjau:" && (ls $(DEMO_HOME)/pratinjau 2>/dev/null || echo "(tidak ada)")
 	$(DEMO) status
 	@echo "Data demo ada di $(DEMO_HOME); contoh: CETAK_HOME=$(DEMO_HOME) $(BIN)/cetak records --state ready"
 	@echo "--- dasbor: pengguna demo 'kasi' (Kepala seksi), kata sandi '$(DEMO_PASSWORD)'"

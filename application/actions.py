@@ -582,14 +582,25 @@ def destroy_spoiled(
     officers: list[str] | None = None,
     place: str | None = None,
     ref: str | None = None,
+    method: str = "dibakar",
 ) -> Destroyed:
     """Destroy every spoiled blank awaiting destruction, with its report (``cetak stock
-    destroy``): the report's number is ``ref`` or the next of the regency; the PDF is an
-    after-commit effect. A report number already recorded destroys nothing."""
+    destroy``): the report's number is ``ref`` or the office's next (``470/BAP-001/XII/
+    2026``, from the counter, in this transaction); the PDF is an after-commit effect. A
+    report number already recorded destroys nothing.
+
+    ``witnesses`` and ``officers`` are names, or ``"Nama|NIP|Jabatan"`` (NIP and jabatan
+    optional); ``method`` is dibakar, dipotong or dihancurkan (issue 13). Without officers,
+    the signer of the berita acara in the office profile (the kepala seksi) destroys."""
     from sqlmodel import select
 
+    from cetak import office as office_profile
+    from inventory import paperwork
     from inventory.models import DestructionReport
 
+    method = office_profile.check_choice(method, office_profile.METHODS, "cara pemusnahan")
+    witness_rows = [office_profile.parse_person(w) for w in witnesses if w.strip()]
+    officer_rows = [office_profile.parse_person(o) for o in officers or [] if o.strip()]
     served = load_installation(engine)
 
     def work(uow: UnitOfWork) -> Destroyed:
@@ -600,17 +611,24 @@ def destroy_spoiled(
             ).first()
             if done is not None:
                 return Destroyed(number=done.number, quantity=done.quantity, already=True)
+        profile = office_profile.load_profile(session)
+        signer = paperwork.signer_of("berita_acara_pemusnahan", settings, profile)
+        doers = officer_rows or [
+            {"nama": signer.name or settings.kepala_seksi, "nip": signer.nip or "", "jabatan": ""}
+        ]
         number = ref or operations.next_destruction_number(
-            session, kode_wilayah=served.kode_wilayah, held_on=held_on
+            session, held_on=held_on, klasifikasi=profile.klasifikasi("BAP")
         )
         report = operations.destroy_spoiled(
             session,
             number=number,
             held_on=held_on,
             place=place or f"Halaman kantor Disdukcapil {served.kabupaten}",
-            officers=officers or [settings.kepala_seksi],
-            witnesses=witnesses,
+            officers=[o["nama"] for o in doers],
+            witnesses=[w["nama"] for w in witness_rows],
             actor=signature(actor),
+            method=method,
+            people={"officers": doers, "witnesses": witness_rows},
         )
         documents = uow.after_commit(paperwork_effect(engine, settings), "documents")
         return Destroyed(report.number, report.quantity, already=False, documents=documents)
@@ -624,7 +642,11 @@ def destroy_spoiled(
         target=ref,
         audited=lambda r: not r.already,
         result_target=lambda r: r.number,
-        result_detail=lambda r: {"quantity": r.quantity, "held_on": held_on.isoformat()},
+        result_detail=lambda r: {
+            "quantity": r.quantity,
+            "held_on": held_on.isoformat(),
+            "method": method,
+        },
     )
 
 

@@ -39,6 +39,7 @@ EXPECTED_DEPLOYMENTS: tuple[str, ...] = (
     "reorder_check/reorder-check-daily",
     "reconcile/reconcile-nightly",
     "distribution/distribution-daily",
+    "daily_report/daily-report",
     "backup/backup-nightly",
 )
 
@@ -310,6 +311,25 @@ def check_regency(probe: Probe) -> Check:
         f"melayani {served.kabupaten} ({served.kode_wilayah}), {served.provinsi}, "
         f"{len(served.kecamatan)} kecamatan",
     )
+
+
+def check_office(probe: Probe) -> Check:
+    """The office profile (issue 13): a warning, never a failure, while the letterhead or a
+    signer is unset (the papers then print dotted lines to fill by hand)."""
+    from application.office import warnings
+
+    if probe.engine is None or not probe.db_ready:
+        raise Unchecked("warning", "tidak diperiksa: basis data belum siap (lihat database)")
+    missing = warnings(probe.engine)
+    if missing:
+        return Check(
+            "office",
+            "warning",
+            "kop surat dan penandatangan belum lengkap: " + ", ".join(missing),
+            "isi dengan cetak office set ... dan cetak office signer set PERAN --nama --nip "
+            "(lihat cetak office show)",
+        )
+    return Check("office", "ok", "kop surat dan penandatangan dokumen sudah diisi")
 
 
 # --- 4. the Prefect API ----------------------------------------------------------------
@@ -835,6 +855,7 @@ CHECKS: tuple[tuple[str, Callable[[Probe], Check]], ...] = (
     ("env_file", check_env_file),
     ("database", check_database),
     ("regency", check_regency),
+    ("office", check_office),
     ("prefect_api", check_prefect_api),
     ("deployments", check_deployments),
     ("worker", check_worker),

@@ -52,3 +52,10 @@ def initialise(engine: Engine, regency: Regency) -> tuple[ServedRegency, bool]:
             for kode, nama in wanted.items():
                 session.add(Kecamatan(kode=kode, nama=nama, kode_kabupaten=regency.kode))
     return load_installation(engine), changed
+
+
+def office_warnings(engine: Engine) -> list[str]:
+    """What ``cetak init`` warns about while the office profile is incomplete (issue 13)."""
+    from application.office import warnings
+
+    return warnings(engine)

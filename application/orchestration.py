@@ -328,3 +328,54 @@ def worker_env(settings: Settings, *, site: str | None) -> dict[str, str]:
     if site:
         env["CETAK_SITE"] = site
     return env
+
+
+# --- a print run started by a member of staff (the dashboard's "Mulai pencetakan") ----------
+
+#: The flow ``cetak print`` runs; named by its path: the application layer does not import
+#: the workflows above it, it starts their flow as the CLI does.
+PRINT_FLOW = "workflows.printing:print_run"
+
+
+def run_print(
+    engine: Any,
+    actor: Any,
+    *,
+    max_cards: int | None = None,
+    site: str | None = None,
+) -> dict[str, Any]:
+    """Run the print run as ``cetak print`` does and return its summary (the same dict as
+    ``cetak print --json``): refused unless the actor may change printers' state, one audit
+    row ``print_run`` when it ends (``ok`` false when the engine failed, then re-raised)."""
+    import importlib
+
+    from application.actions import note
+    from cetak.access import Action, Forbidden, allowed
+    from cetak.db import write_session
+
+    params = {k: v for k, v in {"max_cards": max_cards, "site": site}.items() if v is not None}
+    detail: dict[str, Any] = {"flow": "print_run", **params}
+    if not allowed(actor.role, Action.PRINTER_STATE):
+        with write_session(engine) as session:
+            note(session, actor, "print_run", detail=detail, ok=False)
+        raise Forbidden(actor, Action.PRINTER_STATE)
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    module, name = PRINT_FLOW.split(":")
+    flow = getattr(importlib.import_module(module), name)
+    try:
+        summary = cast("dict[str, Any]", flow(**params))
+    except Exception as exc:
+        with write_session(engine) as session:
+            note(
+                session,
+                actor,
+                "print_run",
+                detail={**detail, "error": type(exc).__name__},
+                ok=False,
+            )
+        raise
+    with write_session(engine) as session:
+        note(session, actor, "print_run", detail=detail, ok=True)
+    return summary

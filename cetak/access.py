@@ -44,6 +44,16 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"
     # A stock-take difference above the threshold is booked only when a supervisor approves.
     STOCK_COUNT_APPROVE = "stock_count_approve"
+    # Recording devices, coverage figures and flash-disk deliveries (issue 14).
+    RECORDING = "recording"
+    # Rationing when blanks are short (issue 15): the policy, and urgent flags.
+    RATION_POLICY = "ration_policy"
+    URGENT_FLAG = "urgent_flag"
+    URGENT_APPROVE = "urgent_approve"
+    # The office profile: letterhead, signers, numbering (issue 13).
+    OFFICE_SETTINGS = "office_settings"
+    IKD = "ikd"  # IKD activations entered or imported (issue 15)
+    LOAN = "loan"  # blanks lent to or borrowed from another regency (issue 15)
 
 
 #: What staff read when an action is refused ("... tidak boleh <label>").
@@ -61,6 +71,13 @@ ACTION_LABELS: dict[Action, str] = {
     Action.EXPORT_QUARANTINE: "mengekspor record karantina",
     Action.MANAGE_USERS: "mengelola pengguna",
     Action.STOCK_COUNT_APPROVE: "menyetujui selisih stok opname",
+    Action.RECORDING: "mencatat alat perekaman dan cakupan",
+    Action.RATION_POLICY: "mengubah kebijakan prioritas cetak",
+    Action.URGENT_FLAG: "menandai permohonan mendesak",
+    Action.URGENT_APPROVE: "menyetujui permohonan mendesak",
+    Action.OFFICE_SETTINGS: "mengubah pengaturan kantor",
+    Action.IKD: "mencatat aktivasi IKD",
+    Action.LOAN: "meminjamkan atau meminjam blangko antarkabupaten",
 }
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
@@ -74,6 +91,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.COLLECTION,
             Action.REQUEUE,
             Action.VIEW_FULL_NIK,
+            Action.RECORDING,
+            Action.URGENT_FLAG,
+            Action.IKD,
         }
     ),
     Role.STOCK_MANAGER: frozenset(
@@ -82,6 +102,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.STOCK_TAKE,
             Action.REORDER_UPDATE,
             Action.EXPORT_QUARANTINE,
+            Action.IKD,
+            Action.LOAN,
         }
     ),
     Role.SUPERVISOR: frozenset(Action),
@@ -144,5 +166,8 @@ def require(actor: Actor, action: Action) -> None:
 
 
 def display_nik(nik: str, role: Role | str) -> str:
-    """The NIK as this role may see it: whole for those who check it, else masked."""
+    """The NIK as this role may see it: whole for those who check it, else masked.
+
+    The one policy is ``cetak.privacy.nik_for_role``; this name stays for its callers.
+    """
     return nik if allowed(role, Action.VIEW_FULL_NIK) else mask_nik(nik)

@@ -1,32 +1,82 @@
-"""Indonesian dates, numbers and number words for documents, receipts and screens."""
+"""Indonesian dates, numbers and number words for documents, receipts and screens.
+
+Everything a person reads is formatted here, through Babel's ``id`` locale (CLDR), never
+by hand; only ``terbilang`` (number words, which CLDR lacks for Indonesian) is written out.
+Machine formats (``--json``, CSV for central, file names) stay ISO and plain numbers and
+do not come here.
+
+One choice per kind:
+
+=======================  ======================  ===========================================
+kind                     example                 function
+=======================  ======================  ===========================================
+date in letters, prose   ``2 Desember 2026``     ``tanggal(d)``
+date, short (headers)    ``2 Des 2026``          ``tanggal(d, short=True)``
+date in tables/CLI       ``02-12-2026``          ``tanggal_tabel(d)``
+weekday                  ``Rabu``                ``hari(d)``
+time of day (local)      ``14.05``               ``waktu(dt, tz)``
+date and time in tables  ``02-12-2026 14.05``    ``tanggal_waktu(dt, tz)``
+whole number, count      ``1.391``               ``angka(n)``
+decimal                  ``0,5``; ``1.234,5``    ``desimal(x)`` (``angka`` of a float too)
+percentage               ``12,5%``               ``persen(x)`` (``x`` a fraction: 0.125)
+number in words          ``seratus dua puluh``   ``terbilang(n)``
+=======================  ======================  ===========================================
+
+Chart axes use ``D3_LOCALE`` / ``AXIS_NUMBER_FORMAT`` (thousands ``.``, decimals ``,``).
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
-BULAN = (
-    "",
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal, format_percent
+
+LOCALE = "id"
+
+#: The regency's zone when none is given (``Installation.timezone`` says the real one).
+DEFAULT_TZ = "Asia/Jakarta"
+
+#: Month names, 1-based (``BULAN[12] == "Desember"``), from the locale.
+BULAN: tuple[str, ...] = ("",) + tuple(
+    format_date(date(2000, m, 1), "MMMM", locale=LOCALE) for m in range(1, 13)
 )
-_BULAN_PENDEK = tuple(name[:3] for name in BULAN)  # Jan, Feb, ..., Agu, ..., Des
-HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")  # date.weekday() order
+_BULAN_PENDEK: tuple[str, ...] = ("",) + tuple(
+    format_date(date(2000, m, 1), "MMM", locale=LOCALE) for m in range(1, 13)
+)  # Jan, Feb, ..., Agu, ..., Des
+#: Weekday names in ``date.weekday()`` order (Senin first), from the locale.
+HARI: tuple[str, ...] = tuple(
+    format_date(date(2024, 1, 1 + i), "EEEE", locale=LOCALE)
+    for i in range(7)  # 1 January 2024 was a Monday
+)
+
+#: Thousands and decimal separators of the locale, for chart libraries (d3-format's
+#: ``formatDefaultLocale`` shape, which Vega-Lite's ``config.locale.number`` takes).
+D3_LOCALE: dict[str, object] = {
+    "decimal": ",",
+    "thousands": ".",
+    "grouping": [3],
+    "currency": ["Rp", ""],
+}
+#: The axis label format to pair with ``D3_LOCALE``: grouped thousands, no SI suffixes.
+AXIS_NUMBER_FORMAT = ",~r"
 
 
 def tanggal(d: date, *, short: bool = False) -> str:
-    """``24 November 2026`` (``24 Nov 2026`` with ``short``)."""
-    months = _BULAN_PENDEK if short else BULAN
-    return f"{d.day} {months[d.month]} {d.year}"
+    """``24 November 2026`` (``24 Nov 2026`` with ``short``): letters and prose."""
+    return format_date(d, "d MMM y" if short else "d MMMM y", locale=LOCALE)
+
+
+def tanggal_tabel(d: date | datetime | None) -> str:
+    """``02-12-2026``: a date in a table, a list or a CLI line (``-`` for none).
+
+    A datetime gives its own date as it stands; use ``tanggal_waktu`` or convert to the
+    regency's zone first for a stored UTC instant.
+    """
+    if d is None:
+        return "-"
+    return format_date(d, "dd-MM-y", locale=LOCALE)
 
 
 def hari(d: date) -> str:
@@ -34,17 +84,43 @@ def hari(d: date) -> str:
     return HARI[d.weekday()]
 
 
-def angka(n: int) -> str:
-    """An integer with dots between thousands: ``4.000``, ``-1.250``."""
-    return f"{n:,}".replace(",", ".")
+def _local(moment: datetime, tz: str | None) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        moment = moment.replace(tzinfo=UTC)  # stored instants are UTC (SQLite: naive)
+    return moment.astimezone(ZoneInfo(tz or DEFAULT_TZ))
+
+
+def waktu(moment: datetime, tz: str | None = None) -> str:
+    """``14.05``: the regency's local time of ``moment`` (a naive value is taken as UTC)."""
+    return format_time(_local(moment, tz), "HH.mm", locale=LOCALE)
+
+
+def tanggal_waktu(moment: datetime | None, tz: str | None = None) -> str:
+    """``02-12-2026 14.05``: a stored instant in a table, in the regency's zone."""
+    if moment is None:
+        return "-"
+    local = _local(moment, tz)
+    return f"{tanggal_tabel(local.date())} {format_time(local, 'HH.mm', locale=LOCALE)}"
+
+
+def angka(n: float) -> str:
+    """A number with dots between thousands: ``4.000``, ``-1.250``; a float keeps up to
+    one decimal the Indonesian way (``2.5`` -> ``2,5``; ``400.0`` -> ``400``)."""
+    if isinstance(n, float) and not n.is_integer():
+        return desimal(n)
+    return format_decimal(int(n), locale=LOCALE)
 
 
 def desimal(x: float, places: int = 1) -> str:
     """A decimal number the Indonesian way: ``1.234,5``; ``400`` rather than ``400,0``."""
-    text = f"{x:,.{places}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    if places and text.endswith("," + "0" * places):
-        text = text[: -(places + 1)]
-    return text
+    pattern = "#,##0" + ("." + "#" * places if places else "")
+    return format_decimal(x, format=pattern, locale=LOCALE)
+
+
+def persen(x: float, places: int = 1) -> str:
+    """A fraction as a percentage: 0.125 -> ``12,5%``, 0.5 -> ``50%``."""
+    pattern = "#,##0" + ("." + "#" * places if places else "") + "%"
+    return format_percent(x, format=pattern, locale=LOCALE)
 
 
 _SATUAN = (

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from cetak.clock import now_utc
 from cetak.errors import CetakError
 from cetak.models import Installation, Kecamatan
 
@@ -35,7 +36,7 @@ class ServedRegency:
         return ZoneInfo(self.timezone)
 
     def now(self, utc_now: datetime | None = None) -> datetime:
-        return (utc_now or datetime.now(UTC)).astimezone(self.zone)
+        return (utc_now or now_utc()).astimezone(self.zone)
 
     def today(self, utc_now: datetime | None = None) -> date:
         """The regency's own date (WIB, WITA or WIT)."""

@@ -126,6 +126,173 @@ def _utc_time(moment: datetime | None) -> str:
     return "-" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+# --- recording devices and coverage (issue 14) ----------------------------------------------
+
+
+def _device_move(f: Fields) -> str:
+    from cetak.labels import DEVICE_STATE
+
+    current = DEVICE_STATE.get(f["current"], f["current"])
+    wanted = DEVICE_STATE.get(f["wanted"], f["wanted"])
+    return f"alat {f['kode']} berstatus '{current}', tidak dapat menjadi '{wanted}'"
+
+
+_ROW_PROBLEM = {
+    "unknown_kecamatan": "kecamatan tidak dikenal",
+    "not_a_number": "bukan bilangan",
+    "negative": "tidak boleh negatif",
+    "not_positive": "harus lebih dari nol",
+    "too_large": "terlalu besar, tidak masuk akal",
+    "bad_semester": "semester harus seperti 2026-1 atau 2026-2",
+    "future_semester": "semester belum dimulai",
+    "bad_date": "tanggal harus seperti 2026-12-02",
+    "future_date": "tanggal di masa depan",
+    "too_old": "sebelum perekaman KTP-el dimulai (2011)",
+    "duplicate": "baris ganda",
+    "missing_value": "kosong",
+    "extra_columns": "kolom lebih dari yang diminta",
+    "same_place": "tempat asal dan tujuan sama",
+    "empty": "berkas tidak berisi baris data",
+}
+
+
+def _import_refused(f: Fields) -> str:
+    head = f"Berkas {f['name']} ditolak; tidak ada yang disimpan dari berkas ini. "
+    if f.get("header") is not None:
+        got = ",".join(f["header"]) or "(kosong)"
+        return head + f"Baris judul harus '{','.join(f['expected'])}', bukan '{got}'."
+    problems = f["problems"]
+    parts = []
+    for line, column, value, problem in problems[:10]:
+        what = _ROW_PROBLEM.get(problem, problem)
+        where = f" kolom {column}" if column else ""
+        shown = f" '{value}'" if value else ""
+        parts.append(f"baris {line}{where}{shown}: {what}")
+    more = f" (dan {len(problems) - 10} masalah lain)" if len(problems) > 10 else ""
+    return head + "; ".join(parts) + more + "."
+
+
+_UNREADABLE = {
+    "not_found": "tidak ditemukan",
+    "directory": "itu folder, bukan berkas",
+    "not_utf8": "bukan teks UTF-8 (simpan sebagai CSV UTF-8)",
+}
+
+
+def _unreadable_file(f: Fields) -> str:
+    why = _UNREADABLE.get(f["reason"], f"tidak dapat dibaca ({f['reason']})")
+    return f"berkas {f['name']} {why}; tidak ada yang disimpan"
+
+
+# --- rationing (issue 15) -------------------------------------------------------------------
+
+_POLICY_PROBLEM = {
+    "unknown_key": "kunci tidak dikenal: {0}",
+    "bad_ageing": "penuaan_hari harus bilangan bulat 1 sampai 365 (diberikan: {0})",
+    "no_classes": "tidak ada [[kelas]]",
+    "too_many_classes": "terlalu banyak kelas ({0}; paling banyak 12)",
+    "bad_class": "kelas ke-{0} bukan tabel",
+    "unknown_class_key": "kunci tidak dikenal di kelas {0[0]}: {0[1]}",
+    "bad_class_code": "kelas ke-{0} tidak berkode (kode: 1-30 huruf)",
+    "duplicate_class": "kode kelas {0} dipakai dua kali",
+    "unknown_jenis": "jenis permohonan tidak dikenal di kelas {0[0]}: {0[1]} "
+    "(pilihan: BARU, PERUBAHAN_DATA, RUSAK, HILANG)",
+    "bad_flag": "mendesak di kelas {0} harus true atau false",
+    "bad_age": "usia_maks di kelas {0[0]} tidak masuk akal: {0[1]}",
+    "unreachable_class": "kelas {0} tidak akan pernah terisi: semua permohonannya sudah "
+    "masuk kelas sebelumnya",
+    "unclassified": "tidak ada kelas untuk permohonan {0}: tambahkan kelas penampung di akhir",
+    "unreadable": "berkas tidak dapat dibaca ({0})",
+    "not_utf8": "berkas bukan teks UTF-8",
+    "syntax": "isi berkas tidak dapat dibaca: {0}",
+}
+
+
+def _policy_refused(f: Fields) -> str:
+    parts = []
+    for code, detail in f["problems"]:
+        template = _POLICY_PROBLEM.get(code, code + " {0}")
+        if isinstance(detail, list) and code == "unclassified":
+            detail = ", ".join(detail)
+        try:
+            parts.append(template.format(detail))
+        except (IndexError, KeyError, TypeError):
+            parts.append(code)
+    return (
+        f"Kebijakan {f['name']} ditolak; kebijakan yang berlaku tidak berubah. "
+        + "; ".join(parts)
+        + "."
+    )
+
+
+_IKD_PROBLEM = {
+    "bad_header": "baris judul harus 'tanggal,jumlah_aktivasi'",
+    "bad_columns": "harus dua kolom",
+    "bad_date": "tanggal harus seperti 2026-12-02",
+    "future_date": "tanggal di masa depan",
+    "too_old": "sebelum IKD dimulai (2022)",
+    "not_a_number": "jumlah bukan bilangan bulat",
+    "negative": "jumlah tidak boleh negatif",
+    "too_large": "jumlah terlalu besar, tidak masuk akal",
+    "duplicate": "tanggal ganda",
+    "empty": "berkas tidak berisi baris data",
+    "unreadable": "berkas tidak dapat dibaca",
+}
+
+
+def _ikd_refused(f: Fields) -> str:
+    parts = []
+    for line, value, problem in f["problems"][:10]:
+        where = f"baris {line} " if line else ""
+        shown = f"'{value}': " if value else ""
+        parts.append(f"{where}{shown}{_IKD_PROBLEM.get(problem, problem)}")
+    head = f"Berkas {f['name']} ditolak" if f.get("name") else "Aktivasi IKD ditolak"
+    return head + "; tidak ada yang disimpan. " + "; ".join(parts) + "."
+
+
+_CONSUMABLE = {
+    "bad_lot": "kode lot '{lot}' tidak valid",
+    "bad_rolls": "jumlah rol {given} tidak masuk akal: 1 sampai {limit}",
+    "bad_yield": "hasil per rol {given} kartu tidak masuk akal: 1 sampai {limit}",
+    "bad_price": "harga satuan Rp{given} tidak masuk akal: 0 sampai {limit}",
+    "lot_exists": "lot '{lot}' sudah dicatat",
+    "unknown_lot": "lot bahan '{lot}' tidak ada",
+    "unknown_printer": "printer '{printer}' tidak terdaftar",
+    "already_loaded": "printer {printer} masih memuat {kind}; lepaskan dulu yang lama",
+    "none_left": "lot '{lot}' tidak punya rol tersisa di rak",
+    "not_loaded": "printer {printer} tidak memuat {kind}",
+    "future_date": "tanggal {given} di masa depan",
+    "unknown_kind": "jenis '{given}' tidak dikenal; pilihan: {choices}",
+}
+
+
+def _consumable_refused(f: Fields) -> str:
+    fields = dict(f)
+    if isinstance(fields.get("choices"), list):
+        fields["choices"] = ", ".join(fields["choices"])
+    text = _CONSUMABLE.get(str(f["problem"]), str(f["problem"])).format(**fields)
+    return text + "; tidak ada yang diubah"
+
+
+_LOAN = {
+    "bad_ref": "nomor berita acara '{ref}' tidak valid",
+    "bad_regency": "kode kabupaten '{kode}' tidak valid; contoh: 33.20",
+    "same_regency": "kabupaten {kode} adalah kabupaten ini sendiri",
+    "ref_exists": "pinjaman bernomor '{ref}' sudah dicatat",
+    "spans_lots": "tidak ada satu lot yang memuat {quantity} blangko; sebutkan lot atau kurangi",
+    "not_enough": "stok tidak cukup: diminta {quantity}, tersedia {held}",
+    "serials_not_on_shelf": "nomor seri itu tidak lagi di rak lot {lot}",
+    "unknown_loan": "pinjaman '{ref}' tidak ada",
+    "more_than_owed": "pinjaman {ref} tinggal {owed} keping; tidak dapat dikembalikan {quantity}",
+    "lot_needed": "blangko yang dikembalikan untuk pinjaman {ref} perlu kode lot barunya",
+}
+
+
+def _loan_refused(f: Fields) -> str:
+    text = _LOAN.get(str(f["problem"]), str(f["problem"])).format(**f)
+    return text + "; tidak ada yang diubah"
+
+
 CATALOGUE: dict[str, Entry] = {
     # --- kernel ------------------------------------------------------------------------------
     "cetak.error": DETAIL,
@@ -405,6 +572,56 @@ CATALOGUE: dict[str, Entry] = {
     "deploy.prefect_deploy_failed": (
         "pendaftaran deployment Prefect gagal (kode {returncode}):\n{output}"
     ),
+    # --- recording devices and coverage (issue 14) --------------------------------------------
+    "recording.error": "kesalahan data perekaman",
+    "recording.unknown_device": "alat perekaman '{kode}' tidak terdaftar",
+    "recording.device_exists": "alat perekaman '{kode}' sudah terdaftar",
+    "recording.bad_device_code": (
+        "nomor inventaris alat '{kode}' tidak valid: 1-60 huruf, angka, titik, garis miring, "
+        "garis bawah atau tanda hubung"
+    ),
+    "recording.unknown_place": (
+        "tempat '{place}' tidak dikenal: tulis kode atau nama kecamatan {kabupaten}, "
+        "'disdukcapil', atau 'jemput-bola' (boleh diikuti :KODE kecamatan pangkalannya)"
+    ),
+    "recording.bad_year": "tahun pengadaan {year} tidak masuk akal: antara {first} dan {last}",
+    "recording.bad_choice": lambda f: (
+        f"{f['what']} '{f['given']}' tidak dikenal; pilihan: " + ", ".join(f["choices"])
+    ),
+    "recording.move_refused": _device_move,
+    "recording.bad_date": "{what} {given} tidak masuk akal (di masa depan atau sebelum 2011)",
+    "recording.import_refused": _import_refused,
+    "recording.unknown_delivery": "pengiriman flashdisk #{delivery_id} tidak ada",
+    "recording.delivery_sent": (
+        "pengiriman flashdisk #{delivery_id} sudah diteruskan ke pusat pada {sent_on}"
+    ),
+    "recording.bad_count": "{what} {given} tidak masuk akal: harus 1 sampai {limit}",
+    "recording.unreadable_file": _unreadable_file,
+    "recording.nothing_broken": (
+        "semua kecamatan yang beralat dapat merekam; tidak ada yang perlu dibuat"
+    ),
+    # --- rationing (issue 15) ------------------------------------------------------------------
+    "ration.error": "kesalahan kebijakan prioritas cetak",
+    "ration.policy_refused": _policy_refused,
+    "ration.no_queued_record": (
+        "tidak ada permohonan dalam antrean untuk NIK {nik_masked}; tidak ada yang diubah"
+    ),
+    "ration.bad_reason": lambda f: (
+        f"alasan '{f['given']}' tidak dikenal; pilihan: " + ", ".join(f["choices"])
+    ),
+    "ration.no_flag": "permohonan NIK {nik_masked} tidak bertanda mendesak; tidak ada yang diubah",
+    # --- IKD activations (issue 15) ----------------------------------------------------------
+    "ikd.error": "kesalahan data aktivasi IKD",
+    "ikd.refused": _ikd_refused,
+    # --- printer consumables (issue 15) ------------------------------------------------------
+    "consumables.error": "kesalahan data bahan habis pakai",
+    "consumables.refused": _consumable_refused,
+    "consumables.nothing_to_order": (
+        "semua bahan habis pakai masih cukup; tidak ada nota dinas yang perlu dibuat"
+    ),
+    # --- lending between regencies (issue 15) ---------------------------------------------
+    "loan.error": "kesalahan pinjaman blangko",
+    "loan.refused": _loan_refused,
     # --- flows (said in the run's state, to the operator of the worker's machine) -----------
     "workflows.not_ready": "instalasi ini belum dapat menjalankan flow",
     "workflows.home_not_initialised": (
@@ -444,3 +661,14 @@ def render(code: str | None, fields: Fields) -> str:
 
 
 __all__ = ["CATALOGUE", "DETAIL", "render"]
+
+# --- the office profile and official numbers (issue 13) --------------------------------------
+CATALOGUE.update(
+    {
+        "office.error": "pengaturan kantor tidak dapat diubah",
+        "office.invalid_value": "{what} tidak valid: {reason}; tidak ada yang diubah",
+        "office.unknown_choice": (
+            "{what} '{value}' tidak dikenal; pilih salah satu: {choices}. Tidak ada yang diubah"
+        ),
+    }
+)

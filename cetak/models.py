@@ -14,9 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from cetak.clock import now_utc
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return now_utc()  # the wall clock, unless the demo's history simulates another day
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -198,3 +200,29 @@ class StoredDocument(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     created_at: datetime = _ts(default_factory=utcnow, index=True)
     host: str = Field(max_length=255)
+
+
+class OfficeSetting(SQLModel, table=True):
+    """One value of the office profile (issue 13): the letterhead, the signers, who signs
+    which document and the classification codes of official numbers (``cetak.office``
+    names the keys). ``content`` holds the logo image's bytes, so every machine has it."""
+
+    __tablename__ = "office_setting"
+
+    key: str = Field(primary_key=True, max_length=80)
+    value: str = Field(default="", sa_type=sa.Text)
+    content: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+    actor: str = Field(max_length=100)
+    at: datetime = _ts(default_factory=utcnow)
+
+
+class DocumentCounter(SQLModel, table=True):
+    """The last official number given per document kind and year (``470/BAP-007/XII/2026``
+    is number 7 of ``BAP`` in 2026). Raised in the transaction that books the document: a
+    committed number is never given again, a rolled-back one is given to the next."""
+
+    __tablename__ = "document_counter"
+
+    kind: str = Field(primary_key=True, max_length=20)
+    year: int = Field(primary_key=True)
+    last: int = Field(default=0)

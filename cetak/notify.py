@@ -100,7 +100,10 @@ class FileNotifier:
         with os.fdopen(fd, "wb") as f:
             f.write(self.content(alert))
         os.replace(tmp, self.path_for(alert))
-        log.warning("PERINGATAN %s [%s]: %s", alert.level, alert.kind, alert.message)
+        from cetak.labels import ALERT_LEVEL, label
+
+        # "Peringatan: ..." (the level in Bahasa); the kind stays, in brackets, for central.
+        log.warning("%s [%s]: %s", label(ALERT_LEVEL, alert.level), alert.kind, alert.message)
 
 
 class WebhookNotifier:

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     courier: str = "Kurir Disdukcapil"  # who carries shipments unless told otherwise
     return_after_days: int = 90  # uncollected this long: on the list to return
     jemput_bola_age: int = 65
+    # Recording (issue 14): recordings older than this many days with no PRR are "waiting".
+    recording_wait_days: int = 30
+    # Consumables the regency buys (issue 15): its own procurement lead time and review.
+    consumable_lead_days: float = 30.0
+    consumable_review_days: float = 14.0
     receipt_timeout_s: float = 5.0
 
     # Names printed on official documents (berita acara, letters to central).

@@ -47,11 +47,16 @@ KINDS: dict[str, str] = {
     "berita-acara": "berita acara pemusnahan",
     "surat": "surat permintaan blangko ke pusat",
     "laporan-bulanan": "laporan bulanan blangko",
+    "laporan-harian": "laporan harian produksi KTP-el",
     "manifes": "manifes pengiriman",
     "belum-diambil": "laporan KTP-el belum diambil",
     "pengantar": "lembar pengantar hasil cetak",
     "struk": "struk serah terima / tanda terima",
     "peringatan": "berkas peringatan",
+    "laporan-cakupan": "laporan cakupan perekaman dan pencetakan KTP-el",
+    "surat-alat": "surat permohonan perbaikan alat perekaman",
+    "pengumuman": "pengumuman tempat perekaman",
+    "nota-dinas": "nota dinas pengadaan bahan habis pakai",
 }
 
 #: The top folders of ``$CETAK_HOME`` that documents live in.

@@ -9,9 +9,25 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
+from cetak.bahasa import angka
+from cetak.labels import QUARANTINE_REASON, coded, label
 from cetak.lifecycle import STATE_LABELS, RecordState
-from cli.common import OlehOpt, acting, context, err, fail, out, print_json
+from cli.common import (
+    OlehOpt,
+    ReaderOpt,
+    acting,
+    context,
+    err,
+    fail,
+    out,
+    print_json,
+    reader_role,
+    shown_nik,
+)
+from cli.localise import install as _bahasa_cli
 from cli.messages import cli_message
+
+_bahasa_cli()  # help pages, usage lines and typed-value errors in Bahasa (cli.localise)
 
 app = typer.Typer(
     name="cetak",
@@ -22,6 +38,24 @@ app = typer.Typer(
 )
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
+
+
+@app.callback()
+def _global_options(
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Tampilkan juga catatan teknis Prefect (baris log dan tautan) di terminal.",
+        ),
+    ] = False,
+) -> None:
+    """Cetak: mesin produksi cetak KTP-el dan stok blangko Disdukcapil."""
+    from cli import common
+
+    common.VERBOSE = verbose
+
 
 from cli.printing import print_command, printers_app, qc_app  # noqa: E402
 from cli.reorder import reorder_app  # noqa: E402
@@ -70,6 +104,38 @@ from cli.documents import documents_app  # noqa: E402
 
 app.add_typer(documents_app, name="documents")
 
+from cli.reports import report_app  # noqa: E402
+
+app.add_typer(report_app, name="report")
+
+# Recording devices and coverage (issue 14).
+from cli.recording import coverage_app, devices_app, flashdisk_app  # noqa: E402
+
+app.add_typer(devices_app, name="devices")
+app.add_typer(coverage_app, name="coverage")
+app.add_typer(flashdisk_app, name="flashdisk")
+
+# Rationing when blanks are short (issue 15).
+from cli.ration import ration_app  # noqa: E402
+
+app.add_typer(ration_app, name="ration")
+
+from cli.ikd import ikd_app  # noqa: E402
+
+app.add_typer(ikd_app, name="ikd")
+
+from cli.consumables import consumables_app  # noqa: E402
+
+app.add_typer(consumables_app, name="consumables")
+
+from cli import loans as _loans  # noqa: E402,F401  (adds lend/borrow/loan-return/loans to stock)
+from cli import supply as _supply  # noqa: E402,F401  (adds outlook to stock)
+
+# The office profile: letterhead, signers, numbering (issue 13).
+from cli.office import office_app  # noqa: E402
+
+app.add_typer(office_app, name="office")
+
 # Every actor audited (issue 11).
 from cli.audit import audit as _audit  # noqa: E402
 
@@ -109,6 +175,16 @@ def init(
         f"Instalasi {what}: {served.kabupaten} ({served.kode_wilayah}), "
         f"{served.provinsi}, {len(served.kecamatan)} kecamatan, zona {served.timezone}."
     )
+    from application.installation import office_warnings
+
+    missing = office_warnings(engine_from_settings(settings))
+    if missing:  # issue 13: a warning, not a failure
+        out.print(
+            "[yellow]Peringatan:[/] kop surat dan penandatangan belum lengkap ("
+            + ", ".join(missing)
+            + "); dokumen mencetak garis titik-titik. Isi dengan: cetak office set ..., "
+            "cetak office signer set PERAN --nama --nip (lihat cetak office show)."
+        )
 
 
 @app.command()
@@ -145,39 +221,60 @@ def _print_acks(acks: list[dict]) -> None:
         table.add_row(
             ack["batch_id"],
             status,
-            str(ack["queued"]),
-            str(ack["held"]),
-            str(ack["duplicate"]),
-            str(ack["superseded"]),
-            str(quarantined),
+            angka(ack["queued"]),
+            angka(ack["held"]),
+            angka(ack["duplicate"]),
+            angka(ack["superseded"]),
+            angka(quarantined),
         )
     out.print(table)
     for ack in acks:
         if ack["reason"]:
             out.print(f"[red]{ack['batch_id']} ditolak:[/] {ack['reason']}")
         for code, n in ack["quarantined"].items():
-            out.print(f"  {ack['batch_id']}: karantina {code}: {n}")
+            out.print(
+                f"  {ack['batch_id']}: karantina, {label(QUARANTINE_REASON, code)}: {angka(n)}"
+                f" [dim]({code})[/]"
+            )
 
 
-@app.command()
+records_app = typer.Typer(
+    help="Daftar record PRR; tandai permohonan mendesak (flag, unflag).",
+    invoke_without_command=True,
+)
+app.add_typer(records_app, name="records")
+# Urgent flags for rationing (issue 15): `cetak records flag|unflag NIK`.
+from cli import ration as _ration  # noqa: E402
+
+records_app.command("flag")(_ration.flag)
+records_app.command("unflag")(_ration.unflag)
+
+
+@records_app.callback()
 def records(
+    ctx: typer.Context,
     state: Annotated[str | None, typer.Option("--state", help="Saring menurut status")] = None,
     kecamatan: Annotated[
         str | None, typer.Option("--kecamatan", help="Saring menurut kode kecamatan")
     ] = None,
     batch: Annotated[str | None, typer.Option("--batch", help="Saring menurut batch")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Paling banyak sekian record")
+    ] = None,
     json_out: JsonOpt = False,
+    oleh: ReaderOpt = None,
 ) -> None:
-    """Daftar record PRR (NIK disamarkan kecuali di --json)."""
+    """Daftar record PRR (NIK disamarkan menurut peran pembaca; lengkap di --json)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from application.queries import iter_records
-    from cetak.privacy import mask_nik
 
     if state is not None and state not in {s.value for s in RecordState}:
         fail(
             f"status '{state}' tidak dikenal; pilihan: {', '.join(s.value for s in RecordState)}", 2
         )
     with context() as (_, engine, served), Session(engine) as session:
+        role = None if json_out else reader_role(engine, oleh)
         rows = iter_records(session, state=state, kecamatan=kecamatan, batch_id=batch, limit=limit)
         if json_out:
             print_json(list(rows))
@@ -190,15 +287,15 @@ def records(
             n += 1
             table.add_row(
                 r["prr_id"] or "-",
-                mask_nik(r["nik"]),
+                shown_nik(r["nik"], role),
                 r["nama"],
                 r["kode_kecamatan"],
                 STATE_LABELS[RecordState(r["state"])],
-                r["reason"] or "",
+                coded(r["reason"]) if r["reason"] else "",
                 r["batch_id"],
             )
         out.print(table)
-        out.print(f"{n} record.")
+        out.print(f"{angka(n)} record.")
 
 
 @app.command()
@@ -255,7 +352,7 @@ def status(json_out: JsonOpt = False) -> None:
     table.add_column("Kode")
     table.add_column("Jumlah", justify="right")
     for state, n in counts.items():
-        table.add_row(STATE_LABELS[RecordState(state)], state, f"{n:,}".replace(",", "."))
+        table.add_row(STATE_LABELS[RecordState(state)], f"[dim]{state}[/]", angka(n))
     out.print(table)
     if distribution:
         total = {
@@ -265,20 +362,23 @@ def status(json_out: JsonOpt = False) -> None:
         }
         oldest = max((r["oldest_uncollected_days"] or 0) for r in distribution)
         out.print(
-            f"Distribusi: {total['packed']} dikemas, {total['in_transit']} dalam pengiriman, "
-            f"{total['received']} menunggu di kecamatan (terlama {oldest} hari), "
-            f"{total['collected']} diambil, {total['lost']} hilang, "
-            f"{total['open_discrepancies']} kasus selisih terbuka."
+            f"Distribusi: {angka(total['packed'])} dikemas, "
+            f"{angka(total['in_transit'])} dalam pengiriman, "
+            f"{angka(total['received'])} menunggu di kecamatan (terlama {angka(oldest)} hari), "
+            f"{angka(total['collected'])} diambil, {angka(total['lost'])} hilang, "
+            f"{angka(total['open_discrepancies'])} kasus selisih terbuka."
         )
 
 
 @app.command("demo-feed")
 def demo_feed(
-    regency: Annotated[str, typer.Option("--regency")] = "33.10",
-    records: Annotated[int, typer.Option("--records", min=1)] = 1000,
-    out_dir: Annotated[Path, typer.Option("--out")] = Path("var/inbox"),
-    seed: Annotated[int, typer.Option("--seed")] = 0,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 250,
+    regency: Annotated[str, typer.Option("--regency", help="Kode kabupaten, mis. 33.10")] = "33.10",
+    records: Annotated[int, typer.Option("--records", min=1, help="Jumlah record")] = 1000,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder tujuan")] = Path("var/inbox"),
+    seed: Annotated[
+        int, typer.Option("--seed", help="Benih acak (hasil sama untuk benih sama)")
+    ] = 0,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Record per batch")] = 250,
 ) -> None:
     """Buat batch PRR sintetis (data rekaan) untuk demo dan uji."""
     from cetak.regions import RegionDataError, load_regency
@@ -292,4 +392,6 @@ def demo_feed(
     batches = generate_feed(
         regency=data, records=records, out=out_dir, seed=seed, batch_size=batch_size
     )
-    err.print(f"{len(batches)} batch sintetis ({records} record) ditulis ke {out_dir}.")
+    err.print(
+        f"{angka(len(batches))} batch sintetis ({angka(records)} record) ditulis ke {out_dir}."
+    )

@@ -12,6 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 from sqlmodel import Session
 
+from cetak.bahasa import angka, tanggal_tabel, tanggal_waktu
+from cetak.labels import AUDIT_ACTION, AUDIT_DETAIL_KEY, ROLE, actor_label, coded, label
 from cli.common import context, fail, out, print_json
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
@@ -33,6 +35,25 @@ def entry_dict(e: Any) -> dict[str, Any]:
         "ok": e.ok,
         "detail": detail,
     }
+
+
+def _value(value: Any) -> str:
+    """A detail value as staff read it: counts ``1.391``, dates ``02-12-2026``, codes as
+    labels (``wrong_password`` -> ``kata sandi salah``)."""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, int | float):
+        return angka(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{coded(k)} {_value(v)}" for k, v in value.items())
+    if isinstance(value, str) and len(value) == 10 and value[4:5] == value[7:8] == "-":
+        try:
+            return tanggal_tabel(date.fromisoformat(value))
+        except ValueError:
+            pass
+    return coded(value)
 
 
 def audit(
@@ -76,15 +97,22 @@ def audit(
     for col in ("Waktu", "Pelaku", "Tindakan", "Sasaran", "Hasil", "Rincian"):
         table.add_column(col)
     for r in rows:
-        at = served.now(datetime.fromisoformat(r["at"])).strftime("%Y-%m-%d %H:%M")
-        detail = ", ".join(f"{k}={v}" for k, v in r["detail"].items() if v not in (None, "", []))
+        at = tanggal_waktu(datetime.fromisoformat(r["at"]), served.timezone)
+        detail = ", ".join(
+            f"{label(AUDIT_DETAIL_KEY, k).lower()}: {_value(v)}"
+            for k, v in r["detail"].items()
+            if v not in (None, "", [])
+        )
+        who = actor_label(r["actor"])
+        if r["role"]:
+            who += f" ({label(ROLE, r['role'])})"
         table.add_row(
             at,
-            escape(r["actor"]),
-            escape(r["action"]),
+            escape(who),
+            escape(label(AUDIT_ACTION, r["action"])) + f" [dim]({escape(r['action'])})[/]",
             escape(r["target"] or "-"),
             "ya" if r["ok"] else "[red]ditolak[/]",
             escape(detail),
         )
     out.print(table)
-    out.print(f"{len(rows)} catatan.")
+    out.print(f"{angka(len(rows))} catatan.")

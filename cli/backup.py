@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from cetak.bahasa import angka, desimal
 from cli.common import fail, out, print_json
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
@@ -20,17 +21,17 @@ _DIALECTS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
 def _num(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+    return angka(n)
 
 
 def _size(n: int) -> str:
     value = float(n)
     for unit in ("B", "KB", "MB", "GB"):
         if value < 1024 or unit == "GB":
-            text = f"{value:.0f}" if unit == "B" else f"{value:.1f}".replace(".", ",")
+            text = angka(round(value)) if unit == "B" else desimal(value)
             return f"{text} {unit}"
         value /= 1024
-    return f"{n} B"  # pragma: no cover
+    return f"{angka(n)} B"  # pragma: no cover
 
 
 def _counts(counts: dict[str, int]) -> str:

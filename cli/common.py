@@ -29,6 +29,10 @@ from cetak.errors import CetakError
 from cetak.installation import ServedRegency, load_installation
 from cetak.settings import Settings, get_settings
 
+#: ``cetak --verbose``: Prefect's own log lines and links are shown on the terminal too
+#: (set by the global option in ``cli.app``).
+VERBOSE = False
+
 # Piped output (files, other tools, tests) is not cut to 80 columns.
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -170,6 +174,7 @@ def run_flow(
     with context() as (settings, engine, _served):
         if audit_as is not None:  # refuses an unknown officer before Prefect starts
             who = acting(engine, settings, oleh)
+    quiet_prefect(VERBOSE)
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # A busy office PC starts the temporary server slowly; 20 s is Prefect's default.
@@ -186,6 +191,24 @@ def run_flow(
     if who is not None and audit_as is not None:
         _audit_run(engine, who, audit_as, name, params, ok=True)
     return result
+
+
+def quiet_prefect(verbose: bool) -> None:
+    """Keep Prefect's own log lines and links ("Flow run ... Finished in state Completed()",
+    "Starting temporary server on http://...") off the terminal, unless ``--verbose``.
+
+    Only Prefect's console handler is raised (``PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL``,
+    read when Prefect sets up logging at import): the runs' logs still reach the Prefect
+    server (its ``api`` handler), and what the command says to staff is its own output.
+    An operator who set the variable keeps their level. Call before importing Prefect.
+    """
+    if verbose:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO")
+        os.environ["PREFECT_SERVER_LOGGING_LEVEL"] = os.environ.get(
+            "PREFECT_SERVER_LOGGING_LEVEL", "WARNING"
+        )
+    else:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
 
 
 def _audit_run(
@@ -255,3 +278,49 @@ def _start_temporary_server() -> None:
 
     with mock.patch.object(prefect_server, "subprocess", _Subprocess()):
         temporary.start()
+
+
+# --- NIKs on the terminal (issue 13 item 10) ---------------------------------------------
+
+
+def reader_role(engine: Engine, oleh: str | None) -> str | None:
+    """The role whose eyes a read command's screen is for: the officer named by ``--oleh``
+    (refused, exit 2, when unknown) or ``CETAK_USER``, else none: NIKs then read masked, as
+    ``cetak.privacy.nik_for_role`` rules for an unknown role."""
+    from sqlmodel import Session
+
+    from cetak.users import officer
+
+    if oleh is None:  # CETAK_USER of the shell: an unknown name only leaves NIKs masked
+        name = officer_named()
+        if name is None:
+            return None
+        with Session(engine) as session:
+            try:
+                return str(officer(session, name).role)
+            except CetakError:
+                return None
+    check_text(oleh, "nama petugas (--oleh)")
+    with Session(engine) as session, cetak_errors():  # named on purpose: unknown is refused
+        return str(officer(session, oleh).role)
+
+
+def shown_nik(
+    nik: str, role: str | None, *, ref: str | None = None, name: str | None = None
+) -> str:
+    """A NIK on a human screen, by the one policy (``cetak.privacy``), with the card
+    reference and the name beside it so masked NIKs stay apart."""
+    from cetak.privacy import nik_with_ref
+
+    return nik_with_ref(nik, role or "", ref=ref, name=name)
+
+
+ReaderOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--oleh",
+        help="Nama pengguna petugas yang membaca; NIK tampil lengkap hanya untuk peran yang "
+        "boleh melihatnya (bawaan: CETAK_USER, selain itu disamarkan)",
+        show_default=False,
+    ),
+]

@@ -62,7 +62,7 @@ def worker(
         bool,
         typer.Option(
             "--inbox",
-            help="Mesin ini membaca inbox dan menjalankan flow kantor (antrean inbox, default); "
+            help="Mesin ini membaca inbox dan menjalankan flow kantor (antrean inbox, bawaan); "
             "bawaan: bila CETAK_INBOX_HOST adalah nama mesin ini.",
         ),
     ] = False,

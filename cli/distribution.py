@@ -15,8 +15,20 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
+from cetak.access import Actor
+from cetak.bahasa import angka, tanggal_waktu
+from cetak.labels import (
+    CARD_STATE,
+    DISCREPANCY_KIND,
+    RECORD_STATE,
+    SHIPMENT_STATE,
+    actor_label,
+    coded,
+    label,
+)
 from cli.common import (
     OlehOpt,
+    ReaderOpt,
     acting,
     cetak_errors,
     check_text,
@@ -24,6 +36,8 @@ from cli.common import (
     fail,
     out,
     print_json,
+    reader_role,
+    shown_nik,
 )
 from cli.receipts import show_printed
 
@@ -85,12 +99,12 @@ def dispatch(
         table.add_row(
             r["number"],
             f"{r['kecamatan']} ({r['kode_kecamatan']})",
-            str(r["cards"]),
-            "dikemas" if r["state"] == "packed" else "dikirim",
+            angka(r["cards"]),
+            label(SHIPMENT_STATE, r["state"]),
             r["manifest_path"] or "-",
         )
     out.print(table)
-    out.print(f"{len(rows)} pengiriman, {sum(r['cards'] for r in rows)} KTP-el.")
+    out.print(f"{angka(len(rows))} pengiriman, {angka(sum(r['cards'] for r in rows))} KTP-el.")
 
 
 def receive(
@@ -144,19 +158,19 @@ def receive(
     if json_out:
         print_json(result)
         return
-    out.print(f"Kiriman {got.number}: {got.received} KTP-el diterima.")
+    out.print(f"Kiriman {got.number}: {angka(got.received)} KTP-el diterima.")
     if got.unconfirmed:
         out.print(
-            f"[yellow]{len(got.unconfirmed)} kartu tidak disebut diterima, dicatat TIDAK ADA:[/] "
+            f"[yellow]{angka(len(got.unconfirmed))} kartu tidak disebut diterima, dicatat TIDAK ADA:[/] "
             + ", ".join(got.unconfirmed)
         )
-    for label, refs in (("tidak ada", got.missing), ("rusak", got.damaged), ("lebih", got.extra)):
+    for what, refs in (("tidak ada", got.missing), ("rusak", got.damaged), ("lebih", got.extra)):
         if refs:
-            out.print(f"Kartu {label}: {', '.join(refs)}")
+            out.print(f"Kartu {what}: {', '.join(refs)}")
     if got.cases:
         out.print(
-            f"{len(got.cases)} kasus selisih dibuka (#{', #'.join(map(str, got.cases))}); "
-            "selesaikan dengan: cetak discrepancies resolve NOMOR --as found|lost|damaged"
+            f"{angka(len(got.cases))} kasus selisih dibuka (#{', #'.join(map(str, got.cases))}); "
+            "selesaikan dengan: cetak discrepancies resolve NOMOR --as ditemukan|hilang|rusak"
         )
 
 
@@ -171,6 +185,8 @@ def collect(
     oleh: OlehOpt = None,
 ) -> None:
     """Catat penyerahan KTP-el kepada pemohon dan cetak tanda terimanya."""
+    # --json keeps the masked NIK it always had; the line for staff shows the NIK as the
+    # officer's role may see it, with the card and the resident's name beside it.
     from application.actions import record_collection
     from cetak.privacy import mask_nik
 
@@ -188,6 +204,8 @@ def collect(
             )
         place, kec = c.place, c.kode_kecamatan
         receipts = show_printed(c.receipts, quiet=json_out)
+        role = str(who.role) if isinstance(who, Actor) else None
+        card_ref, nama = _card_and_name(engine, c.card_id, c.record_id)
     result = {
         "nik": mask_nik(nik.strip()),
         "collected_by": by.strip(),
@@ -201,7 +219,18 @@ def collect(
     where = (
         "Disdukcapil" if place == "disdukcapil" else f"Kecamatan {served.kecamatan.get(kec, kec)}"
     )
-    out.print(f"KTP-el NIK {mask_nik(nik.strip())} diserahkan kepada {by.strip()} di {where}.")
+    shown = shown_nik(nik.strip(), role, ref=card_ref, name=nama)
+    out.print(f"KTP-el NIK {shown} diserahkan kepada {by.strip()} di {where}.")
+
+
+def _card_and_name(engine: Any, card_id: int, record_id: int) -> tuple[str | None, str | None]:
+    """The card reference and the resident's name shown beside a masked NIK."""
+    from cetak.models import Record
+    from printers.models import Card
+
+    with Session(engine) as session:
+        card, record = session.get(Card, card_id), session.get(Record, record_id)
+    return (card.card_ref if card else None), (record.nama if record else None)
 
 
 def shipments_cmd(
@@ -210,15 +239,24 @@ def shipments_cmd(
     ] = None,
     kecamatan: KecOpt = None,
     state: Annotated[
-        str | None, typer.Option("--state", help="packed, dispatched, received")
+        str | None,
+        typer.Option(
+            "--state",
+            help="Saring menurut status: packed (dikemas), dispatched (dalam pengiriman), "
+            "received (diterima)",
+        ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1)] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="Paling banyak sekian pengiriman")
+    ] = 50,
     json_out: JsonOpt = False,
+    oleh: ReaderOpt = None,
 ) -> None:
     """Daftar pengiriman ke kecamatan, atau kartu-kartu satu kiriman."""
     from distribution.queries import shipment_cards, shipments
 
     with context() as (_s, engine, served), Session(engine) as session:
+        role = None if json_out else reader_role(engine, oleh)
         if number is not None:
             cards = shipment_cards(session, number)
             if not cards:
@@ -233,14 +271,18 @@ def shipments_cmd(
             table.add_column(col)
         for c in cards:
             table.add_row(
-                c["card_ref"], c["nik"], c["nama"], c["kel_desa"], c["state"], c["outcome"] or "-"
+                c["card_ref"],
+                shown_nik(c["nik"], role),
+                c["nama"],
+                c["kel_desa"],
+                label(CARD_STATE, c["state"]),
+                label(DISCREPANCY_KIND, c["outcome"]) if c["outcome"] else "-",
             )
         out.print(table)
         return
     if json_out:
         print_json(rows)
         return
-    labels = {"packed": "dikemas", "dispatched": "dikirim", "received": "diterima"}
     table = Table(title="Pengiriman KTP-el")
     for col in ("No. kiriman", "Kecamatan", "Kartu", "Status", "Diterima oleh", "Selisih terbuka"):
         table.add_column(col)
@@ -248,10 +290,10 @@ def shipments_cmd(
         table.add_row(
             r["number"],
             r["kecamatan"],
-            str(r["cards"]),
-            labels.get(r["state"], r["state"]),
+            angka(r["cards"]),
+            label(SHIPMENT_STATE, r["state"]),
             r["received_by"] or "-",
-            str(r["open_discrepancies"] or "-"),
+            angka(r["open_discrepancies"]) if r["open_discrepancies"] else "-",
         )
     out.print(table)
 
@@ -284,16 +326,31 @@ def discrepancies_list(json_out: JsonOpt = False) -> None:
             r["kecamatan"],
             r["card_ref"],
             r["kind_label"],
-            str(r["age_days"]),
+            angka(r["age_days"]),
         )
     out.print(table)
+
+
+#: The words ``discrepancies resolve --as`` accepts: Bahasa, and the stored codes.
+RESOLUTION_WORDS = {
+    "ditemukan": "found",
+    "hilang": "lost",
+    "rusak": "damaged",
+    "found": "found",
+    "lost": "lost",
+    "damaged": "damaged",
+}
 
 
 @discrepancies_app.command("resolve")
 def discrepancies_resolve(
     case: Annotated[int, typer.Argument(help="Nomor kasus")],
     as_: Annotated[
-        str, typer.Option("--as", help="found (ditemukan), lost (hilang), damaged (rusak)")
+        str,
+        typer.Option(
+            "--as",
+            help="ditemukan (found), hilang (lost) atau rusak (damaged)",
+        ),
     ],
     note: Annotated[str | None, typer.Option("--note", help="Keterangan")] = None,
     json_out: JsonOpt = False,
@@ -303,10 +360,17 @@ def discrepancies_resolve(
     from application.actions import resolve_discrepancy
     from distribution.rules import RESOLUTION_LABELS
 
+    resolution = RESOLUTION_WORDS.get(as_.strip().lower())
+    if resolution is None:
+        fail(
+            f"--as '{as_}' tidak dikenal; pilih salah satu: ditemukan, hilang, rusak "
+            "(atau kodenya: found, lost, damaged). Tidak ada yang diubah.",
+            2,
+        )
     with context() as (settings, engine, _served):
         who = acting(engine, settings, oleh)
         with _errors():
-            d = resolve_discrepancy(engine, who, case, as_, note)
+            d = resolve_discrepancy(engine, who, case, resolution, note)
             result = {
                 "id": d.id,
                 "card_ref": d.card_ref,
@@ -316,9 +380,9 @@ def discrepancies_resolve(
     if json_out:
         print_json(result)
         return
-    label = RESOLUTION_LABELS[result["resolution"]]
+    word = RESOLUTION_LABELS[result["resolution"]]
     extra = "; cetak ulang diantrekan" if result["resolution"] in ("lost", "damaged") else ""
-    out.print(f"Kasus #{case} ({result['card_ref']}) selesai: {label}{extra}.")
+    out.print(f"Kasus #{case} ({result['card_ref']}) selesai: {word}{extra}.")
 
 
 def uncollected(
@@ -333,11 +397,13 @@ def uncollected(
         bool, typer.Option("--pdf", help="Tulis laporan PDF untuk ditandatangani kepala seksi")
     ] = False,
     json_out: JsonOpt = False,
+    oleh: ReaderOpt = None,
 ) -> None:
     """KTP-el yang belum diambil: umur tunggu per kecamatan, jemput bola, daftar tarik."""
     from distribution import queries
 
     with context() as (settings, engine, served), Session(engine) as session:
+        role = None if json_out else reader_role(engine, oleh)
         today, tz = served.today(), served.timezone
         ages = queries.uncollected_ages(session, today=today, tz=tz, kecamatan=kecamatan)
         visit = (
@@ -355,9 +421,11 @@ def uncollected(
             else []
         )
     if pdf:
+        from application.recording import jemput_bola_lines
         from distribution.paper import uncollected_report
 
-        path = uncollected_report(engine, settings, served)
+        ranked = jemput_bola_lines(engine, wait_days=settings.recording_wait_days)
+        path = uncollected_report(engine, settings, served, ranked)
         if not json_out:
             out.print(f"Laporan ditulis: {path}")
     if json_out:
@@ -368,7 +436,7 @@ def uncollected(
         table.add_column(col, justify="left" if col == "Kecamatan" else "right")
     for r in ages:
         table.add_row(
-            r["kecamatan"], *(str(r[k]) for k in ("waiting", "over_30", "over_60", "over_90"))
+            r["kecamatan"], *(angka(r[k]) for k in ("waiting", "over_30", "over_60", "over_90"))
         )
     out.print(table)
     for title, rows in (
@@ -383,13 +451,13 @@ def uncollected(
         for r in rows:
             t.add_row(
                 r["card_ref"],
-                r["nik"],
+                shown_nik(r["nik"], role),
                 r["nama"],
                 str(r["umur"] or "-"),
                 r["alamat"],
                 r["kel_desa"],
                 r["kecamatan"],
-                str(r["days"]),
+                angka(r["days"]),
             )
         out.print(t)
 
@@ -405,36 +473,46 @@ def return_cards(
         who = acting(engine, settings, oleh)
         with _errors():
             n = return_use_case(engine, who, cards)
-    out.print(f"{n} KTP-el kembali di Disdukcapil; dapat diambil di loket Disdukcapil.")
+    out.print(f"{angka(n)} KTP-el kembali di Disdukcapil; dapat diambil di loket Disdukcapil.")
 
 
 def trace(
     ref: Annotated[str, typer.Argument(help="NIK, PRR id, atau referensi kartu")],
     json_out: JsonOpt = False,
+    oleh: ReaderOpt = None,
 ) -> None:
     """Jejak satu KTP-el dari PRR sampai ke tangan pemohon."""
     from distribution.queries import trace as trace_query
-    from printers.cards import history, label
+    from printers.cards import label as card_label
 
     with context() as (_s, engine, served), Session(engine) as session:
+        role = None if json_out else reader_role(engine, oleh)
         found = trace_query(session, ref)
         if found is not None:  # the cards' own histories, after the record's
+            from printers.cards import history
+
             found["card_events"] = history(session, [c["card_ref"] for c in found["cards"]])
     if found is None:
         fail("tidak ditemukan: bukan NIK, PRR id, atau referensi kartu yang dikenal", 1)
     if json_out:
         print_json(found)
         return
+    refs = [c["card_ref"] for c in found["cards"]]
     out.print(
-        f"PRR {found['prr_id']} · NIK {found['nik']} · {found['nama']} · {found['state_label']}"
+        f"PRR {found['prr_id']} · NIK {shown_nik(found['nik'], role, ref=refs[-1] if refs else None)}"
+        f" · {found['nama']} · {found['state_label']}"
     )
 
     def local(at: str) -> str:
-        return f"{served.now(datetime.fromisoformat(at)):%d-%m-%Y %H:%M}"
+        return tanggal_waktu(datetime.fromisoformat(at), served.timezone)
+
+    def state(value: str | None) -> str:
+        return label(RECORD_STATE, value) if value else "-"
 
     for e in found["events"]:
         out.print(
-            f"  {local(e['at'])}  {e['from'] or '-':>15} → {e['to']:<15} {e['actor']}  {e['reason'] or ''}"
+            f"  {local(e['at'])}  {state(e['from']):>24} → {state(e['to']):<24} "
+            f"{actor_label(e['actor'])}  {coded(e['reason']) if e['reason'] else ''}"
         )
     for c in found["cards"]:
         out.print(
@@ -448,8 +526,8 @@ def trace(
         out.print("  riwayat kartu:")
     for e in found["card_events"]:
         out.print(
-            f"  {local(e['at'])}  {e['card_ref']}  {label(e['from']):>22} → {label(e['to']):<22}"
-            f" {e['actor']}  {e['reason'] or ''}"
+            f"  {local(e['at'])}  {e['card_ref']}  {card_label(e['from']):>22} → "
+            f"{card_label(e['to']):<22} {actor_label(e['actor'])}  {coded(e['reason']) if e['reason'] else ''}"
         )
 
 

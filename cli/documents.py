@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from cetak.bahasa import angka, desimal
 from cli.common import context, fail, out, print_json
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
@@ -22,10 +23,10 @@ documents_app = typer.Typer(
 
 def _size(n: int) -> str:
     if n < 1024:
-        return f"{n} B"
+        return f"{angka(n)} B"
     if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB".replace(".", ",")
-    return f"{n / 1024 / 1024:.1f} MB".replace(".", ",")
+        return f"{desimal(n / 1024)} KB"
+    return f"{desimal(n / 1024 / 1024)} MB"
 
 
 @documents_app.command("list")

@@ -68,6 +68,26 @@ REFUSED: frozenset[str] = frozenset(
         "intake.delivery_refused",
         "intake.not_a_batch",
         "records.unknown",
+        "ikd.refused",
+        "consumables.refused",
+        "loan.refused",
+        "ration.policy_refused",
+        "ration.no_queued_record",
+        "ration.bad_reason",
+        "ration.no_flag",
+        "recording.unknown_device",
+        "recording.device_exists",
+        "recording.bad_device_code",
+        "recording.unknown_place",
+        "recording.bad_year",
+        "recording.bad_choice",
+        "recording.move_refused",
+        "recording.bad_date",
+        "recording.import_refused",
+        "recording.unknown_delivery",
+        "recording.delivery_sent",
+        "recording.bad_count",
+        "recording.unreadable_file",
         "regions.bad_data",
         "regions.missing_columns",
         "regions.bad_kecamatan_code",
@@ -127,3 +147,7 @@ def exit_code(exc: BaseException) -> int:
 
 
 __all__ = ["CLI_TEXT", "HINTS", "REFUSED", "cli_message", "exit_code"]
+
+# --- the office profile (issue 13) -----------------------------------------------------------
+HINTS.update({"office.invalid_value": " (lihat: cetak office show)"})
+REFUSED = REFUSED | {"office.invalid_value", "office.unknown_choice"}

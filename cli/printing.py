@@ -11,6 +11,7 @@ from rich.table import Table
 from sqlmodel import Session
 
 from cetak import labels
+from cetak.bahasa import angka
 from cli.common import (
     OlehOpt,
     acting,
@@ -76,10 +77,16 @@ def add(
     uri: Annotated[
         str | None, typer.Option("--uri", help="ipp://host:631/ipp/print, folder spool, sim://...")
     ] = None,
-    site: Annotated[str | None, typer.Option("--site")] = None,
-    daily_limit: Annotated[int, typer.Option("--daily-limit")] = 300,
-    rest_after: Annotated[int, typer.Option("--rest-after")] = 100,
-    rest_minutes: Annotated[int, typer.Option("--rest-minutes")] = 30,
+    site: Annotated[str | None, typer.Option("--site", help="Kode lokasi stok printer ini")] = None,
+    daily_limit: Annotated[
+        int, typer.Option("--daily-limit", help="Kartu per hari paling banyak")
+    ] = 300,
+    rest_after: Annotated[
+        int, typer.Option("--rest-after", help="Istirahat setelah sekian kartu")
+    ] = 100,
+    rest_minutes: Annotated[
+        int, typer.Option("--rest-minutes", help="Lama istirahat (menit)")
+    ] = 30,
     oleh: OlehOpt = None,
 ) -> None:
     """Daftarkan printer kartu."""
@@ -119,8 +126,8 @@ def list_(json_out: JsonOpt = False) -> None:
             STATE_LABELS.get(r["state"], r["state"]),
             _num(r["printed_today"]),
             _num(r["daily_limit"]),
-            f"{r['ribbon_percent']}%" if r["ribbon_percent"] is not None else "-",
-            r["reason"] or "",
+            f"{angka(r['ribbon_percent'])}%" if r["ribbon_percent"] is not None else "-",
+            labels.coded(r["reason"]) if r["reason"] else "",
         )
     out.print(table)
 
@@ -128,7 +135,7 @@ def list_(json_out: JsonOpt = False) -> None:
 @printers_app.command("down")
 def down(
     name: Annotated[str, typer.Argument()],
-    reason: Annotated[str, typer.Option("--reason")],
+    reason: Annotated[str, typer.Option("--reason", help="Alasan")],
     oleh: OlehOpt = None,
 ) -> None:
     """Nonaktifkan printer (perawatan); pekerjaannya kembali ke antrean pada run berikutnya."""
@@ -142,7 +149,7 @@ def down(
 @printers_app.command("up")
 def up(
     name: Annotated[str, typer.Argument()],
-    reason: Annotated[str, typer.Option("--reason")],
+    reason: Annotated[str, typer.Option("--reason", help="Alasan")],
     oleh: OlehOpt = None,
 ) -> None:
     """Aktifkan kembali printer setelah diperbaiki."""
@@ -188,7 +195,7 @@ def print_command(
     )
     for job in summary["jobs"]:
         if job["stopped"]:
-            out.print(f"[red]{job['printer']} berhenti:[/] {job['reason']}")
+            out.print(f"[red]{job['printer']} berhenti:[/] {labels.coded(job['reason'])}")
     if summary["stock_out"]:
         out.print("[bold red]Blangko habis: pencetakan dihentikan, sisa record tetap antre.[/]")
     if summary.get("reorder_request"):
@@ -205,7 +212,7 @@ def qc_pass(
 
     with context() as (settings, engine, _served), _errors():
         n = len(pass_cards(engine, acting(engine, settings, oleh), cards))
-    out.print(f"{n} kartu lolos QC.")
+    out.print(f"{angka(n)} kartu lolos QC.")
 
 
 @qc_app.command("reject")
@@ -214,7 +221,7 @@ def qc_reject(
     cause: Annotated[
         str, typer.Option("--cause", help="GAGAL_CETAK|GAGAL_ENCODE|RUSAK_FISIK|PERUBAHAN_DATA")
     ] = "GAGAL_CETAK",
-    note: Annotated[str | None, typer.Option("--note")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Catatan")] = None,
     oleh: OlehOpt = None,
 ) -> None:
     """Kartu ditolak QC: blangko rusak dicatat dan record dicetak ulang."""
@@ -226,7 +233,7 @@ def qc_reject(
     with context() as (settings, engine, _served), _errors():
         who = acting(engine, settings, oleh)
         n = len(reject_cards(engine, who, cards, cause=cause, note=note))
-    out.print(f"{n} kartu ditolak; record masuk antrean cetak ulang.")
+    out.print(f"{angka(n)} kartu ditolak; record masuk antrean cetak ulang.")
 
 
 @qc_app.command("list")

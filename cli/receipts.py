@@ -11,6 +11,8 @@ from typing import Annotated, Any
 import typer
 from sqlmodel import Session
 
+from cetak.bahasa import angka
+from cetak.labels import RECEIPT_STATE, label
 from cli.common import OlehOpt, acting, context, err, fail, out, print_json
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Keluaran JSON (untuk alat lain).")]
@@ -62,8 +64,12 @@ def receipts_list(json_out: JsonOpt = False) -> None:
         out.print("Semua struk sudah tercetak.")
         return
     for r in rows:
+        kind = {"serah_terima": "serah terima", "tanda_terima": "tanda terima"}.get(
+            r["kind"], r["kind"].replace("_", " ")
+        )
         out.print(
-            f"#{r['id']} {r['kind']} {r['reference']} ({r['place']}): {r['state']} {r['error'] or ''}"
+            f"#{r['id']} {kind} {r['reference']} ({r['place']}): "
+            f"{label(RECEIPT_STATE, r['state'])} {r['error'] or ''}"
         )
 
 
@@ -93,7 +99,8 @@ def receipts_print(
             + ("tercetak" if r["printed"] else f"GAGAL, {r['message']}")
         )
     out.print(
-        f"{sum(r['printed'] for r in rows)} tercetak, {sum(not r['printed'] for r in rows)} gagal."
+        f"{angka(sum(r['printed'] for r in rows))} tercetak, "
+        f"{angka(sum(not r['printed'] for r in rows))} gagal."
     )
     if any(not r["printed"] for r in rows):
         raise typer.Exit(1)
@@ -104,7 +111,7 @@ def receipts_printer(
     place: Annotated[str, typer.Argument(help="DISDUKCAPIL atau kode kecamatan")],
     network: Annotated[str | None, typer.Option("--network", help="host:port (TCP 9100)")] = None,
     file: Annotated[
-        Path | None, typer.Option("--file", help="Perangkat (/dev/usb/lp0), file atau folder")
+        Path | None, typer.Option("--file", help="Perangkat (/dev/usb/lp0), berkas atau folder")
     ] = None,
     profile: Annotated[
         str, typer.Option("--profile", help="Profil printer python-escpos")

@@ -8,8 +8,9 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
+from cetak.labels import REQUEST_STATE, label
 from cli.common import OlehOpt, acting, context, fail, out, print_json, run_flow
-from cli.stock import JsonOpt, _num, _stock_errors
+from cli.stock import JsonOpt, _num, _stock_errors, _table_day
 
 reorder_app = typer.Typer(
     help="Permintaan blangko ke pusat (Ditjen Dukcapil).", no_args_is_help=True
@@ -47,7 +48,10 @@ def check(json_out: JsonOpt = False, oleh: OlehOpt = None) -> None:
     if outcome["request"]:
         r = outcome["request"]
         new = "dibuat" if outcome["created"] else "masih terbuka"
-        out.print(f"Permintaan {r['number']} {new}: {_num(r['quantity'])} keping ({r['state']}).")
+        out.print(
+            f"Permintaan {r['number']} {new}: {_num(r['quantity'])} keping "
+            f"({label(REQUEST_STATE, r['state'])})."
+        )
     else:
         out.print("Belum perlu memesan blangko.")
     if pos["escalate"]:
@@ -77,10 +81,10 @@ def list_(json_out: JsonOpt = False) -> None:
     for r in rows:
         table.add_row(
             r["number"],
-            r["state"],
+            label(REQUEST_STATE, r["state"]),
             _num(r["quantity"]),
             _num(r["confirmed_quantity"]) if r["confirmed_quantity"] else "-",
-            r["created_at"][:10],
+            _table_day(r["created_at"]),
             r["letter"] or "-",
         )
     out.print(table)
@@ -100,7 +104,7 @@ def send(
     from application.actions import mark_request_sent
 
     r = _transition(ref, oleh, lambda engine, who: mark_request_sent(engine, who, ref))
-    out.print(f"Permintaan {r['number']}: {r['state']}.")
+    out.print(f"Permintaan {r['number']}: {label(REQUEST_STATE, r['state'])}.")
 
 
 @reorder_app.command("confirm")
@@ -125,7 +129,9 @@ def confirm(
 @reorder_app.command("cancel")
 def cancel(
     ref: Annotated[str, typer.Argument(help="Nomor atau ID permintaan")],
-    reason: Annotated[str, typer.Option("--reason")] = "dibatalkan operator",
+    reason: Annotated[
+        str, typer.Option("--reason", help="Alasan pembatalan")
+    ] = "dibatalkan operator",
     oleh: OlehOpt = None,
 ) -> None:
     """Batalkan permintaan yang masih terbuka."""

@@ -12,7 +12,8 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cetak.bahasa import desimal
+from cetak.bahasa import angka, desimal, tanggal_tabel
+from cetak.labels import CAUSE, PROPOSAL, REQUEST_STATE, actor_label, label
 from cli.common import (
     OlehOpt,
     acting,
@@ -40,7 +41,13 @@ def actor() -> str:
 
 
 def _num(n: float | int) -> str:
-    return f"{n:,.0f}".replace(",", ".")
+    """A count for staff: ``1.391`` (``cetak.bahasa``)."""
+    return angka(round(n))
+
+
+def _signed(n: int) -> str:
+    """A difference: ``+12``, ``-1.250``, ``0``."""
+    return f"+{angka(n)}" if n > 0 else angka(n)
 
 
 @contextmanager
@@ -53,6 +60,16 @@ def _stock_errors() -> Iterator[None]:
 
 def _already(what: str, hint: str = "") -> None:
     out.print(f"{what} sudah dicatat sebelumnya; tidak dicatat lagi.{hint}")
+
+
+def _table_day(value: Any) -> str:
+    """A stored ISO date (``2026-12-02``) as tables show it: ``02-12-2026``."""
+    if not value:
+        return "-"
+    try:
+        return tanggal_tabel(date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return str(value)
 
 
 def _parse_day(value: str | None, served: Any) -> date:
@@ -68,7 +85,9 @@ def _parse_day(value: str | None, served: Any) -> date:
 def receive(
     lot: Annotated[str, typer.Option("--lot", help="Kode lot kiriman pusat")],
     quantity: Annotated[int, typer.Option("--quantity", help="Jumlah blangko")],
-    serial_start: Annotated[str | None, typer.Option("--serial-start")] = None,
+    serial_start: Annotated[
+        str | None, typer.Option("--serial-start", help="Nomor seri blangko pertama lot ini")
+    ] = None,
     reference: Annotated[
         str | None, typer.Option("--reference", help="Nomor surat pengantar")
     ] = None,
@@ -163,7 +182,7 @@ def status(json_out: JsonOpt = False) -> None:
         table.add_row(
             r["site"],
             r["lot"],
-            r["received_on"],
+            _table_day(r["received_on"]),
             _num(r["received"]),
             _num(r["on_hand"]),
             _num(r["awaiting_destruction"]),
@@ -184,7 +203,8 @@ def status(json_out: JsonOpt = False) -> None:
     if summary["open_request"]:
         r = summary["open_request"]
         out.print(
-            f"Permintaan terbuka: {r['number']} ({r['state']}, {_num(r['quantity'])} keping)."
+            f"Permintaan terbuka: {r['number']} ({label(REQUEST_STATE, r['state'])}, "
+            f"{_num(r['quantity'])} keping)."
         )
 
 
@@ -246,12 +266,13 @@ def count(
         _already(f"Opname lot {data['lot']} ini")
     out.print(
         f"Opname lot {data['lot']}: buku {_num(data['expected'])}, fisik {_num(counted)}, "
-        f"selisih {data['difference']:+d}."
+        f"selisih {_signed(data['difference'])}."
     )
     if data["proposal"] is not None:
         out.print(
-            f"[bold red]Selisih melebihi batas ({threshold} blangko): belum dibukukan.[/] "
-            f"Diusulkan sebagai usulan #{data['proposal']} ({data['state']}); menunggu "
+            f"[bold red]Selisih melebihi batas ({_num(threshold)} blangko): belum dibukukan.[/] "
+            f"Diusulkan sebagai usulan #{data['proposal']} ({label(PROPOSAL, data['state'])}); "
+            "menunggu "
             f"persetujuan Kepala seksi: cetak stock approve {data['proposal']} --oleh NAMA"
         )
 
@@ -295,9 +316,9 @@ def proposals(json_out: JsonOpt = False) -> None:
             r["lot"],
             _num(r["expected"]),
             _num(r["counted"]),
-            f"{r['difference']:+d}",
+            _signed(r["difference"]),
             r["reason"],
-            r["proposed_by"],
+            actor_label(r["proposed_by"]),
         )
     out.print(table)
 
@@ -332,8 +353,8 @@ def approve(
         print_json(data)
         return
     out.print(
-        f"Usulan #{data['id']} disetujui oleh {data['approved_by']}: selisih "
-        f"{data['difference']:+d} lot {data['lot']} di {data['site']} dibukukan."
+        f"Usulan #{data['id']} disetujui oleh {actor_label(data['approved_by'])}: selisih "
+        f"{_signed(data['difference'])} lot {data['lot']} di {data['site']} dibukukan."
     )
 
 
@@ -355,9 +376,26 @@ def reject(
 
 @stock_app.command("destroy")
 def destroy(
-    witness: Annotated[list[str], typer.Option("--witness", help="Nama saksi (minimal dua)")],
-    officer: Annotated[list[str] | None, typer.Option("--officer", help="Petugas pemusnah")] = None,
+    witness: Annotated[
+        list[str],
+        typer.Option(
+            "--witness",
+            "--saksi",
+            help='Saksi (minimal dua): "Nama" atau "Nama|NIP|Jabatan"',
+        ),
+    ],
+    officer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--officer",
+            help='Petugas pemusnah: "Nama" atau "Nama|NIP|Jabatan" (bawaan: Kepala Seksi)',
+        ),
+    ] = None,
     place: Annotated[str | None, typer.Option("--place", help="Tempat pemusnahan")] = None,
+    method: Annotated[
+        str,
+        typer.Option("--method", "--cara", help="Cara pemusnahan: dibakar, dipotong, dihancurkan"),
+    ] = "dibakar",
     on: Annotated[str | None, typer.Option("--date")] = None,
     ref: Annotated[
         str | None,
@@ -383,6 +421,7 @@ def destroy(
             officers=officer,
             place=place,
             ref=ref,
+            method=method,
         )
     if done.already:
         _already(f"Pemusnahan berita acara {done.number} ({_num(done.quantity)} blangko)")
@@ -395,9 +434,9 @@ def destroy(
 @stock_app.command("transfer")
 def transfer(
     to: Annotated[str, typer.Option("--to", help="Lokasi tujuan")],
-    quantity: Annotated[int, typer.Option("--quantity")],
+    quantity: Annotated[int, typer.Option("--quantity", help="Jumlah blangko")],
     source: Annotated[str | None, typer.Option("--from", help="Lokasi asal")] = None,
-    lot: Annotated[str | None, typer.Option("--lot")] = None,
+    lot: Annotated[str | None, typer.Option("--lot", help="Lot yang dipindahkan")] = None,
     reference: Annotated[str | None, typer.Option("--reference", help="Nomor serah terima")] = None,
     oleh: OlehOpt = None,
 ) -> None:
@@ -430,19 +469,24 @@ def transfer(
         return
     out.print(
         f"{_num(quantity)} blangko dipindahkan ke {to}: "
-        + ", ".join(f"lot {lot_} {n}" for lot_, n in moved.parts)
+        + ", ".join(f"lot {lot_} {_num(n)}" for lot_, n in moved.parts)
     )
 
 
 @stock_app.command("spoil")
 def spoil(
     cause: Annotated[
-        str, typer.Option("--cause", help="GAGAL_CETAK|GAGAL_ENCODE|RUSAK_FISIK|PERUBAHAN_DATA")
+        str,
+        typer.Option(
+            "--cause",
+            help="Sebab: GAGAL_CETAK (gagal cetak), GAGAL_ENCODE (gagal tulis chip), "
+            "RUSAK_FISIK (rusak fisik), PERUBAHAN_DATA (perubahan data)",
+        ),
     ],
-    reason: Annotated[str, typer.Option("--reason")],
-    quantity: Annotated[int, typer.Option("--quantity")] = 1,
+    reason: Annotated[str, typer.Option("--reason", help="Keterangan kerusakan")],
+    quantity: Annotated[int, typer.Option("--quantity", help="Jumlah blangko")] = 1,
     site: SiteOpt = None,
-    lot: Annotated[str | None, typer.Option("--lot")] = None,
+    lot: Annotated[str | None, typer.Option("--lot", help="Lot blangko yang rusak")] = None,
     ref: Annotated[
         str | None,
         typer.Option("--ref", help="Nomor catatan kerusakan (bila ada dua kejadian serupa)"),
@@ -476,17 +520,19 @@ def spoil(
         ).new
     if new == 0:
         _already(
-            f"{quantity} blangko rusak ({cause}) ini",
+            f"{_num(quantity)} blangko rusak ({label(CAUSE, cause).lower()}) ini",
             "" if ref else " Bila ini kejadian lain, beri --ref NOMOR.",
         )
         return
-    out.print(f"{new} blangko rusak ({cause}) dicatat; menunggu pemusnahan.")
+    out.print(
+        f"{_num(new)} blangko rusak ({label(CAUSE, cause).lower()}) dicatat; menunggu pemusnahan."
+    )
 
 
 @stock_app.command("return")
 def return_(
-    lot: Annotated[str, typer.Option("--lot")],
-    quantity: Annotated[int, typer.Option("--quantity")],
+    lot: Annotated[str, typer.Option("--lot", help="Lot yang dikembalikan")],
+    quantity: Annotated[int, typer.Option("--quantity", help="Jumlah blangko")],
     reference: Annotated[str, typer.Option("--reference", help="Nomor surat pengembalian")],
     site: SiteOpt = None,
     oleh: OlehOpt = None,
@@ -536,7 +582,10 @@ def report(
         with Session(engine) as session:
             _, awaiting = queries.totals(session)
         settings.ensure_dirs()
-        path = monthly_report(engine, settings, served, first, awaiting)
+        from application.consumables import report_lines
+
+        lines = report_lines(engine, settings)
+        path = monthly_report(engine, settings, served, first, awaiting, lines)
     out.print(f"Laporan bulanan ditulis: {path}")
 
 
@@ -565,7 +614,7 @@ def sites(json_out: JsonOpt = False) -> None:
 @stock_app.command("site-add")
 def site_add(
     code: Annotated[str, typer.Argument(help="Kode lokasi, mis. KEC-WEDI")],
-    name: Annotated[str, typer.Option("--name")],
+    name: Annotated[str, typer.Option("--name", help="Nama lokasi")],
     kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Kode kecamatan")] = None,
     oleh: OlehOpt = None,
 ) -> None:

@@ -15,6 +15,7 @@ from rich.table import Table
 from sqlmodel import Session
 
 from cetak.access import ROLE_LABELS, Role
+from cetak.bahasa import tanggal_waktu
 from cli.common import (
     OlehOpt,
     acting,
@@ -62,7 +63,8 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _role_choices() -> str:
-    return ", ".join(r.value for r in Role)
+    """The codes ``--role`` takes, each with what it means: ``operator (Operator cetak)``."""
+    return ", ".join(f"{r.value} ({ROLE_LABELS[r]})" for r in Role)
 
 
 def _manager(engine: Any, settings: Any, oleh: str | None) -> Any:
@@ -147,7 +149,7 @@ def list_(json_out: JsonOpt = False) -> None:
         if r["locked_until"] and datetime.fromisoformat(r["locked_until"]) > now:
             state += " (masuk diperlambat; buka: cetak users unlock NAMA)"
         last = r["last_login_at"]
-        shown = served.now(datetime.fromisoformat(last)).strftime("%Y-%m-%d %H:%M") if last else "-"
+        shown = tanggal_waktu(datetime.fromisoformat(last), served.timezone) if last else "-"
         table.add_row(r["name"], r["full_name"] or "-", label, state, shown)
     out.print(table)
 

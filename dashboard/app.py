@@ -36,6 +36,9 @@ else:
             st.Page("pages/antrian.py", title="Antrian & Printer", icon=":material/print:"),
             st.Page("pages/stok.py", title="Stok Blangko", icon=":material/inventory_2:"),
             st.Page("pages/distribusi.py", title="Distribusi", icon=":material/local_shipping:"),
+            st.Page(
+                "pages/perekaman.py", title="Perekaman & Cakupan", icon=":material/fingerprint:"
+            ),
             st.Page("pages/karantina.py", title="Karantina", icon=":material/report:"),
             st.Page("pages/audit.py", title="Audit", icon=":material/history:"),
         ]

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from cetak.bahasa import angka, desimal
 from cetak.clock import day_start_utc as _day_start
 from cetak.clock import utc_bounds as _utc_bounds
 from cetak.installation import ServedRegency
@@ -355,11 +356,35 @@ def ledger(
     lot: str | None = None,
     limit: int = 500,
 ) -> list[dict[str, Any]]:
-    """Ledger rows of a date window, newest first, at most ``limit``."""
+    """Ledger rows of a date window, newest first, at most ``limit``, each with ``saldo``:
+    the blanks on hand (of the lot, when one is chosen; else of all lots) right after it.
+
+    The balance walks back from today's: what moved after the window is summed in SQL,
+    and within the window a running sum (a window function) of the newer rows' deltas.
+    """
+    from inventory.queries import stock_by_lot, totals
+
     start, end = _utc_bounds(tz, first, last)
-    kinds = [kind] if kind else _ALL_KINDS
-    query = (
+    scope = [_MOV.c.kind.in_(_ALL_KINDS)]
+    if lot:
+        scope.append(_MOV.c.lot_code == lot)
+        now = sum(int(r["on_hand"] or 0) for r in stock_by_lot(session) if r["lot"] == lot)
+    else:
+        now, _ = totals(session)
+    after = int(
+        session.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(_MOV.c.delta_on_hand), 0)).where(
+                *scope, _MOV.c.at >= end
+            )
+        ).scalar()
+        or 0
+    )
+    newer = sa.func.sum(_MOV.c.delta_on_hand).over(
+        order_by=(_MOV.c.at.desc(), _MOV.c.id.desc()), rows=(None, -1)
+    )
+    window = (
         sa.select(
+            _MOV.c.id,
             _MOV.c.at,
             _MOV.c.kind,
             _MOV.c.site_code,
@@ -370,14 +395,21 @@ def ledger(
             _MOV.c.card_ref,
             _MOV.c.actor,
             _MOV.c.note,
+            sa.func.coalesce(newer, 0).label("newer"),
         )
-        .where(_MOV.c.kind.in_(kinds), _MOV.c.at >= start, _MOV.c.at < end)
-        .order_by(_MOV.c.at.desc(), _MOV.c.id.desc())
-        .limit(limit)
+        .where(*scope, _MOV.c.at >= start, _MOV.c.at < end)
+        .subquery()
     )
-    if lot:
-        query = query.where(_MOV.c.lot_code == lot)
-    return [dict(r._mapping) for r in session.execute(query)]
+    query = sa.select(window).order_by(window.c.at.desc(), window.c.id.desc()).limit(limit)
+    if kind:
+        query = query.where(window.c.kind == kind)
+    out = []
+    for r in session.execute(query):
+        row = dict(r._mapping)
+        row["saldo"] = now - after - int(row.pop("newer") or 0)
+        row.pop("id")
+        out.append(row)
+    return out
 
 
 def reorder_requests(session: Session, *, limit: int = 50) -> list[dict[str, Any]]:
@@ -516,7 +548,7 @@ def quarantine(
     """Quarantined records matching the filters: how many, and the first ``limit``."""
     filters = {"reason": reason, "batch": batch, "kecamatan": kecamatan}
     total = session.execute(_quarantine_query([sa.func.count()], filters)).scalar()
-    cols = [_REC.c[c] for c in QUARANTINE_COLUMNS] + [_REC.c.kode_kecamatan]
+    cols = [_REC.c[c] for c in QUARANTINE_COLUMNS] + [_REC.c.kode_kecamatan, _REC.c.nama]
     # Ordered by an expression: SQLite would otherwise walk the whole table in id order
     # instead of finding the few quarantined rows by the state index, then sorting them.
     rows = session.execute(_quarantine_query(cols, filters).order_by(_REC.c.id + 0).limit(limit))
@@ -803,8 +835,9 @@ def attention(figures: dict[str, Any]) -> list[tuple[str, str]]:
         items.append(
             (
                 "error",
-                f"Blangko hanya cukup untuk {cover:.1f} hari, lebih pendek dari waktu tunggu "
-                f"kiriman pusat ({stock['lead_time_days']:g} hari): laporkan ke Kepala seksi.",
+                f"Blangko hanya cukup untuk {desimal(cover, 1)} hari, lebih pendek dari waktu "
+                f"tunggu kiriman pusat ({desimal(stock['lead_time_days'], 1)} hari): laporkan "
+                "ke Kepala seksi.",
             )
         )
     request = stock["open_request"]
@@ -812,7 +845,7 @@ def attention(figures: dict[str, Any]) -> list[tuple[str, str]]:
         items.append(
             (
                 "warning",
-                f"Permintaan blangko {request['number']} ({request['quantity']} keping) "
+                f"Permintaan blangko {request['number']} ({angka(request['quantity'])} keping) "
                 "belum dikirim ke pusat.",
             )
         )
@@ -831,5 +864,5 @@ def attention(figures: dict[str, Any]) -> list[tuple[str, str]]:
     for key, text in counts:
         n = figures.get(key) or 0
         if n:
-            items.append(("warning", f"{n:,} {text}".replace(",", ".")))
+            items.append(("warning", f"{angka(n)} {text}"))
     return items

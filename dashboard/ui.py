@@ -4,6 +4,7 @@ running an action with its outcome shown in Bahasa Indonesia."""
 from __future__ import annotations
 
 import inspect
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,10 +15,11 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from cetak import labels
-from cetak.access import Action, Actor, allowed, display_nik
+from cetak import bahasa, labels
+from cetak.access import ROLE_LABELS, Action, Actor, Role, allowed
 from cetak.db import engine_from_settings
 from cetak.installation import NotInitialised, ServedRegency, load_installation
+from cetak.privacy import may_see_full_nik, nik_for_role
 from cetak.settings import Settings, get_settings
 from dashboard import data
 
@@ -30,6 +32,31 @@ CACHE_SECONDS = 30
 PRINTER_STATES = labels.PRINTER_STATE
 REQUEST_STATES = labels.REQUEST_STATE
 SHIPMENT_STATES = labels.SHIPMENT_STATE
+
+ALERT_LEVEL = labels.ALERT_LEVEL
+QUARANTINE_REASON = labels.QUARANTINE_REASON
+AUDIT_ACTION = labels.AUDIT_ACTION
+AUDIT_DETAIL_KEY = labels.AUDIT_DETAIL_KEY
+AUDIT_DETAIL_VALUE = labels.AUDIT_DETAIL_VALUE
+actor_label = labels.actor_label
+
+
+def role_label(code: str | None) -> str:
+    """A role as staff read it (``Kepala seksi``), never its code."""
+    try:
+        return ROLE_LABELS[Role(code)]
+    except ValueError:
+        return labels.label({}, code)
+
+
+def coded(value: Any) -> str:
+    """A stored code (a state, a cause, a reason, a role) as staff read it (the one table,
+    ``cetak.labels.coded``); numbers the Indonesian way; other values as they are."""
+    if isinstance(value, list | tuple):
+        return ", ".join(coded(v) for v in value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return num(value)
+    return labels.coded(value)
 
 
 @dataclass(frozen=True)
@@ -50,8 +77,14 @@ class Context:
     def may(self, action: Action) -> bool:
         return allowed(self.actor.role, action)
 
+    @property
+    def sees_full_nik(self) -> bool:
+        """Whether this user's role may see whole NIKs (the one policy, ``cetak``'s)."""
+        return may_see_full_nik(self.actor.role)
+
     def nik(self, nik: str | None) -> str:
-        return display_nik(nik or "", self.actor.role)
+        """A NIK as this user's role may see it: on every page, table and download."""
+        return nik_for_role(nik or "", self.actor.role)
 
 
 @st.cache_resource(ttl=600, show_spinner=False)
@@ -131,23 +164,33 @@ def export_quarantine(ctx: Context, filters: dict[str, str | None]) -> bytes:
 
 
 def num(n: float | int | None, digits: int = 0) -> str:
-    """Indonesian number: ``1.234`` / ``6,7``."""
+    """Indonesian number: ``1.234`` / ``6,7`` (``cetak.bahasa``)."""
     if n is None:
         return "-"
-    text = f"{n:,.{digits}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    if digits == 0:
+        return bahasa.angka(int(round(n)))
+    return bahasa.desimal(float(n), digits)
 
 
 def pct(x: float | None) -> str:
-    return "-" if x is None else f"{num(100 * x, 1)}%"
+    return "-" if x is None else bahasa.persen(x)
 
 
 def when(ctx: Context, at: datetime | None) -> str:
-    return "-" if at is None else ctx.served.now(at).strftime("%d-%m-%Y %H:%M")
+    """A stored instant in a table: ``02-12-2026 14.05``, in the regency's zone."""
+    return bahasa.tanggal_waktu(at, ctx.tz)
 
 
-def day(d: date | None) -> str:
-    return "-" if d is None else d.strftime("%d-%m-%Y")
+def clock(ctx: Context, at: datetime | None = None) -> str:
+    """The regency's time of day: ``14.05``."""
+    return bahasa.waktu(at if at is not None else ctx.served.now(), ctx.tz)
+
+
+def day(d: date | str | None) -> str:
+    """A date in a table: ``02-12-2026``."""
+    if isinstance(d, str):
+        d = date.fromisoformat(d[:10])
+    return bahasa.tanggal_tabel(d)
 
 
 _NIK_RUN = re.compile(r"(?<!\d)\d{16}(?!\d)")
@@ -184,6 +227,7 @@ def header(ctx: Context, title: str, caption: str | None = None) -> None:
     from dashboard import auth
 
     auth.sidebar(ctx.actor)
+    style()
     st.title(title)
     if caption:
         st.caption(caption)
@@ -192,8 +236,8 @@ def header(ctx: Context, title: str, caption: str | None = None) -> None:
 
 def refreshed(ctx: Context) -> None:
     st.caption(
-        f"Diperbarui {ctx.served.now().strftime('%H:%M:%S')} "
-        f"({ctx.served.timezone}); angka diperbarui sendiri tiap {REFRESH_SECONDS} detik."
+        f"Diperbarui pukul {clock(ctx)} ({ctx.served.timezone}); angka diperbarui sendiri "
+        f"tiap {REFRESH_SECONDS} detik."
     )
 
 
@@ -322,3 +366,160 @@ a:hover {{ border-color: #ff4b4b; color: #ff4b4b; }}
         height=48,
         alt=f"Simpan berkas {name}",
     )
+
+
+# --- tables and their Excel downloads --------------------------------------------------------
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def shown(value: Any) -> Any:
+    """A cell as the page shows it: counts and decimals the Indonesian way (``1.391``,
+    ``6,7``), nothing else changed."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return num(value)
+    if isinstance(value, float):
+        return num(value, 1)
+    return value
+
+
+def xlsx(rows: list[dict[str, Any]], *, sheet: str) -> bytes:
+    """``rows`` (headers in Bahasa, already masked for the user) as an Excel workbook.
+
+    Numbers stay numbers. Text is always stored as text: a value from central such as
+    ``=HYPERLINK(...)`` is never a formula in the workbook.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    ws = book.active
+    ws.title = re.sub(r"[\[\]:*?/\\]", " ", sheet)[:31] or "Tabel"
+    headers = list(rows[0]) if rows else []
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    widths = [len(h) for h in headers]
+    for r, row in enumerate(rows, start=2):
+        for c, key in enumerate(headers, start=1):
+            value = row.get(key)
+            if isinstance(value, datetime):
+                value = value.replace(tzinfo=None)
+            cell = ws.cell(row=r, column=c)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, never a formula
+            widths[c - 1] = max(widths[c - 1], len(str(value if value is not None else "")))
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
+    ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def table(
+    ctx: Context,
+    rows: list[dict[str, Any]],
+    *,
+    key: str,
+    name: str,
+    column_config: dict[str, Any] | None = None,
+    excel: bool = True,
+    signed: tuple[str, ...] = (),
+    excel_only: tuple[str, ...] = (),
+    wrap: int | None = None,
+) -> None:
+    """A table of the page with its ``.xlsx`` download: the same rows, the same masking,
+    the same Bahasa headers. Numbers are shown with Indonesian separators; ``signed``
+    columns with their sign (``+1``, ``-1``); ``excel_only`` columns go to the workbook
+    but not on the screen, so the columns shown fit the page. With ``wrap`` (rows per
+    page) long texts wrap inside their cells instead of being cut off."""
+
+    def cell(key: str, value: Any) -> Any:
+        if key in signed and isinstance(value, int) and value > 0:
+            return "+" + num(value)
+        return shown(value)
+
+    order = [k for k in rows[0] if k not in excel_only] if rows and excel_only else None
+    if wrap is not None:
+        _wrapped(rows, cell, order, per_page=wrap, key=key)
+    else:
+        st.dataframe(
+            [{k: cell(k, v) for k, v in row.items()} for row in rows],
+            hide_index=True,
+            column_config=column_config,
+            column_order=order,
+        )
+    if excel and rows:
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        private_download(
+            "Unduh Excel (.xlsx)",
+            lambda: _exported(ctx, name, rows),
+            file_name=f"{slug}-{ctx.today:%Y%m%d}.xlsx",
+            mime=XLSX_MIME,
+            key=f"xlsx_{key}",
+        )
+
+
+def _exported(ctx: Context, name: str, rows: list[dict[str, Any]]) -> bytes:
+    """The workbook of a table, with an audit row: who took which table, how many rows."""
+    from application.actions import note
+    from cetak.db import write_session
+
+    content = xlsx(rows, sheet=name)
+    with write_session(ctx.engine) as session:
+        note(session, ctx.actor, "table_export", target=name, detail={"rows": len(rows)})
+    return content
+
+
+def _wrapped(
+    rows: list[dict[str, Any]],
+    cell: Callable[[str, Any], Any],
+    order: list[str] | None,
+    *,
+    per_page: int,
+    key: str,
+) -> None:
+    """A static table whose cells wrap, ``per_page`` rows at a time."""
+    import pandas as pd
+
+    if not rows:
+        st.dataframe([], hide_index=True)
+        return
+    columns = order or list(rows[0])
+    pages = max(1, -(-len(rows) // per_page))
+    page = 1
+    if pages > 1:
+        page = int(
+            st.number_input(
+                f"Halaman (dari {pages}, {per_page} baris per halaman)",
+                min_value=1,
+                max_value=pages,
+                value=1,
+                step=1,
+                key=f"page_{key}",
+            )
+        )
+    shown_rows = rows[(page - 1) * per_page : page * per_page]
+    frame = pd.DataFrame([{k: cell(k, r.get(k)) for k in columns} for r in shown_rows])
+    st.table(frame.set_index(columns[0]))
+
+
+#: Long headline values and notices wrap instead of being cut off with "…".
+_CSS = """<style>
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+    white-space: normal !important; overflow: visible !important;
+    text-overflow: clip !important; overflow-wrap: anywhere;
+}
+</style>"""
+
+
+def style() -> None:
+    st.markdown(_CSS, unsafe_allow_html=True)

@@ -45,6 +45,7 @@ from papers.receipts import (
     PickupReceipt,
     ReceiptPrinterConfig,
     ReceiptPrinterUnavailable,
+    receipt_text,
     send,
 )
 from printers.models import Card
@@ -278,6 +279,8 @@ def _keep_receipt_file(
         media_type=storage.ESCPOS,
         home=home,
     )
+    # A readable preview beside the ESC/POS bytes (``<ref>.txt``): the same lines, as text.
+    path.with_suffix(".txt").write_text(receipt_text(doc, config.profile), "utf-8")
 
 
 def receipt_for(
@@ -303,8 +306,14 @@ __all__ = [
 ]
 
 
-def uncollected_report(engine: Engine, settings: Settings, served: ServedRegency) -> Path:
-    """The signed report of cards waiting at the kecamatan, jemput bola and returns."""
+def uncollected_report(
+    engine: Engine,
+    settings: Settings,
+    served: ServedRegency,
+    priorities: tuple[tuple[str, int, str], ...] = (),
+) -> Path:
+    """The signed report of cards waiting at the kecamatan, jemput bola and returns;
+    ``priorities`` is the jemput bola ranking of kecamatan (issue 14), made above."""
     from distribution import queries
     from papers.uncollected import (
         Resident,
@@ -346,6 +355,7 @@ def uncollected_report(engine: Engine, settings: Settings, served: ServedRegency
         return_after_days=settings.return_after_days,
         prepared_by=kepala_seksi(settings),
         approved_by=kepala_dinas(settings),
+        priorities=priorities,
     )
     return keep_pdf(
         engine,

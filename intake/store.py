@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -20,7 +20,15 @@ from sqlmodel import Session
 from cetak.db import LOCK_INTAKE, write_session
 from cetak.installation import ServedRegency
 from cetak.lifecycle import PRINTED_STATES, WAITING_STATES, RecordState
-from cetak.models import Batch, Delivery, Record, RecordEvent, RecordPhoto, UTCDateTime
+from cetak.models import (
+    Batch,
+    Delivery,
+    Record,
+    RecordEvent,
+    RecordPhoto,
+    UTCDateTime,
+    utcnow,
+)
 from cetak.records import lock_records, transition
 from cetak.redact import redacted_errors
 from cetak.regions import provinces
@@ -253,7 +261,7 @@ def store_batch(
     manifest = checked.manifest
     kecamatan = frozenset(served.kecamatan)
     known_provinces = frozenset(provinces())
-    now = datetime.now(UTC)
+    now = utcnow()
     delivery = open_delivery(checked.path)
     try:
         with write_session(engine, lock=LOCK_INTAKE) as session:

@@ -283,8 +283,12 @@ def receive_stock(
     serial_start: str | None = None,
     request_id: int | None = None,
     at: datetime | None = None,
+    kind: Kind = Kind.RECEIVED,
 ) -> Lot:
-    """Receive one lot from central. A lot code is received once; serial ranges never overlap."""
+    """Receive one lot from central. A lot code is received once; serial ranges never overlap.
+
+    ``kind`` is ``LOAN_IN`` for a lot borrowed from another regency and ``LOAN_OUT_RETURN``
+    for blanks another regency gives back (issue 15): they arrive whole, like a lot."""
     _check_quantity(quantity)
     lot = check_lot_code(lot)
     site_code = resolve_site(session, site)
@@ -315,7 +319,7 @@ def receive_stock(
     post(
         session,
         key=f"receive:{lot}",
-        kind=Kind.RECEIVED,
+        kind=kind,
         site=site_code,
         lot=lot,
         delta_on_hand=quantity,

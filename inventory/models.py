@@ -133,6 +133,10 @@ class DestructionReport(SQLModel, table=True):
     pdf_path: str | None = None
     actor: str = Field(max_length=100)
     at: datetime = _ts(default_factory=utcnow)
+    #: The method (dibakar, dipotong, dihancurkan) and the officers and witnesses with their
+    #: NIP and jabatan (issue 13): ``{"method": ..., "officers": [{"nama", "nip",
+    #: "jabatan"}...], "witnesses": [...]}``; None for reports made before it existed.
+    details_json: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class ReorderRequest(SQLModel, table=True):
@@ -175,3 +179,43 @@ class StockCountProposal(SQLModel, table=True):
     decided_by: str | None = Field(default=None, max_length=100)
     decided_at: datetime | None = _ts(default=None)
     decision_note: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class IkdActivation(SQLModel, table=True):
+    """IKD (digital ID) activations of one day, entered at the counter or imported
+    (issue 15). A day entered again is corrected, not added to."""
+
+    __tablename__ = "ikd_activation"
+    __table_args__ = (sa.CheckConstraint("jumlah >= 0", name="ck_ikd_not_negative"),)
+
+    tanggal: date = Field(primary_key=True)
+    jumlah: int
+    actor: str = Field(max_length=100)
+    at: datetime = _ts(default_factory=utcnow)
+
+
+class Loan(SQLModel, table=True):
+    """Blanks lent to, or borrowed from, another regency's Disdukcapil (issue 15), with the
+    berita acara serah terima it was handed over with. ``returned`` grows as blanks come
+    back; the loan is settled when it reaches ``quantity``."""
+
+    __table_args__ = (
+        sa.CheckConstraint("quantity > 0", name="ck_loan_quantity_positive"),
+        sa.CheckConstraint(
+            "returned >= 0 AND returned <= quantity", name="ck_loan_returned_within"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, max_length=100)  # the BAST number (--ref)
+    direction: str = Field(max_length=10)  # "out": we lent; "in": we borrowed
+    counterpart: str = Field(max_length=8)  # the other regency's code, "33.20"
+    counterpart_name: str = Field(max_length=200)
+    lot_code: str = Field(foreign_key="lot.code", max_length=60)
+    quantity: int
+    returned: int = 0
+    serial_text: str | None = Field(default=None, max_length=200)  # "KTP0500001-KTP0500100"
+    their_signer: str | None = Field(default=None, max_length=200)  # "Nama|NIP"
+    actor: str = Field(max_length=100)
+    at: datetime = _ts(default_factory=utcnow)
+    settled_at: datetime | None = _ts(default=None)

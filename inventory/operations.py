@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from cetak import labels
+from cetak import labels, office
 from cetak.models import utcnow
 from inventory.errors import (
     LotRequired,
@@ -281,32 +280,32 @@ def awaiting_destruction(session: Session) -> list[Movement]:
     )
 
 
-def _destruction_prefix(kode_wilayah: str, held_on: date) -> str:
-    return f"BAP-{kode_wilayah.replace('.', '')}-{held_on:%Y%m%d}-"
+#: The kind code of a berita acara pemusnahan in the office's numbers (``470/BAP-001/XII/2026``).
+DESTRUCTION_KIND = "BAP"
 
 
-def destruction_number(kode_wilayah: str, held_on: date, taken: Iterable[str]) -> str:
-    """The next berita acara pemusnahan number of a day: ``BAP-<kode>-<YYYYMMDD>-<nnn>``.
-
-    ``taken`` are numbers already given; the day's sequence continues after the highest
-    of them, so a number given by hand (``--ref``) in the same shape is never repeated.
-    """
-    prefix = _destruction_prefix(kode_wilayah, held_on)
-    seqs = [
-        int(n[len(prefix) :]) for n in taken if n.startswith(prefix) and n[len(prefix) :].isdigit()
-    ]
-    return f"{prefix}{max(seqs, default=0) + 1:03d}"
+def destruction_number(klasifikasi: str, held_on: date, seq: int) -> str:
+    """Berita acara pemusnahan number ``seq`` of ``held_on``'s year:
+    ``<klasifikasi>/BAP-<nnn>/<bulan romawi>/<tahun>`` (issue 13)."""
+    return office.format_number(klasifikasi, DESTRUCTION_KIND, seq, held_on)
 
 
-def next_destruction_number(session: Session, *, kode_wilayah: str, held_on: date) -> str:
-    """``destruction_number`` after the reports already recorded for ``held_on``."""
-    prefix = _destruction_prefix(kode_wilayah, held_on)
-    taken = session.execute(
-        sa.select(col(DestructionReport.number)).where(
-            col(DestructionReport.number).startswith(prefix)
-        )
-    ).scalars()
-    return destruction_number(kode_wilayah, held_on, taken)
+def next_destruction_number(
+    session: Session, *, held_on: date, klasifikasi: str | None = None
+) -> str:
+    """The next berita acara pemusnahan number of ``held_on``'s year, from the office's
+    counter, in the caller's transaction (the one that books the report): a committed
+    number is never given again. A number already recorded (given by hand with ``--ref``
+    in the same shape) is skipped. ``klasifikasi`` defaults to the office's setting."""
+    code = klasifikasi or office.load_profile(session).klasifikasi(DESTRUCTION_KIND)
+
+    def taken(number: str) -> bool:
+        found = session.execute(
+            sa.select(col(DestructionReport.id)).where(col(DestructionReport.number) == number)
+        ).first()
+        return found is not None
+
+    return office.next_number(session, DESTRUCTION_KIND, held_on, klasifikasi=code, taken=taken)
 
 
 def destroy_spoiled(
@@ -319,8 +318,14 @@ def destroy_spoiled(
     witnesses: list[str],
     actor: str,
     at: datetime | None = None,
+    method: str = "dibakar",
+    people: dict[str, list[dict[str, str]]] | None = None,
 ) -> DestructionReport:
-    """Post DESTROYED for every spoiled blank waiting, under one berita acara."""
+    """Post DESTROYED for every spoiled blank waiting, under one berita acara.
+
+    ``method`` is how they are destroyed (dibakar, dipotong, dihancurkan); ``people`` the
+    officers and witnesses with NIP and jabatan (``{"officers": [{"nama", "nip",
+    "jabatan"}...], "witnesses": [...]}``), kept with the method for the report's PDF."""
     witnesses = [w.strip() for w in witnesses if w.strip()]
     officers = [o.strip() for o in officers if o.strip()]
     if len(witnesses) < 2:
@@ -337,6 +342,7 @@ def destroy_spoiled(
         place=place,
         officers_json=json.dumps(officers),
         witnesses_json=json.dumps(witnesses),
+        details_json=json.dumps({"method": method, **(people or {})}),
         quantity=len(waiting),
         actor=actor,
         at=at,

@@ -25,6 +25,7 @@ from cetak.clock import utc_bounds
 from cetak.db import write_session
 from cetak.installation import ServedRegency
 from cetak.models import Record
+from cetak.office import BLANK, OfficeProfile, Signer, file_name, load_profile
 from cetak.privacy import mask_nik
 from cetak.settings import Settings
 from inventory.models import DestructionReport, Lot, Movement, ReorderRequest
@@ -35,6 +36,7 @@ from papers.documents import (
     DestructionReport as DestructionDoc,
 )
 from papers.documents import (
+    JenisMonth,
     LotMonth,
     MonthlyReport,
     Office,
@@ -50,25 +52,79 @@ _MOV = Movement.__table__  # type: ignore[attr-defined]
 _LOT = Lot.__table__  # type: ignore[attr-defined]
 
 
-def office(served: ServedRegency, settings: Settings) -> Office:
-    kota = served.kabupaten.removeprefix("Kabupaten ").removeprefix("Kota ")
+def office_profile(settings: Settings) -> OfficeProfile:
+    """The office profile (``cetak office``) of the installation ``settings`` name; an
+    empty profile where the database cannot say (not migrated yet)."""
+    from cetak.db import engine_from_settings
+
+    try:
+        return load_profile(engine_from_settings(settings))
+    except sa.exc.SQLAlchemyError:
+        return OfficeProfile()
+
+
+def office(
+    served: ServedRegency, settings: Settings, profile: OfficeProfile | None = None
+) -> Office:
+    """The office as its papers show it: the profile's letterhead (issue 13); what is not
+    set falls back to the settings, or shows a dotted line to fill by hand."""
+    profile = profile if profile is not None else office_profile(settings)
+    kop = profile.letterhead
+    kota = kop["kota"] or served.kabupaten.removeprefix("Kabupaten ").removeprefix("Kota ")
     return Office(
         kabupaten=served.kabupaten,
         provinsi=served.provinsi,
         kode_wilayah=served.kode_wilayah,
-        alamat=settings.office_address or f"Dinas Kependudukan dan Pencatatan Sipil, {kota}",
+        alamat=kop["alamat"] or settings.office_address or f"Alamat: {BLANK}",
         kota=kota,
+        pemerintah=kop["pemerintah"],
+        instansi=kop["dinas"] or "Dinas Kependudukan dan Pencatatan Sipil",
+        telepon=kop["telepon"],
+        email=kop["email"],
+        laman=kop["laman"],
+        logo=profile.logo,
     )
 
 
-def kepala_seksi(settings: Settings) -> Person:
+def _person(signer: Signer, settings: Settings) -> Person:
+    """A signer of the profile; one not set there falls back to the settings' name and NIP
+    (CETAK_KEPALA_SEKSI...), else dotted lines to fill by hand."""
+    name, nip = signer.nama, signer.nip
+    fallback = {
+        "kepala_seksi": (settings.kepala_seksi, settings.kepala_seksi_nip),
+        "kepala_dinas": (settings.kepala_dinas, settings.kepala_dinas_nip),
+    }.get(signer.role)
+    if fallback is not None:
+        name = name or (fallback[0] if fallback[0].strip(". ") else "")
+        nip = nip or fallback[1] or ""
+    return Person(name=name, role=signer.title, nip=nip or None, pangkat=signer.pangkat)
+
+
+def signer_of(document: str, settings: Settings, profile: OfficeProfile | None = None) -> Person:
+    """Who signs ``document`` (``cetak.office.DOCUMENTS``), as the profile says."""
+    profile = profile if profile is not None else office_profile(settings)
+    return _person(profile.signs(document), settings)
+
+
+def acknowledger_of(
+    document: str, settings: Settings, profile: OfficeProfile | None = None
+) -> Person | None:
+    """Who acknowledges ``document`` ("Mengetahui,"), or None."""
+    profile = profile if profile is not None else office_profile(settings)
+    head = profile.knows(document)
+    return _person(head, settings) if head is not None else None
+
+
+def kepala_seksi(settings: Settings, profile: OfficeProfile | None = None) -> Person:
     """The section head, who prepares and signs the print room's documents."""
-    return Person(name=settings.kepala_seksi, role="Kepala Seksi", nip=settings.kepala_seksi_nip)
+    profile = profile if profile is not None else office_profile(settings)
+    return _person(profile.signer("kepala_seksi"), settings)
 
 
-def kepala_dinas(settings: Settings) -> Person:
+def kepala_dinas(settings: Settings, profile: OfficeProfile | None = None) -> Person:
     """The head of office, who signs letters and acknowledges reports."""
-    return Person(name=settings.kepala_dinas, role="Kepala Dinas", nip=settings.kepala_dinas_nip)
+    profile = profile if profile is not None else office_profile(settings)
+    return _person(profile.signer("kepala_dinas"), settings)
 
 
 def write_pdf(path: Path, data: bytes) -> Path:
@@ -124,14 +180,31 @@ def _destruction_doc(
         )
         for m in destroyed
     )
+    profile = load_profile(session)
+    details = json.loads(report.details_json) if report.details_json else {}
+    signer = signer_of("berita_acara_pemusnahan", settings, profile)
+
+    def people(key: str, names: list[str], role: str) -> tuple[Person, ...]:
+        rows = details.get(key) or [{"nama": n} for n in names]
+        out = []
+        for row in rows:
+            if signer.name and row["nama"] == signer.name:  # the signing officer: as profiled
+                out.append(signer)
+                continue
+            nip = row.get("nip") or None
+            out.append(Person(name=row["nama"], role=row.get("jabatan") or role, nip=nip))
+        return tuple(out)
+
     return DestructionDoc(
         number=report.number,
-        office=office(served, settings),
+        office=office(served, settings, profile),
         held_on=report.held_on,
         place=report.place,
         cards=cards,
-        officers=tuple(Person(name=n, role="Petugas") for n in json.loads(report.officers_json)),
-        witnesses=tuple(Person(name=n, role="Saksi") for n in json.loads(report.witnesses_json)),
+        officers=people("officers", json.loads(report.officers_json), "Petugas"),
+        witnesses=people("witnesses", json.loads(report.witnesses_json), "Saksi"),
+        method=details.get("method") or "dibakar",
+        acknowledged_by=acknowledger_of("berita_acara_pemusnahan", settings, profile),
     )
 
 
@@ -142,11 +215,14 @@ def _letter_doc(
     facts, pos = snap["facts"], snap["position"]
     roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
     dated = date.fromisoformat(snap["today"])
-    seq = request.number.rsplit("-", 1)[-1]
+    number = request.number
+    if number.startswith("SPB-"):  # a request numbered before issue 13: its letter's number
+        number = f"470/SPB-{number.rsplit('-', 1)[-1]}/{roman[dated.month - 1]}/{dated.year}"
     days = facts.get("usage_days")
+    profile = office_profile(settings)
     return ReorderLetter(
-        number=f"470/SPB-{seq}/{roman[dated.month - 1]}/{dated.year}",
-        office=office(served, settings),
+        number=number,
+        office=office(served, settings, profile),
         dated=dated,
         quantity=request.quantity,
         prr_backlog=facts["prr_backlog"],
@@ -154,10 +230,12 @@ def _letter_doc(
         daily_consumption=facts["daily_consumption"],
         days_of_cover=pos["days_of_cover"],
         lead_time_days=facts["lead_time_days"],
-        signer=kepala_dinas(settings),
+        signer=signer_of("surat_permohonan_blangko", settings, profile),
         usage_days=days,  # absent from snapshots taken before it existed
         usage_basis=usage_basis(days) if days else "",
         short_history=days is not None and days < SHORT_HISTORY_DAYS,
+        ikd_30d=facts.get("ikd_30d"),  # absent from snapshots taken before issue 15
+        backlog_in_30d=facts.get("backlog_in_30d"),
     )
 
 
@@ -174,7 +252,7 @@ def produce_pending(engine: Engine, settings: Settings, served: ServedRegency) -
             (
                 DestructionReport,
                 r.id,
-                settings.documents_dir / "berita-acara" / f"{r.number}.pdf",
+                settings.documents_dir / "berita-acara" / f"{file_name(r.number)}.pdf",
                 render_destruction_report(_destruction_doc(session, r, served, settings)),
             )
             for r in reports
@@ -189,7 +267,7 @@ def produce_pending(engine: Engine, settings: Settings, served: ServedRegency) -
             (
                 ReorderRequest,
                 r.id,
-                settings.documents_dir / "surat" / f"{r.number}.pdf",
+                settings.documents_dir / "surat" / f"{file_name(r.number)}.pdf",
                 render_reorder_letter(_letter_doc(r, served, settings)),
             )
             for r in requests
@@ -296,10 +374,18 @@ def monthly_lots(session: Session, served: ServedRegency, month: date) -> list[L
 
 
 def monthly_report(
-    engine: Engine, settings: Settings, served: ServedRegency, month: date, awaiting: int
+    engine: Engine,
+    settings: Settings,
+    served: ServedRegency,
+    month: date,
+    awaiting: int,
+    consumables: tuple[tuple[str, int, int, float | None], ...] = (),
 ) -> Path:
     """The monthly report of ``month``. A month not yet over is dated today and marked
     provisional (sementara); a finished month is dated its last day."""
+    from inventory.ikd import total as ikd_total
+    from inventory.loans import owed
+
     first, last = month_bounds(month)
     today = served.today()
     _, end = utc_bounds(served.timezone, first, last)
@@ -307,6 +393,9 @@ def monthly_report(
         lots = monthly_lots(session, served, month)
         # Where every serial of each lot with a range stood at the month's end.
         ranges = lot_serials(session, before=end)
+        by_jenis = monthly_by_jenis(session, served, month)
+        ikd = ikd_total(session, first, last)
+        loans_owed = owed(session)  # now: loans are few and settled by hand
     number = f"LBB-{served.kode_wilayah.replace('.', '')}-{first:%Y-%m}"
     doc = MonthlyReport(
         number=number,
@@ -317,8 +406,45 @@ def monthly_report(
         lots=tuple(lots),
         awaiting_destruction=awaiting,
         serials=tuple(ranges),
-        prepared_by=kepala_seksi(settings),
-        approved_by=kepala_dinas(settings),
+        by_jenis=tuple(by_jenis),
+        ikd=ikd,
+        loans_owed=loans_owed,
+        consumables=consumables,
+        prepared_by=signer_of("laporan_bulanan", settings),
+        approved_by=acknowledger_of("laporan_bulanan", settings) or kepala_dinas(settings),
     )
     path = settings.documents_dir / "laporan-bulanan" / f"{number}.pdf"
     return keep_pdf(engine, settings, path, render_monthly_report(doc), "laporan-bulanan")
+
+
+def monthly_by_jenis(session: Session, served: ServedRegency, month: date) -> list[JenisMonth]:
+    """The month's blanks per jenis permohonan of the record they were used for: good cards
+    (consumptions less their reversals) and spoiled blanks (``""``: damaged on the shelf,
+    for no record). Counted from the ledger like the per-lot table, so the sums agree."""
+    first, last = month_bounds(month)
+    start, end = utc_bounds(served.timezone, first, last)
+    rec = Record.__table__  # type: ignore[attr-defined]
+    jenis = sa.func.coalesce(rec.c.jenis_permohonan, "")
+    rows = session.execute(
+        sa.select(
+            jenis, _MOV.c.kind, sa.func.sum(_MOV.c.delta_on_hand), sa.func.sum(_MOV.c.delta_spoiled)
+        )
+        .select_from(_MOV.outerjoin(rec, rec.c.id == _MOV.c.record_id))
+        .where(
+            _MOV.c.kind.in_([Kind.CONSUMED.value, Kind.SPOILED.value]),
+            _MOV.c.at >= start,
+            _MOV.c.at < end,
+        )
+        .group_by(jenis, _MOV.c.kind)
+    ).all()
+    printed: dict[str, int] = {}
+    spoiled: dict[str, int] = {}
+    for name, kind, delta, spoil in rows:
+        if kind == Kind.CONSUMED:
+            printed[name] = printed.get(name, 0) - int(delta or 0)
+        else:
+            spoiled[name] = spoiled.get(name, 0) + int(spoil or 0)
+    return [
+        JenisMonth(jenis=name, printed=printed.get(name, 0), spoiled=spoiled.get(name, 0))
+        for name in sorted(set(printed) | set(spoiled))
+    ]

@@ -57,6 +57,10 @@ def check_lot(row: LotLedger) -> list[Mismatch]:
         + k.get(Kind.ADJUSTMENT, 0)
         + k.get(Kind.RETURNED, 0)
         + k.get(Kind.DESTROYED, 0)
+        + k.get(Kind.LOAN_OUT, 0)
+        + k.get(Kind.LOAN_OUT_RETURN, 0)
+        + k.get(Kind.LOAN_IN, 0)
+        + k.get(Kind.LOAN_IN_RETURN, 0)
     )
     awaiting = row.spoiled_in - row.destroyed
     problems: list[Mismatch] = []
@@ -66,6 +70,10 @@ def check_lot(row: LotLedger) -> list[Mismatch]:
         Kind.TRANSFER_OUT: -1,
         Kind.RETURNED: -1,
         Kind.DESTROYED: 0,
+        Kind.LOAN_OUT: -1,
+        Kind.LOAN_OUT_RETURN: 1,
+        Kind.LOAN_IN: 1,
+        Kind.LOAN_IN_RETURN: -1,
     }
     for kind, sign in signs.items():
         total = k.get(kind, 0)

@@ -9,6 +9,7 @@ keyed by the request, so re-running the check never duplicates either.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from cetak import office
 from cetak.installation import ServedRegency
 from cetak.lifecycle import RecordState
 from cetak.models import Record, utcnow
@@ -53,6 +55,9 @@ class StockFacts:
     review_period_days: float
     usage_days: int = 0  # days of data daily_consumption rests on (0: no use seen yet)
     prr_days: int = 0  # days of data new_prr_per_day rests on
+    owed: int = 0  # blanks borrowed from other regencies, still to give back (issue 15)
+    ikd_30d: int = 0  # IKD activations over the last 30 days (issue 15)
+    backlog_in_30d: int | None = None  # the PRR backlog in 30 days with no more blanks
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +90,16 @@ def in_transit(session: Session) -> int:
 def position(
     session: Session, *, settings: Settings, served: ServedRegency, today: date
 ) -> tuple[StockFacts, ReorderPosition]:
+    from inventory.ikd import total as ikd_total
+    from inventory.loans import owed
+
     on_hand, _ = queries.totals(session)
+    we_owe, _ = owed(session)  # borrowed blanks are not the office's to plan with
     usage = recent_usage(session, settings=settings, served=served, today=today)
     lead, review = settings.lead_time_days, settings.review_period_days
     demand_lead, demand_cycle = known_demand(session, today=today, lead=lead, cycle=lead + review)
     inputs = ReorderInputs(
-        on_hand=on_hand,
+        on_hand=max(0, on_hand - we_owe),
         in_transit=in_transit(session),
         known_demand_lead=demand_lead,
         known_demand_cycle=demand_cycle,
@@ -99,10 +108,11 @@ def position(
         review_period_days=review,
         service_level=settings.service_level,
     )
+    backlog = queries.prr_backlog(session)
     facts = StockFacts(
         on_hand=on_hand,
         in_transit=inputs.in_transit,
-        prr_backlog=queries.prr_backlog(session),
+        prr_backlog=backlog,
         daily_consumption=usage.mean,
         new_prr_per_day=usage.new_prr_per_day,
         spoilage_rate=usage.spoilage_rate,
@@ -110,8 +120,32 @@ def position(
         review_period_days=review,
         usage_days=usage.days,
         prr_days=usage.prr_days,
+        owed=we_owe,
+        ikd_30d=ikd_total(session, today - timedelta(days=29), today),
+        backlog_in_30d=_backlog_in(30, today, backlog, max(0, on_hand - we_owe), usage),
     )
     return facts, reorder_position(inputs)
+
+
+def _backlog_in(
+    days: int, today: date, backlog: int, on_hand: int, usage: UsageStats
+) -> int | None:
+    """The PRR backlog ``days`` from now if no blank arrives, at the recent rates of new PRR
+    and of printing (None before there is a rate of new PRR to go by)."""
+    from inventory.supply import project
+
+    if not usage.prr_days:
+        return None
+    rate = math.ceil(usage.mean) if usage.mean > 0 else backlog + on_hand
+    rows = project(
+        today=today,
+        backlog=backlog,
+        on_hand=on_hand,
+        new_prr_per_day=usage.new_prr_per_day,
+        capacity_per_day=rate,
+        days=days,
+    )
+    return rows[-1].backlog
 
 
 def known_demand(session: Session, *, today: date, lead: float, cycle: float) -> tuple[int, int]:
@@ -202,12 +236,23 @@ def _local_day(at: datetime | None, tz: str) -> date:
     return at.astimezone(ZoneInfo(tz)).date()
 
 
+#: The kind code of a surat permohonan blangko in the office's numbers (``470/SPB-001/XII/2026``).
+LETTER_KIND = "SPB"
+
+
 def _next_number(session: Session, served: ServedRegency, today: date) -> str:
-    prefix = f"SPB-{served.kode_wilayah.replace('.', '')}-{today:%Y%m}-"
-    count = session.execute(
-        sa.select(sa.func.count()).where(col(ReorderRequest.number).startswith(prefix))
-    ).scalar()
-    return f"{prefix}{int(count or 0) + 1:03d}"
+    """The next letter number of ``today``'s year from the office's counter (issue 13):
+    ``<klasifikasi>/SPB-<nnn>/<bulan romawi>/<tahun>``, never given twice once committed."""
+    del served  # the number no longer carries the regency's code
+
+    def taken(number: str) -> bool:
+        found = session.execute(
+            sa.select(col(ReorderRequest.id)).where(col(ReorderRequest.number) == number)
+        ).first()
+        return found is not None
+
+    code = office.load_profile(session).klasifikasi(LETTER_KIND)
+    return office.next_number(session, LETTER_KIND, today, klasifikasi=code, taken=taken)
 
 
 def check(

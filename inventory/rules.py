@@ -37,6 +37,13 @@ class Kind(StrEnum):
     #: A printed card lost on its way to the resident: no stock moves (its blank was
     #: consumed), the row says where that blank went. Cause-free, keyed per card.
     LOST = "LOST"
+    #: Lending between regencies (issue 15): blanks lent to another regency's Disdukcapil
+    #: and what it gives back; blanks borrowed from one (a lot of their own) and what is
+    #: given back to it.
+    LOAN_OUT = "LOAN_OUT"
+    LOAN_OUT_RETURN = "LOAN_OUT_RETURN"
+    LOAN_IN = "LOAN_IN"
+    LOAN_IN_RETURN = "LOAN_IN_RETURN"
 
 
 class Cause(StrEnum):

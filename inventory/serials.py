@@ -223,7 +223,14 @@ def lot_serials(session: Session, *, before: datetime | None = None) -> list[Lot
                 _MOV.c.lot_code.in_(codes),
                 _MOV.c.serial_no.is_(None),
                 _MOV.c.kind.not_in(
-                    [Kind.RECEIVED.value, Kind.TRANSFER_OUT.value, Kind.TRANSFER_IN.value]
+                    [
+                        Kind.RECEIVED.value,
+                        Kind.TRANSFER_OUT.value,
+                        Kind.TRANSFER_IN.value,
+                        # a lot borrowed, or given back, arrives whole like one received
+                        Kind.LOAN_IN.value,
+                        Kind.LOAN_OUT_RETURN.value,
+                    ]
                 ),
                 *when,
             )

@@ -29,6 +29,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from cetak.bahasa import tanggal_tabel
 from papers.cardfont import CARD_FONT, CARD_FONT_BOLD, register_card_fonts
 
 __all__ = ["CARD_HEIGHT", "CARD_WIDTH", "MIN_SIZE", "CardData", "CardLayoutError", "render_card"]
@@ -193,7 +194,7 @@ def _clean(value: str) -> str:
 
 
 def _ddmmyyyy(d: date) -> str:
-    return f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
+    return tanggal_tabel(d)  # 02-12-2026, as the card has always printed it
 
 
 def _berlaku(value: str | date) -> str:

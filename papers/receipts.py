@@ -33,6 +33,7 @@ from escpos.capabilities import get_profile
 from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import Dummy, File, Network
 
+from cetak.bahasa import angka, tanggal_waktu
 from cetak.errors import CetakError
 from cetak.privacy import holds_full_nik
 
@@ -144,10 +145,11 @@ class PickupReceipt:
 
 
 def local_time(at: datetime, tz: str) -> str:
-    """``24-11-2026 14:05 WIB``: the regency's clock and zone (WIB, WITA or WIT)."""
+    """``24-11-2026 14.05 WIB``: the regency's clock and zone (WIB, WITA or WIT), written
+    the one way of ``cetak.bahasa`` (tables: ``tanggal_waktu``)."""
     local = at.astimezone(ZoneInfo(tz))
     hours = (local.utcoffset() or timedelta(0)) / timedelta(hours=1)
-    return f"{local:%d-%m-%Y %H:%M} {_ZONES.get(hours) or f'UTC{local:%z}'}"
+    return f"{tanggal_waktu(local, tz)} {_ZONES.get(hours) or f'UTC{local:%z}'}"
 
 
 def _quiet() -> contextlib.redirect_stdout[io.StringIO]:
@@ -242,7 +244,7 @@ def render_handover(slip: HandoverSlip, printer: Any) -> None:
     row = partial(_row, printer, cols)
     row("No. kiriman", slip.shipment_id)
     row("Kecamatan", slip.kecamatan)
-    row("Jumlah", f"{slip.cards} keping KTP-el")
+    row("Jumlah", f"{angka(slip.cards)} keping KTP-el")
     row("Waktu", local_time(slip.at, slip.tz))
     row("Kurir", slip.courier)
     row("Penerima", slip.officer)
@@ -387,3 +389,49 @@ def send(
         with contextlib.suppress(OSError):
             printer.close()
         raise ReceiptPrinterDropped(config.target, str(exc)) from exc
+
+
+def receipt_text(doc: HandoverSlip | PickupReceipt, profile: str = "TM-T88V") -> str:
+    """A readable preview of ``doc`` as plain text: the lines ``send`` prints for a printer
+    of ``profile``, centred where the printer centres them, the barcode or QR code shown
+    as a bracketed line naming its reference (for a receipt kept as a file, ``<ref>.txt``
+    beside ``<ref>.bin``). Rendered by the same functions as the ESC/POS stream."""
+    _check_profile(profile)
+
+    class TextPrinter:  # the python-escpos calls the renderers make, collected as lines
+        def __init__(self) -> None:
+            self.profile = get_profile(profile)
+            self.magic = type("Magic", (), {"encoding": None})()
+            self.cols = int(self.profile.get_columns("a"))
+            self.align = "left"
+            self.lines: list[str] = []
+
+        def hw(self, _command: str) -> None:
+            pass
+
+        def set(self, align: str | None = None, **_style: Any) -> None:
+            self.align = align or self.align
+
+        def textln(self, text: str = "") -> None:
+            centred = self.align == "center"
+            self.lines.append(text.center(self.cols).rstrip() if centred else text)
+
+        def ln(self, count: int = 1) -> None:
+            self.lines.extend([""] * count)
+
+        def barcode(self, code: str, *_args: Any, **_kw: Any) -> None:
+            ref = "".join(  # code set B is the text; code set C packs digit pairs
+                part[1:] if part[:1] == "B" else "".join(f"{ord(c):02d}" for c in part[1:])
+                for part in code.split("{")[1:]
+            )
+            self.lines.append(f"[kode batang: {ref}]".center(self.cols).rstrip())
+
+        def qr(self, content: str, *_args: Any, **_kw: Any) -> None:
+            self.lines.append(f"[kode QR: {content}]".center(self.cols).rstrip())
+
+        def cut(self) -> None:
+            self.lines.append("-" * self.cols + " (potong)")
+
+    printer = TextPrinter()
+    _render(doc, printer)
+    return "\n".join(printer.lines) + "\n"

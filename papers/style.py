@@ -46,6 +46,7 @@ from reportlab.platypus import (
 from cetak.bahasa import BULAN, HARI, angka, desimal, hari, tanggal, terbilang  # noqa: F401
 
 __all__ = [
+    "BLANK",
     "BULAN",
     "FONT",
     "FONT_BOLD",
@@ -232,16 +233,22 @@ def fit_widths(
 # --- signatures --------------------------------------------------------------------------
 
 
+#: What a signature block or the letterhead shows for a value not set: a line to fill by hand.
+BLANK = "........................"
+
+
 @dataclass(frozen=True, slots=True)
 class Signatory:
     """One signature box: an optional caption (``Mengetahui,``; may hold several lines, as
     ``"Klaten, 30 November 2026\\nDisiapkan oleh,"``), the role, space to sign, the name
-    underlined and the NIP (``NIP. -`` for a signer who has none)."""
+    underlined, the pangkat/golongan and the NIP. A name or NIP not known shows a dotted
+    line to fill by hand; ``pangkat`` None shows no line, ``""`` a dotted one."""
 
     name: str
     role: str
     nip: str | None = None
     caption: str = ""
+    pangkat: str | None = None
 
 
 def signature_table(
@@ -286,8 +293,14 @@ def _signature_box(s: Signatory, sign_space: float, styles: Styles) -> list[Flow
     lines += [Paragraph(esc(line), styles.signature) for line in s.caption.splitlines()]
     lines.append(Paragraph(esc(s.role), styles.signature))
     lines.append(Spacer(1, sign_space))
-    lines.append(Paragraph(f"<b><u>{esc(s.name)}</u></b>", styles.signature))
-    lines.append(Paragraph(f"NIP. {esc(s.nip) if s.nip else '-'}", styles.signature))
+    name = s.name.strip()
+    if name and name.strip(". ") and name != BLANK:
+        lines.append(Paragraph(f"<b><u>{esc(name)}</u></b>", styles.signature))
+    else:
+        lines.append(Paragraph(BLANK, styles.signature))
+    if s.pangkat is not None:
+        lines.append(Paragraph(esc(s.pangkat.strip() or BLANK), styles.signature))
+    lines.append(Paragraph(f"NIP. {esc(s.nip.strip()) if s.nip else BLANK}", styles.signature))
     return lines
 
 
@@ -318,18 +331,48 @@ _RUNNING_HEIGHT = 9 * mm  # small header on later pages
 
 @dataclass(frozen=True, slots=True)
 class Letterhead:
-    """The kop surat: ``PEMERINTAH KABUPATEN KLATEN`` / the office / its address."""
+    """The kop surat: ``PEMERINTAH KABUPATEN KLATEN`` / the office / its address / its
+    telephone, email and web site (when set), with the regency's logo on the left (PNG or
+    JPEG bytes, when set)."""
 
-    pemerintah: str  # "Kabupaten Klaten" (or "Kota Surakarta")
+    pemerintah: str  # "Kabupaten Klaten" (or "Kota Surakarta", "Pemerintah Kabupaten Klaten")
     alamat: str
     instansi: str = "Dinas Kependudukan dan Pencatatan Sipil"
+    telepon: str = ""
+    email: str = ""
+    laman: str = ""
+    logo: bytes | None = None
 
     @property
     def government_line(self) -> str:
         name = self.pemerintah.strip()
-        if not name.lower().startswith(("kabupaten ", "kota ")):
+        if name.lower().startswith("pemerintah "):
+            name = name[len("pemerintah ") :].strip()
+        if not name.lower().startswith(("kabupaten ", "kota ", "provinsi ")):
             name = f"Kabupaten {name}"
         return f"PEMERINTAH {name.upper()}"
+
+    @property
+    def region(self) -> str:
+        """``Kabupaten Klaten``: the government line without ``PEMERINTAH``."""
+        name = self.pemerintah.strip()
+        if name.lower().startswith("pemerintah "):
+            name = name[len("pemerintah ") :].strip()
+        return name
+
+    @property
+    def contact_line(self) -> str:
+        """``Telepon (0272) 321046 · Email ... · Laman ...``; empty when none is set."""
+        parts = [
+            f"{label} {value.strip()}"
+            for label, value in (
+                ("Telepon", self.telepon),
+                ("Email", self.email),
+                ("Laman", self.laman),
+            )
+            if value.strip()
+        ]
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,16 +384,26 @@ class _Page:
 
     def draw_first(self, canv: Canvas, _doc: object) -> None:
         lay, kop = self.layout, self.letterhead
-        x = lay.left + lay.width / 2
         top = lay.pagesize[1] - lay.top
+        contact = kop.contact_line
+        rule = top - (66 if contact else 56)
+        left, width = lay.left, lay.width
         canv.saveState()
-        canv.setFont(FONT_BOLD, 13)
-        canv.drawCentredString(x, top - 13, kop.government_line)
-        canv.setFont(FONT_BOLD, 15)
-        canv.drawCentredString(x, top - 31, kop.instansi.upper())
-        canv.setFont(FONT, 9)
-        canv.drawCentredString(x, top - 46, kop.alamat)
-        rule = top - 56
+        if kop.logo:  # on the left, above the rule; the text stays centred on the page
+            size = min(top - rule - 6, 22 * mm)
+            if _draw_logo(canv, kop.logo, lay.left, rule + 4, size):
+                left, width = lay.left + size + 3 * mm, lay.width - 2 * (size + 3 * mm)
+        x = left + width / 2
+        lines = (
+            (FONT_BOLD, 13, top - 13, kop.government_line),
+            (FONT_BOLD, 15, top - 31, kop.instansi.upper()),
+            (FONT, 9, top - 46, kop.alamat),
+            (FONT, 9, top - 57, contact),
+        )
+        for font, points, y, text in lines:
+            if text:
+                canv.setFont(font, _fitting(text, font, points, width))
+                canv.drawCentredString(x, y, text)
         canv.setLineWidth(2.2)
         canv.line(lay.left, rule, lay.left + lay.width, rule)
         canv.setLineWidth(0.6)
@@ -363,7 +416,7 @@ class _Page:
         canv.saveState()
         canv.setFont(FONT, 7.5)
         canv.setFillColor(_GREY)
-        office = f"{self.letterhead.instansi} {self.letterhead.pemerintah}"
+        office = f"{self.letterhead.instansi} {self.letterhead.region}"
         canv.drawString(lay.left, y, office)
         canv.drawRightString(lay.left + lay.width, y, self.running_title)
         canv.setStrokeColor(_GREY)
@@ -383,6 +436,24 @@ class _Page:
         canv.drawString(lay.left, y, f"Nomor: {self.number}")
         canv.drawRightString(lay.left + lay.width, y, f"Halaman {page} dari {pages}")
         canv.restoreState()
+
+
+def _fitting(text: str, font: str, size: float, width: float) -> float:
+    """``size``, or smaller so that ``text`` fits ``width`` (never below 6 pt)."""
+    natural = stringWidth(text, font, size)
+    return size if natural <= width else max(6.0, size * width / natural)
+
+
+def _draw_logo(canv: Canvas, logo: bytes, x: float, y: float, size: float) -> bool:
+    """The logo in a ``size`` square at (x, y), aspect kept; False when it cannot be read."""
+    from reportlab.lib.utils import ImageReader
+
+    try:
+        image = ImageReader(io.BytesIO(logo))
+        canv.drawImage(image, x, y, width=size, height=size, preserveAspectRatio=True, mask="auto")
+    except Exception:  # a damaged image leaves the letterhead without a logo, not unprintable
+        return False
+    return True
 
 
 def _numbered_canvas(page: _Page) -> Callable[..., Canvas]:
@@ -434,7 +505,7 @@ def build_pdf(
         topMargin=layout.top,
         bottomMargin=layout.bottom,
         title=title,
-        author=f"{letterhead.instansi} {letterhead.pemerintah}",
+        author=f"{letterhead.instansi} {letterhead.region}",
         subject=subject or title,
         creator="cetak",
         producer="cetak (ReportLab)",

@@ -12,11 +12,13 @@ from datetime import date
 from typing import Any
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from cetak.privacy import holds_full_nik
 from papers.documents import Office, Person
 from papers.style import (
+    FONT,
     LANDSCAPE,
     STYLES,
     angka,
@@ -72,10 +74,32 @@ class UncollectedReport:
     return_after_days: int
     prepared_by: Person
     approved_by: Person
+    #: Kecamatan ranked for a jemput bola visit (issue 14): name, score 0-100, reasons in
+    #: words; empty: not shown.
+    priorities: tuple[tuple[str, int, str], ...] = ()
 
 
 def _p(text: str, style: Any = _S.body_left) -> Paragraph:
     return Paragraph(text, style)
+
+
+def _priorities(rows: tuple[tuple[str, int, str], ...]) -> list[Flowable]:
+    """Where jemput bola should go next: low recording coverage, broken devices and cards
+    waiting, together (``recording.rules.rank_jemput_bola``)."""
+    if not rows:
+        return []
+    return [
+        Spacer(1, 4 * mm),
+        _p("Prioritas kecamatan untuk jemput bola", _S.heading),
+        _grid(
+            ["No.", "Kecamatan", "Skor", "Alasan"],
+            [
+                [str(i), name, str(score), reasons]
+                for i, (name, score, reasons) in enumerate(rows, 1)
+            ],
+            numeric=frozenset({2}),
+        ),
+    ]
 
 
 def _grid(
@@ -84,9 +108,22 @@ def _grid(
     *,
     total: list[str] | None = None,
     numeric: frozenset[int] = frozenset(),
+    unbroken: frozenset[int] = frozenset(),
 ) -> Table:
     texts = [headers, *body, *([total] if total else [])]
     widths = fit_widths(list(zip(*texts[1:], strict=True)), _W, headers=headers)
+    # Columns whose words must not break (a card reference, a masked NIK) keep their
+    # natural width; the other columns, which wrap between words, give it up.
+    for i in unbroken:
+        need = max(stringWidth(row[i], FONT, 8) for row in texts[1:]) + 6
+        short = need - widths[i]
+        if short <= 0:
+            continue
+        others = [j for j in range(len(widths)) if j not in unbroken]
+        spare = sum(widths[j] for j in others)
+        for j in others:
+            widths[j] -= short * widths[j] / spare
+        widths[i] = need
 
     def cell(i: int, text: str, bold: bool = False) -> Paragraph:
         style = _S.cell_right if i in numeric else _S.cell
@@ -131,7 +168,7 @@ def _residents(people: tuple[Resident, ...], empty: str) -> list[Flowable]:
         ]
         for i, r in enumerate(people, 1)
     ]
-    return [_grid(headers, body, numeric=frozenset({0, 4, 8}))]
+    return [_grid(headers, body, numeric=frozenset({0, 4, 8}), unbroken=frozenset({1, 2}))]
 
 
 def render_uncollected(doc: UncollectedReport) -> bytes:
@@ -163,6 +200,7 @@ def render_uncollected(doc: UncollectedReport) -> bytes:
         Spacer(1, 5 * mm),
         _p(f"Daftar jemput bola: pemohon berusia {doc.min_age} tahun ke atas", _S.heading),
         *_residents(doc.jemput_bola, "Tidak ada pemohon lanjut usia yang kartunya menunggu."),
+        *_priorities(doc.priorities),
         Spacer(1, 5 * mm),
         _p(
             f"Ditarik ke Disdukcapil: menunggu lebih dari {doc.return_after_days} hari",

@@ -120,3 +120,74 @@ class CardEvent(SQLModel, table=True):
     at: datetime = _ts(default_factory=utcnow, index=True)
     actor: str = Field(max_length=100)
     reason: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class RationPolicyVersion(SQLModel, table=True):
+    """One version of the office's rationing policy (issue 15). The newest is in force;
+    none stored: ``printers.rationing.DEFAULT_POLICY``. Never updated, never deleted."""
+
+    __tablename__ = "ration_policy"
+
+    version: int = Field(primary_key=True)
+    policy_json: str = Field(sa_type=sa.Text)
+    actor: str = Field(max_length=100)
+    at: datetime = _ts(default_factory=utcnow)
+    source: str | None = Field(default=None, max_length=300)  # the file it came from
+
+
+class UrgentFlag(SQLModel, table=True):
+    """An urgent flag on a resident's record: counts for rationing once a supervisor has
+    approved it, until it is cleared."""
+
+    __tablename__ = "urgent_flag"
+    __table_args__ = (sa.Index("ix_urgent_flag_record_active", "record_id", "cleared_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(foreign_key="record.id")
+    reason: str = Field(max_length=20)  # printers.rationing.URGENT_REASONS
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    requested_by: str = Field(max_length=100)
+    requested_at: datetime = _ts(default_factory=utcnow)
+    approved_by: str | None = Field(default=None, max_length=100)
+    approved_at: datetime | None = _ts(default=None)
+    cleared_by: str | None = Field(default=None, max_length=100)
+    cleared_at: datetime | None = _ts(default=None)
+
+
+class ConsumableLot(SQLModel, table=True):
+    """A delivery of printer consumables the regency bought (issue 15): rolls of one kind
+    with their unit price and rated yield."""
+
+    __tablename__ = "consumable_lot"
+    __table_args__ = (
+        sa.CheckConstraint("rolls > 0", name="ck_consumable_rolls_positive"),
+        sa.CheckConstraint("rated_yield > 0", name="ck_consumable_yield_positive"),
+    )
+
+    code: str = Field(primary_key=True, max_length=60)
+    kind: str = Field(max_length=20)  # printers.consumables.ConsumableKind
+    rolls: int
+    rated_yield: int  # cards one roll prints
+    unit_price: int  # rupiah per roll
+    received_on: date
+    reference: str | None = Field(default=None, max_length=200)
+    actor: str = Field(max_length=100)
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class ConsumableLoad(SQLModel, table=True):
+    """One roll loaded into a printer; ``removed_at`` set when it is taken out (used up or
+    replaced). A printer holds at most one roll of a kind at a time."""
+
+    __tablename__ = "consumable_load"
+    __table_args__ = (sa.Index("ix_consumable_load_printer", "printer_name", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    printer_name: str = Field(foreign_key="printer.name", max_length=60)
+    lot_code: str = Field(foreign_key="consumable_lot.code", max_length=60)
+    kind: str = Field(max_length=20)
+    rated_yield: int
+    loaded_at: datetime = _ts(default_factory=utcnow)
+    actor: str = Field(max_length=100)
+    removed_at: datetime | None = _ts(default=None)
+    removed_by: str | None = Field(default=None, max_length=100)

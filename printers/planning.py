@@ -21,6 +21,7 @@ from inventory.models import Balance
 from printers.cards import IN_FLIGHT
 from printers.jobs import own_records
 from printers.models import Card, Printer, PrintJob, PrintJobItem
+from printers.rationing import RationPolicy
 from printers.registry import list_printers, roll_counters
 from printers.scheduler import PrinterSlot, QueuedRecord, plan
 from printers.states import UNFINISHED, JobState
@@ -35,19 +36,25 @@ _CARD = Card.__table__  # type: ignore[attr-defined]
 def slots(
     session: Session, *, today: date, now: datetime, site: str | None = None
 ) -> list[PrinterSlot]:
-    """The fleet's capacity now; with ``site``, only that site's printers."""
+    """The fleet's capacity now; with ``site``, only that site's printers. A printer with a
+    roll recorded as loaded (``printers.consumables``) takes no more cards than the roll can
+    still print."""
+    from printers.consumables import printer_limits
+
+    limits = printer_limits(session)
     out = []
     for printer in list_printers(session):
         if site is not None and printer.site_code != site:
             continue
         roll_counters(printer, today=today, now=now)
         session.add(printer)
-        out.append(_slot(printer))
+        out.append(_slot(printer, limits.get(printer.name)))
     session.flush()
     return out
 
 
-def _slot(p: Printer) -> PrinterSlot:
+def _slot(p: Printer, roll_left: int | None = None) -> PrinterSlot:
+    known = [n for n in (p.ribbon_left, roll_left) if n is not None]
     return PrinterSlot(
         name=p.name,
         state=p.state,
@@ -56,7 +63,7 @@ def _slot(p: Printer) -> PrinterSlot:
         rest_after=p.rest_after,
         since_rest=p.since_rest,
         rest_until=p.rest_until,
-        ribbon_left=p.ribbon_left,
+        ribbon_left=min(known) if known else None,
         site=p.site_code,
     )
 
@@ -83,7 +90,12 @@ def blanks_free(session: Session) -> dict[str, int]:
     return {site: max(0, int(n or 0) - int(promised.get(site, 0))) for site, n in on_hand.items()}
 
 
-def queued(session: Session) -> list[QueuedRecord]:
+def queued(session: Session, *, tz: str | None = None) -> list[QueuedRecord]:
+    """The queue as the scheduler sees it: with each record's approved urgent flag and the
+    resident's age on the day it was queued (for rationing, issue 15)."""
+    from cetak.clock import local_date
+    from printers.ration_store import age_on, approved_flags
+
     rows = session.execute(
         sa.select(
             _REC.c.id,
@@ -91,9 +103,22 @@ def queued(session: Session) -> list[QueuedRecord]:
             _REC.c.jenis_permohonan,
             _REC.c.created_at,  # the PRR's age: a requeued record keeps its place
             _REC.c.attempts,
+            _REC.c.birth_date,
         ).where(_REC.c.state == RecordState.QUEUED.value)
-    )
-    return [QueuedRecord(rid, kec, jenis, at, attempts) for rid, kec, jenis, at, attempts in rows]
+    ).all()
+    urgent = approved_flags(session) if rows else set()
+    return [
+        QueuedRecord(
+            rid,
+            kec,
+            jenis,
+            at,
+            attempts,
+            urgent=rid in urgent,
+            age=age_on(born, local_date(at, tz) if tz else at.date()),
+        )
+        for rid, kec, jenis, at, attempts, born in rows
+    ]
 
 
 def plan_run(
@@ -119,7 +144,15 @@ def plan_run(
         left = max_cards
         for site in sorted(blanks):
             blanks[site], left = min(blanks[site], left), max(0, left - blanks[site])
-    result = plan(queued(session), printers, blanks_on_hand=blanks, now=now, max_batch=max_batch)
+    queue = queued(session)
+    result = plan(
+        queue,
+        printers,
+        blanks_on_hand=blanks,
+        now=now,
+        max_batch=max_batch,
+        ration=rationing(session, blanks, len(queue)),
+    )
     # Every record of the plan locked at once, in id order, before any batch moves them:
     # batch after batch alone would lock out of order and could deadlock with another
     # transaction moving records. One taken meanwhile (cancelled, superseded) is left out.
@@ -141,6 +174,18 @@ def plan_run(
         assert job.id is not None
         job_ids.append(job.id)
     return job_ids
+
+
+def rationing(session: Session, blanks: dict[str, int], waiting: int) -> RationPolicy | None:
+    """The policy in force when blanks (free, plus confirmed by central and on their way)
+    cannot cover the queue; None with plenty (the ordinary plan)."""
+    from inventory.reorder import in_transit
+    from printers.ration_store import current_policy
+    from printers.rationing import is_short
+
+    if not is_short(sum(blanks.values()), in_transit(session), waiting):
+        return None
+    return current_policy(session)
 
 
 def _new_job(

@@ -1,7 +1,7 @@
 """Print scheduler: which queued records go to which printer in this run (a pure function).
 
 Plain data in, plain data out: no I/O, no clock (``now`` is passed in), standard library only
-(and ``printers.states``, itself standard library only).
+(and ``printers.states`` and ``printers.rationing``, themselves standard library only).
 
 Rules, in the order they are applied:
 
@@ -22,6 +22,9 @@ Rules, in the order they are applied:
    age of the other records, so a flood of older BARU cannot starve them. The remaining
    places go strictly oldest first over all records left (``queued_at``, then ``record_id``).
    Hence every unplanned record is younger than every planned non-replacement.
+   **Rationing** (issue 15): when the caller says blanks are short and passes the office's
+   policy (``ration``), the ``N`` records are instead the first ``N`` in the policy's order
+   (``printers.rationing``: priority class, lifted by waiting, then oldest first).
 4. **Spreading.** The ``N`` cards are split between printers in proportion to their share of
    the usable capacity (largest remainder, ties to the first name), so all printers are
    filled to about the same fraction and none overheats while another idles.
@@ -48,6 +51,7 @@ from fractions import Fraction
 from itertools import islice
 from operator import attrgetter
 
+from printers.rationing import RationPolicy, RationRecord, select
 from printers.states import SCHEDULABLE, PrinterState
 
 REPLACEMENTS = frozenset({"RUSAK", "HILANG"})
@@ -70,6 +74,8 @@ class QueuedRecord:
     jenis_permohonan: str  # BARU | PERUBAHAN_DATA | RUSAK | HILANG
     queued_at: datetime  # when it became printable (oldest first)
     attempts: int = 0  # failed print attempts so far
+    urgent: bool = False  # an approved urgent flag (rationing, issue 15)
+    age: int | None = None  # the resident's age in whole years when queued (rationing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,12 +159,30 @@ def _split(total: int, weights: Sequence[int]) -> list[int]:
     return parts
 
 
-def _select(queue: Sequence[QueuedRecord], n: int, share: float) -> list[QueuedRecord]:
+def _select(
+    queue: Sequence[QueuedRecord],
+    n: int,
+    share: float,
+    ration: RationPolicy | None = None,
+    now: datetime | None = None,
+) -> list[QueuedRecord]:
     """The ``n`` records of this run, oldest first (rule 3 of the module docstring)."""
     if n <= 0:
         return []
     if n >= len(queue):
         return sorted(queue, key=_by_age)
+    if ration is not None and now is not None:
+        by_id = {q.record_id: q for q in queue}
+        chosen = select(
+            [
+                RationRecord(q.record_id, q.jenis_permohonan, q.queued_at, q.urgent, q.age)
+                for q in queue
+            ],
+            n,
+            ration,
+            now,
+        )
+        return sorted((by_id[r.record_id] for r in chosen), key=_by_age)
     repl = sorted((q for q in queue if q.jenis_permohonan in REPLACEMENTS), key=_by_age)
     other = sorted((q for q in queue if q.jenis_permohonan not in REPLACEMENTS), key=_by_age)
     ratio = Fraction(share).limit_denominator(10_000)  # 0.1 is 1/10, not 0.1000...0555
@@ -175,6 +199,7 @@ def plan(
     now: datetime,
     replacement_share: float = 0.25,
     max_batch: int = 50,
+    ration: RationPolicy | None = None,
 ) -> Plan:
     """Assign queued records to printers for one run (rules: see the module docstring)."""
     if not 0 <= replacement_share <= 1:
@@ -209,7 +234,7 @@ def plan(
 
     n = min(len(queue), sum(budgets))
     groups: dict[str, list[int]] = {}
-    for q in _select(queue, n, replacement_share):
+    for q in _select(queue, n, replacement_share, ration, now):
         groups.setdefault(q.kode_kecamatan, []).append(q.record_id)
     segments = list(groups.items())
 

@@ -47,6 +47,8 @@ def texts(at: AppTest) -> list[str]:
     out += [f"{m.label}={m.value}" for m in at.metric]
     for df in at.dataframe:
         out.append(df.value.to_csv(index=False))
+    for table in at.table:  # tables whose long texts wrap
+        out.append(table.value.to_csv())
     return out
 
 

@@ -117,7 +117,20 @@ def seed(engine: Engine, settings: Settings, tmp: Path) -> Seeded:
                 number="SPB-3310-202611-001",
                 state="DRAFT",
                 quantity=1000,
-                snapshot_json=json.dumps({"facts": {}, "position": {}}),
+                # What the reorder check keeps: its letter (PDF) is made from it.
+                snapshot_json=json.dumps(
+                    {
+                        "today": served.today().isoformat(),
+                        "facts": {
+                            "prr_backlog": 4,
+                            "on_hand": 490,
+                            "daily_consumption": 10.0,
+                            "lead_time_days": 14,
+                            "usage_days": 30,
+                        },
+                        "position": {"days_of_cover": 49.0},
+                    }
+                ),
                 actor="seed",
             )
         )

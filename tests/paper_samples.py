@@ -132,6 +132,9 @@ def monthly_report(lots: tuple[LotMonth, ...] = (*BALANCED_LOTS, SHORT_LOT)) -> 
         awaiting_destruction=89,
         prepared_by=OPERATOR,
         approved_by=KASI,
+        ikd=1184,
+        loans_owed=(300, 100),
+        consumables=(("Pita warna (ribbon)", 4, 2600, 6.3), ("Film retransfer", 2, 2400, None)),
     )
 
 
@@ -147,6 +150,8 @@ def reorder_letter(days_of_cover: float | None = 2.06) -> ReorderLetter:
         days_of_cover=days_of_cover,
         lead_time_days=14,
         signer=Person("Drs. Jaka Purnama, M.Si.", "Kepala Dinas", "19690214 199003 1 005"),
+        ikd_30d=1184,
+        backlog_in_30d=21645,
     )
 
 

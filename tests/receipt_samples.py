@@ -99,7 +99,7 @@ def assert_handover(stream: bytes) -> None:
         "No. kiriman  : KRM-3310-20261124-0005",
         "Kecamatan    : Cawas",
         "Jumlah       : 25 keping KTP-el",
-        "Waktu        : 24-11-2026 14:05 WIB",
+        "Waktu        : 24-11-2026 14.05 WIB",
         "Kurir        : Bambang Sutrisno",
         "Penerima     : Sri Wahyuni",
         "Yang menyerahkan,",

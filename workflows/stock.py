@@ -31,6 +31,15 @@ def decide_reorder(settings: Settings) -> dict[str, Any]:
     return actions.check_reorder(engine_from_settings(settings), "flow:reorder", settings)
 
 
+@task(name="check-consumables", cache_policy=NO_CACHE, **_IO_RETRY)
+@redacted_errors
+def check_consumables(settings: Settings) -> list[str]:
+    """Ribbons and film the regency buys: an alert when one runs below its reorder point."""
+    from application import consumables
+
+    return consumables.check(engine_from_settings(settings), "flow:reorder", settings)
+
+
 @task(name="produce-documents", cache_policy=NO_CACHE, **_IO_RETRY)
 @redacted_errors
 def produce_documents(settings: Settings) -> list[str]:
@@ -52,6 +61,7 @@ def reorder_check() -> dict[str, Any]:
     """Compute the stock position; request blanks from central when it is time."""
     settings, _, _ = preflight()
     outcome = decide_reorder(settings)
+    outcome["consumables"] = check_consumables(settings)
     outcome["documents"] = produce_documents(settings)
     outcome["delivered"] = deliver_alerts(settings)
     pos = outcome["position"]

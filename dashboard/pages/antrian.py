@@ -7,7 +7,7 @@ import streamlit as st
 
 from application import actions
 from cetak.access import Action
-from dashboard import charts, data, ui
+from dashboard import charts, data, scarcity, ui
 from inventory.rules import CAUSE_LABELS, Cause
 from printers.states import PrinterState
 
@@ -21,7 +21,7 @@ def _printer_rows(printers: list[dict]) -> list[dict]:
     for p in printers:
         rest = f"{p['since_rest']}/{p['rest_after']} kartu"
         if p["state"] == PrinterState.RESTING and p["rest_until"] is not None:
-            rest += f", istirahat sampai {ui.when(ctx, p['rest_until'])[-5:]}"
+            rest += f", istirahat sampai {ui.clock(ctx, p['rest_until'])}"
         ribbon = "-"
         if p["ribbon_percent"] is not None:
             ribbon = f"{p['ribbon_percent']}%"
@@ -35,7 +35,7 @@ def _printer_rows(printers: list[dict]) -> list[dict]:
                 "Hari ini": f"{ui.num(p['printed_today'])} / {ui.num(p['daily_limit'])}",
                 "Rusak hari ini": p["spoiled_today"],
                 "Sejak istirahat": rest,
-                "Ribbon": ribbon,
+                "Pita": ribbon,
                 "Rusak 30 hari": ui.pct(p["spoilage_rate"]),
             }
         )
@@ -56,13 +56,15 @@ def figures() -> None:
     )
     if queue:
         st.altair_chart(charts.queue_ages(queue, BANDS), width="stretch")
-        st.dataframe(
+        ui.table(
+            ctx,
             [
                 {"Kode": r["kode_kecamatan"], "Kecamatan": r["kecamatan"], "Jumlah": r["jumlah"]}
                 | {b: r[b] for b in BANDS}
                 for r in queue
             ],
-            hide_index=True,
+            key="antrean_kecamatan",
+            name="Antrean per kecamatan",
         )
     else:
         st.info("Tidak ada PRR yang menunggu.")
@@ -70,7 +72,7 @@ def figures() -> None:
     st.subheader("Printer")
     printers = ui.query(ctx, "printers", today=ctx.today, tz=ctx.tz)
     if printers:
-        st.dataframe(_printer_rows(printers), hide_index=True)
+        ui.table(ctx, _printer_rows(printers), key="printer", name="Printer")
     else:
         st.info("Belum ada printer terdaftar.")
 
@@ -85,12 +87,13 @@ def figures() -> None:
     st.subheader("Perlu perhatian operator")
     attention = ui.query(ctx, "needs_attention", limit=200)
     if attention:
-        st.dataframe(
+        ui.table(
+            ctx,
             [
                 {
                     "PRR": r["prr_id"],
-                    "NIK": ctx.nik(r["nik"]),
                     "Nama": r["nama"],
+                    "NIK": ctx.nik(r["nik"]),
                     "Kecamatan": ui.kecamatan_name(ctx, r["kode_kecamatan"]),
                     "Percobaan": r["attempts"],
                     "Keterangan": r["reason_detail"] or "",
@@ -98,7 +101,9 @@ def figures() -> None:
                 }
                 for r in attention
             ],
-            hide_index=True,
+            key="perlu_perhatian",
+            name="Perlu perhatian operator",
+            column_config={"Keterangan": st.column_config.TextColumn(width="large")},
         )
     else:
         st.caption("Tidak ada record yang perlu diperiksa.")
@@ -106,23 +111,96 @@ def figures() -> None:
     st.subheader("Menunggu QC")
     qc_cards = ui.query(ctx, "awaiting_qc", limit=200)
     if qc_cards:
-        st.dataframe(
+        ui.table(
+            ctx,
             [
                 {
                     "Kartu": r["card_ref"],
                     "PRR": r["prr_id"],
-                    "NIK": ctx.nik(r["nik"]),
                     "Nama": r["nama"],
+                    "NIK": ctx.nik(r["nik"]),
                     "Printer": r["printer"],
                     "Dicetak": ui.when(ctx, r["printed_at"]),
                 }
                 for r in qc_cards
             ],
-            hide_index=True,
+            key="menunggu_qc",
+            name="Menunggu QC",
         )
     else:
         st.caption("Tidak ada kartu yang menunggu QC.")
     ui.refreshed(ctx)
+
+
+def _run_outcome(summary: dict) -> str:
+    """What a print run did, as ``cetak print`` says it."""
+    text = (
+        f"Pencetakan selesai: tercetak {ui.num(summary['printed'])} kartu, rusak "
+        f"{ui.num(summary['spoiled'])}, kembali ke antrean {ui.num(summary['requeued'])}, "
+        f"perlu perhatian {ui.num(summary['needs_attention'])}."
+    )
+    stopped = [f"{j['printer']} berhenti: {j['reason']}" for j in summary["jobs"] if j["stopped"]]
+    if stopped:
+        text += " " + "; ".join(stopped) + "."
+    if summary.get("stock_out"):
+        text += " Blangko habis: pencetakan dihentikan, sisa record tetap antre."
+    if summary.get("reorder_request"):
+        text += f" Permintaan blangko terbuka: {summary['reorder_request']}."
+    return text
+
+
+def print_run() -> None:
+    """Start a print run (the same use case as ``cetak print``) and follow it. The page
+    polls only while a run is going, then shows what it did."""
+    from dashboard import printing
+
+    st.markdown("**Jalankan pencetakan**")
+    st.caption(
+        "Menjadwalkan PRR yang antre ke printer yang siap dan mencetaknya, sama seperti "
+        "perintah cetak print. Halaman ini tidak perlu ditunggu: hasilnya muncul di sini."
+    )
+    run = printing.current()
+    if run is not None and run.running:
+        _follow_run()
+        return
+    if run is not None:
+        ended = ui.clock(ctx, run.finished_at) if run.finished_at else "-"
+        if run.error is not None:
+            message = ui.error_message(run.error) or (
+                f"kesalahan sistem ({type(run.error).__name__})"
+            )
+            st.error(f"Pencetakan terakhir (pukul {ended}) gagal: {message}")
+        elif run.summary is not None:
+            st.success(f"Pukul {ended}. " + _run_outcome(run.summary))
+    c = st.columns([1, 2])
+    limit = c[0].number_input(
+        "Paling banyak (kartu; kosong: seluruh antrean)",
+        min_value=1,
+        step=10,
+        value=None,
+        key="run_max",
+    )
+    if st.button("Mulai pencetakan", key="run_start", type="primary"):
+        started = printing.start(ctx.engine, ctx.actor, max_cards=int(limit) if limit else None)
+        if started is None:
+            st.warning("Pencetakan lain masih berjalan; tunggu sampai selesai.")
+        else:
+            st.rerun()
+
+
+@st.fragment(run_every=3)
+def _follow_run() -> None:
+    from dashboard import printing
+
+    run = printing.current()
+    if run is None or not run.running:
+        st.cache_data.clear()  # the run changed the figures
+        st.rerun()
+    st.info(
+        f"Pencetakan sedang berjalan (dimulai oleh {run.started_by} pukul "
+        f"{ui.clock(ctx, run.started_at)}); hasilnya muncul di sini saat selesai.",
+        icon=":material/hourglass_top:",
+    )
 
 
 def printer_form() -> None:
@@ -221,10 +299,12 @@ def requeue_form() -> None:
 
 
 figures()
+scarcity.rationing_section(ctx)
 if ctx.may(Action.PRINTER_STATE) or ctx.may(Action.QC) or ctx.may(Action.REQUEUE):
     st.divider()
     st.subheader("Tindakan")
-    if ctx.may(Action.PRINTER_STATE):
+    if ctx.may(Action.PRINTER_STATE):  # who may stop and start printers may start a run
+        print_run()
         printer_form()
     if ctx.may(Action.QC):
         qc_form()

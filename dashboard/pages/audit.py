@@ -7,48 +7,31 @@ from datetime import timedelta
 
 import streamlit as st
 
-from cetak.access import ROLE_LABELS, Role
 from dashboard import ui
 
 ctx = ui.context()
 ui.header(ctx, "Audit", "Siapa melakukan apa dan kapan.")
 
-ACTIONS = {
-    "login": "masuk",
-    "login_failed": "gagal masuk",
-    "printer_down": "printer dihentikan",
-    "printer_up": "printer siap lagi",
-    "qc_pass": "QC lolos",
-    "qc_reject": "QC ditolak",
-    "stock_receipt": "terima lot blangko",
-    "stock_take": "stok opname",
-    "reorder_sent": "permintaan dikirim",
-    "reorder_confirmed": "permintaan dikonfirmasi",
-    "reorder_received": "permintaan diterima",
-    "shipment_receive": "kiriman diterima kecamatan",
-    "discrepancy_resolve": "selisih diselesaikan",
-    "collection": "KTP-el diambil",
-    "user_add": "pengguna ditambah",
-    "user_password": "kata sandi diganti",
-    "user_role": "peran diganti",
-    "user_enable": "pengguna diaktifkan",
-    "user_disable": "pengguna dinonaktifkan",
-}
+ACTIONS = ui.AUDIT_ACTION
 
 
-def _role(code: str | None) -> str:
-    try:
-        return ROLE_LABELS[Role(code)]
-    except ValueError:
-        return code or "-"
+def _action(code: str) -> str:
+    return ACTIONS.get(code, code.replace("_", " "))
 
 
 def _detail(text: str) -> str:
+    """An audit row's detail in words (``alasan: kata sandi salah``), NIKs masked."""
     try:
         detail = json.loads(text or "{}")
     except ValueError:
         return ui.mask_text(ctx, text)
-    parts = [f"{k}: {v}" for k, v in detail.items() if v not in (None, "", [])]
+    if not isinstance(detail, dict):
+        return ui.mask_text(ctx, str(detail))
+    parts = [
+        f"{ui.AUDIT_DETAIL_KEY.get(k, k.replace('_', ' '))}: {ui.coded(v)}"
+        for k, v in detail.items()
+        if v not in (None, "", [])
+    ]
     return ui.mask_text(ctx, "; ".join(parts))
 
 
@@ -62,12 +45,15 @@ def trail() -> None:
     )
     last = c[1].date_input("Sampai", ctx.today, format="DD/MM/YYYY", key="a_to")
     who = c[2].selectbox(
-        "Pengguna", [None, *choices["actors"]], format_func=lambda x: x or "Semua", key="a_actor"
+        "Pengguna",
+        [None, *choices["actors"]],
+        format_func=lambda x: "Semua" if x is None else ui.actor_label(x),
+        key="a_actor",
     )
     what = c[3].selectbox(
         "Tindakan",
         [None, *choices["actions"]],
-        format_func=lambda x: "Semua" if x is None else ACTIONS.get(x, x),
+        format_func=lambda x: "Semua" if x is None else _action(x),
         key="a_action",
     )
     failed = c[4].checkbox("Hanya yang ditolak/gagal", key="a_failed")
@@ -86,20 +72,23 @@ def trail() -> None:
         limit=500,
     )
     st.caption(f"{ui.num(len(rows))} baris" + (" (500 terbaru)" if len(rows) == 500 else ""))
-    st.dataframe(
+    ui.table(
+        ctx,
         [
             {
                 "Waktu": ui.when(ctx, r["at"]),
-                "Pengguna": r["actor"],
-                "Peran": _role(r["role"]),
-                "Tindakan": ACTIONS.get(r["action"], r["action"]),
+                "Pengguna": ui.actor_label(r["actor"]),
+                "Peran": ui.role_label(r["role"]) if r["role"] else "-",
+                "Tindakan": _action(r["action"]),
                 "Sasaran": ui.mask_text(ctx, r["target"]),
-                "Rincian": _detail(r["detail_json"]),
                 "Berhasil": "ya" if r["ok"] else "tidak",
+                "Rincian": _detail(r["detail_json"]),
             }
             for r in rows
         ],
-        hide_index=True,
+        key="audit",
+        name="Audit",
+        column_config={"Rincian": st.column_config.TextColumn(width="large")},
     )
     ui.refreshed(ctx)
 

@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 
 from application import actions
+from cetak import labels
 from cetak.access import Action
 from dashboard import charts, ui
 from dashboard.data import document_bytes
@@ -18,7 +19,7 @@ from dashboard.data import document_bytes
 ctx = ui.context()
 ui.header(ctx, "Distribusi")
 
-RESOLUTIONS = {"found": "ditemukan", "lost": "dinyatakan hilang", "damaged": "rusak"}
+RESOLUTIONS = labels.RESOLUTION
 
 
 def _refs(text: str) -> list[str]:
@@ -36,13 +37,14 @@ def figures() -> None:
     ui.still_logged_in()
     status = ui.query(ctx, "distribution_status", today=ctx.today, tz=ctx.tz)
     totals = {k: sum(int(r.get(k) or 0) for r in status) for k, _ in charts.FUNNEL}
-    c = st.columns(5)
+    c = st.columns(len(charts.FUNNEL))
     for col, (key, label) in zip(c, charts.FUNNEL, strict=True):
         col.metric(label, ui.num(totals[key]))
 
     if status:
         st.altair_chart(charts.distribution_funnel(status), width="stretch")
-        st.dataframe(
+        ui.table(
+            ctx,
             [
                 {
                     "Kode": r["kode_kecamatan"],
@@ -54,15 +56,12 @@ def figures() -> None:
                     "Hilang": r["lost"],
                     "Rusak saat diterima": r.get("damaged", 0),
                     "Selisih terbuka": r["open_discrepancies"],
-                    "Terlama menunggu (hari)": (
-                        "-"
-                        if r.get("oldest_uncollected_days") is None
-                        else str(r["oldest_uncollected_days"])
-                    ),
+                    "Terlama (hari)": r.get("oldest_uncollected_days"),
                 }
                 for r in status
             ],
-            hide_index=True,
+            key="distribusi_kecamatan",
+            name="Distribusi per kecamatan",
         )
     else:
         st.info("Belum ada kartu yang dikirim ke kecamatan.")
@@ -70,7 +69,8 @@ def figures() -> None:
     st.subheader("KTP-el belum diambil menurut lama menunggu")
     ages = ui.query(ctx, "uncollected_ages", today=ctx.today, tz=ctx.tz)
     if ages:
-        st.dataframe(
+        ui.table(
+            ctx,
             [
                 {
                     "Kecamatan": r["kecamatan"],
@@ -81,7 +81,8 @@ def figures() -> None:
                 }
                 for r in ages
             ],
-            hide_index=True,
+            key="belum_diambil",
+            name="KTP-el belum diambil",
         )
     else:
         st.caption("Tidak ada KTP-el yang menunggu di kecamatan.")
@@ -89,7 +90,8 @@ def figures() -> None:
     st.subheader("Selisih kiriman terbuka")
     cases = ui.query(ctx, "open_discrepancies")
     if cases:
-        st.dataframe(
+        ui.table(
+            ctx,
             [
                 {
                     "No.": r["id"],
@@ -102,7 +104,8 @@ def figures() -> None:
                 }
                 for r in cases
             ],
-            hide_index=True,
+            key="selisih",
+            name="Selisih kiriman terbuka",
         )
     else:
         st.caption("Tidak ada selisih yang terbuka.")
@@ -110,7 +113,8 @@ def figures() -> None:
     st.subheader("Waktu tunggu (90 hari terakhir)")
     leads = ui.query(ctx, "lead_times", today=ctx.today, days=90, tz=ctx.tz)
     st.altair_chart(charts.lead_times(leads), width="stretch")
-    st.dataframe(
+    ui.table(
+        ctx,
         [
             {
                 "Tahap": r["tahap"],
@@ -120,7 +124,8 @@ def figures() -> None:
             }
             for r in leads
         ],
-        hide_index=True,
+        key="waktu_tunggu",
+        name="Waktu tunggu",
     )
     ui.refreshed(ctx)
 
@@ -154,7 +159,7 @@ def shipments() -> None:
         cols[0].markdown(f"**{r['number']}** — {r['kecamatan']}")
         cols[1].markdown(
             f"{ui.SHIPMENT_STATES.get(r['state'], r['state'])}, {ui.num(r['cards'])} kartu"
-            + (f", {r['open_discrepancies']} selisih" if r["open_discrepancies"] else "")
+            + (f", {ui.num(r['open_discrepancies'])} selisih" if r["open_discrepancies"] else "")
         )
         cols[2].markdown(
             f"dikemas {_iso_when(r['packed_at'])}"
@@ -194,16 +199,18 @@ def jemput_bola() -> None:
         "jemput_bola",
         today=ctx.today,
         tz=ctx.tz,
-        full_nik=ctx.may(Action.VIEW_FULL_NIK),
+        full_nik=ctx.sees_full_nik,
         min_age=int(min_age),
         kecamatan=kec,
         limit=500,
     )
 
     def report() -> bytes:
+        from application.recording import jemput_bola_lines
         from distribution.paper import uncollected_report
 
-        return uncollected_report(ctx.engine, ctx.settings, ctx.served).read_bytes()
+        ranked = jemput_bola_lines(ctx.engine, wait_days=ctx.settings.recording_wait_days)
+        return uncollected_report(ctx.engine, ctx.settings, ctx.served, ranked).read_bytes()
 
     ui.private_download(
         "Unduh laporan KTP-el belum diambil (PDF, untuk ditandatangani)",
@@ -215,13 +222,15 @@ def jemput_bola() -> None:
     if not rows:
         st.caption("Tidak ada warga dalam daftar.")
         return
-    st.dataframe(
+    ui.table(
+        ctx,
         [
             {
+                "Kartu": r["card_ref"],
+                "Nama": r["nama"],
                 "NIK": ctx.nik(r["nik"])
                 if len(r["nik"]) == 16 and r["nik"].isdigit()
                 else r["nik"],
-                "Nama": r["nama"],
                 "Umur": r["umur"],
                 "Alamat": r["alamat"],
                 "Kel/Desa": r["kel_desa"],
@@ -230,7 +239,8 @@ def jemput_bola() -> None:
             }
             for r in rows
         ],
-        hide_index=True,
+        key="jemput_bola",
+        name="Daftar jemput bola",
     )
 
 
@@ -239,7 +249,8 @@ def receive_form() -> None:
     if not waiting:
         return
     labels = {
-        r["number"]: f"{r['number']} — {r['kecamatan']} ({r['cards']} kartu)" for r in waiting
+        r["number"]: f"{r['number']} — {r['kecamatan']} ({ui.num(r['cards'])} kartu)"
+        for r in waiting
     }
     with st.form("shipment_receive", clear_on_submit=True):
         st.markdown("**Konfirmasi penerimaan kiriman di kecamatan**")

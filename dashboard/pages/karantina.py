@@ -3,6 +3,8 @@ for central (NIKs as the user's role may see them)."""
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from cetak.access import Action
@@ -11,23 +13,21 @@ from dashboard import ui
 ctx = ui.context()
 ui.header(ctx, "Karantina", "Record dari pusat yang tidak dapat dicetak dan alasannya.")
 
-REASONS = {
-    "BAD_NIK_FORMAT": "format NIK salah",
-    "NIK_BIRTHDATE_MISMATCH": "NIK tidak cocok dengan tanggal lahir",
-    "NIK_GENDER_MISMATCH": "NIK tidak cocok dengan jenis kelamin",
-    "INVALID_FIELD": "isian tidak valid",
-    "UNKNOWN_KECAMATAN": "kecamatan tidak dikenal",
-    "MISSING_PHOTO": "foto tidak ada",
-    "DUPLICATE_NIK_IN_BATCH": "NIK ganda dalam batch",
-    "NIK_ALREADY_QUEUED": "NIK sudah dalam antrean",
-    "NIK_ALREADY_PRINTED": "NIK sudah dicetak",
-}
-
 
 def _reason(code: str | None) -> str:
-    if not code:
+    """A reason as staff read it; the code itself goes to central in the CSV."""
+    if not code or code == "-":
         return "-"
-    return f"{code} ({REASONS[code]})" if code in REASONS else code
+    return ui.QUARANTINE_REASON.get(code, code.replace("_", " ").capitalize())
+
+
+_FIELD = re.compile(r"\b([a-z]+(?:_[a-z]+)+)\b")
+
+
+def _detail(text: str | None) -> str:
+    """The feed's detail with its field names as words (``jenis_kelamin`` -> ``jenis
+    kelamin``)."""
+    return _FIELD.sub(lambda m: m.group(1).replace("_", " "), text or "")
 
 
 @st.fragment(run_every=ui.REFRESH_SECONDS)
@@ -37,9 +37,11 @@ def figures() -> None:
     total = sum(r["jumlah"] for r in reasons)
     st.metric("Record karantina", ui.num(total))
     if reasons:
-        st.dataframe(
+        ui.table(
+            ctx,
             [{"Alasan": _reason(r["reason"]), "Jumlah": r["jumlah"]} for r in reasons],
-            hide_index=True,
+            key="karantina_alasan",
+            name="Alasan karantina",
         )
     c = st.columns(3)
     reason = c[0].selectbox(
@@ -61,20 +63,25 @@ def figures() -> None:
         f"{ui.num(found['total'])} record cocok"
         + ("; menampilkan 500 pertama." if found["total"] > 500 else ".")
     )
-    st.dataframe(
+    ui.table(
+        ctx,
         [
             {
                 "PRR": r["prr_id"] or "-",
+                "Nama": r["nama"] or "-",
+                "NIK": ctx.nik(r["nik"]),
+                "Kecamatan": ui.kecamatan_name(ctx, r["kode_kecamatan"]),
                 "Batch": r["batch_id"],
                 "Baris": r["row_number"],
-                "NIK": ctx.nik(r["nik"]),
-                "Kecamatan": r["kode_kecamatan"],
                 "Alasan": _reason(r["reason"]),
-                "Rincian": r["reason_detail"] or "",
+                "Rincian": _detail(r["reason_detail"]),
             }
             for r in found["rows"]
         ],
-        hide_index=True,
+        key="karantina",
+        name="Record karantina",
+        excel_only=("Batch", "Baris"),  # filtered above; in the workbook for central
+        wrap=25,  # the reason's detail is read whole, never cut off
     )
     if ctx.may(Action.EXPORT_QUARANTINE) and found["total"]:
         filters = {"reason": reason, "batch": batch, "kecamatan": kec}

@@ -90,7 +90,12 @@ def figures() -> None:
         getattr(st, level)(message)
 
     st.subheader("Umur PRR yang menunggu")
-    st.dataframe([{"Umur": k, "PRR": v} for k, v in waiting["by_age"].items()], hide_index=True)
+    ui.table(
+        ctx,
+        [{"Umur": k, "PRR": v} for k, v in waiting["by_age"].items()],
+        key="umur_prr",
+        name="Umur PRR menunggu",
+    )
 
     flow = ui.query(ctx, "daily_flow", today=ctx.today, days=30, tz=ctx.tz)
     st.altair_chart(charts.arrivals_vs_printed(flow), width="stretch")
@@ -98,18 +103,53 @@ def figures() -> None:
     alerts = ui.query(ctx, "recent_alerts", since=_since_yesterday())
     if alerts:
         st.subheader("Peringatan 24 jam terakhir")
-        st.dataframe(
-            [
-                {
-                    "Waktu": ui.when(ctx, a["created_at"]),
-                    "Tingkat": a["level"],
-                    "Pesan": a["message"],
-                }
-                for a in alerts
-            ],
-            hide_index=True,
-        )
+        for a in alerts:  # whole sentences, never cut off in a table cell
+            level = ui.ALERT_LEVEL.get(a["level"], a["level"])
+            show = st.error if a["level"] in ("CRITICAL", "ERROR") else st.warning
+            show(f"**{level}** — {ui.when(ctx, a['created_at'])}  \n{a['message']}")
+        with st.expander("Peringatan dalam tabel"):
+            ui.table(
+                ctx,
+                [
+                    {
+                        "Waktu": ui.when(ctx, a["created_at"]),
+                        "Tingkat": ui.ALERT_LEVEL.get(a["level"], a["level"]),
+                        "Pesan": a["message"],
+                    }
+                    for a in alerts
+                ],
+                key="peringatan",
+                name="Peringatan",
+                column_config={"Pesan": st.column_config.TextColumn(width="large")},
+            )
     ui.refreshed(ctx)
+
+
+def daily_report() -> None:
+    """The laporan harian of a day, as a PDF built when asked (``application.reports``)."""
+    st.subheader("Laporan harian")
+    c = st.columns([2, 3])
+    day = c[0].date_input(
+        "Tanggal laporan",
+        ctx.today,
+        max_value=ctx.today,
+        format="DD/MM/YYYY",
+        key="daily_day",
+    )
+
+    def build(day=day) -> bytes:
+        from application.reports import daily_report_pdf
+
+        return daily_report_pdf(ctx.engine, ctx.settings, day)
+
+    with c[1]:
+        ui.private_download(
+            "Unduh laporan harian (PDF)",
+            build,
+            file_name=f"laporan-harian-{day:%Y%m%d}.pdf",
+            mime="application/pdf",
+            key="daily_report",
+        )
 
 
 def _since_yesterday():
@@ -118,3 +158,4 @@ def _since_yesterday():
 
 
 figures()
+daily_report()

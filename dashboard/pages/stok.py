@@ -9,9 +9,9 @@ from pathlib import Path
 import streamlit as st
 
 from application import actions
-from cetak import labels
+from cetak import bahasa, labels
 from cetak.access import Action
-from dashboard import charts, ui
+from dashboard import charts, scarcity, ui
 from dashboard.data import document_bytes
 from inventory.rules import CAUSE_LABELS, Kind
 
@@ -74,6 +74,8 @@ def figures() -> None:
         st.warning("Stok sudah di bawah titik pesan ulang.")
 
     history = ui.query(ctx, "on_hand_history", today=ctx.today, days=60, tz=ctx.tz)
+    lots = ui.query(ctx, "lots")
+    first_lot = min((date.fromisoformat(r["received_on"]) for r in lots), default=None)
     st.altair_chart(
         charts.stock_outlook(
             history,
@@ -82,18 +84,19 @@ def figures() -> None:
             reorder_point=stock["reorder_point"],
             lead_time_days=stock["lead_time_days"],
             today=ctx.today,
+            since=first_lot,
         ),
         width="stretch",
     )
 
     st.subheader("Lot blangko")
-    lots = ui.query(ctx, "lots")
-    st.dataframe(
+    ui.table(
+        ctx,
         [
             {
                 "Lokasi": r["site"],
                 "Lot": r["lot"],
-                "Diterima": r["received_on"],
+                "Diterima": ui.day(r["received_on"]),
                 "Jumlah diterima": r["received"],
                 "Surat pengantar": r["reference"] or "",
                 "Di tangan": r["on_hand"],
@@ -101,7 +104,8 @@ def figures() -> None:
             }
             for r in lots
         ],
-        hide_index=True,
+        key="lot",
+        name="Lot blangko",
     )
 
     st.subheader("Permintaan blangko ke pusat")
@@ -123,7 +127,8 @@ def figures() -> None:
     st.subheader("Blangko rusak menunggu pemusnahan")
     waiting = ui.query(ctx, "awaiting_destruction", limit=200)
     if waiting["total"]:
-        st.dataframe(
+        ui.table(
+            ctx,
             [
                 {
                     "Lot": g["lot"],
@@ -132,10 +137,12 @@ def figures() -> None:
                 }
                 for g in waiting["groups"]
             ],
-            hide_index=True,
+            key="rusak_lot",
+            name="Blangko rusak per lot",
         )
         with st.expander(f"Daftar kartu rusak ({ui.num(waiting['total'])})"):
-            st.dataframe(
+            ui.table(
+                ctx,
                 [
                     {
                         "Waktu": ui.when(ctx, r["at"]),
@@ -145,7 +152,8 @@ def figures() -> None:
                     }
                     for r in waiting["rows"]
                 ],
-                hide_index=True,
+                key="rusak_kartu",
+                name="Kartu rusak menunggu pemusnahan",
             )
     else:
         st.caption("Tidak ada blangko rusak yang menunggu.")
@@ -189,23 +197,31 @@ def ledger() -> None:
         st.error("Tanggal awal sesudah tanggal akhir.")
         return
     rows = ui.query(ctx, "ledger", first=first, last=last, tz=ctx.tz, kind=kind, lot=lot, limit=500)
-    st.dataframe(
+    ui.table(
+        ctx,
         [
             {
                 "Waktu": ui.when(ctx, r["at"]),
                 "Jenis": KIND_LABELS.get(r["kind"], r["kind"]),
                 "Lokasi": r["site_code"],
                 "Lot": r["lot_code"],
-                "Di tangan": r["delta_on_hand"],
+                "Masuk/keluar": r["delta_on_hand"],
+                "Saldo di tangan": r["saldo"],
                 "Rusak": r["delta_spoiled"],
                 "Sebab": CAUSE_LABELS.get(r["cause"] or "", r["cause"] or ""),
                 "Kartu": r["card_ref"] or "",
-                "Oleh": r["actor"],
+                "Oleh": ui.actor_label(r["actor"]),
                 "Catatan": r["note"] or "",
             }
             for r in rows
         ],
-        hide_index=True,
+        key="buku_besar",
+        name="Buku besar blangko",
+        signed=("Masuk/keluar", "Rusak"),
+    )
+    st.caption(
+        "Saldo di tangan: blangko di tangan sesudah baris itu"
+        + (f", lot {lot}." if lot else ", semua lot.")
     )
     if len(rows) == 500:
         st.caption("Menampilkan 500 baris terbaru; persempit tanggal atau saring jenis/lot.")
@@ -220,18 +236,23 @@ def monthly_report() -> None:
         months.append(m)
         m = (m - timedelta(days=1)).replace(day=1)
     month = st.selectbox(
-        "Bulan", months, format_func=lambda d: d.strftime("%m/%Y"), key="report_month"
+        "Bulan",
+        months,
+        format_func=lambda d: f"{bahasa.BULAN[d.month]} {d.year}",
+        key="report_month",
     )
 
     def build(month: date = month) -> bytes:
         from sqlmodel import Session
 
+        from application.consumables import report_lines
         from inventory.paperwork import monthly_report as render
         from inventory.queries import totals
 
         with Session(ctx.engine) as session:
             _, awaiting = totals(session)
-        path = render(ctx.engine, ctx.settings, ctx.served, month, awaiting)
+        lines = report_lines(ctx.engine, ctx.settings)
+        path = render(ctx.engine, ctx.settings, ctx.served, month, awaiting, lines)
         return path.read_bytes()
 
     ui.private_download(
@@ -397,6 +418,84 @@ def proposals() -> None:
                 )
 
 
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in text.splitlines() if n.strip()]
+
+
+def destruction_form() -> None:
+    """The berita acara pemusnahan: every spoiled blank awaiting destruction is destroyed
+    through the same use case as ``cetak stock destroy``; its PDF is then in the list of
+    berita acara above, to download and sign."""
+    import inspect
+
+    waiting = ui.query(ctx, "awaiting_destruction", limit=1)
+    if not waiting["total"]:
+        st.caption("Berita acara pemusnahan: tidak ada blangko rusak yang menunggu.")
+        return
+    params = inspect.signature(actions.destroy_spoiled).parameters
+    with st.form("stock_destroy", clear_on_submit=True):
+        st.markdown(
+            f"**Buat berita acara pemusnahan** ({ui.num(waiting['total'])} blangko rusak menunggu)"
+        )
+        c = st.columns(2)
+        held_on = c[0].date_input(
+            "Tanggal pemusnahan",
+            ctx.today,
+            max_value=ctx.today,
+            format="DD/MM/YYYY",
+            key="bap_date",
+        )
+        place = c[1].text_input(
+            "Tempat",
+            placeholder=f"Halaman kantor Disdukcapil {ctx.served.kabupaten}",
+            key="bap_place",
+        )
+        method = None
+        if "method" in params:
+            from cetak import office
+
+            methods = list(getattr(office, "METHODS", ("dibakar",)))
+            default = params["method"].default
+            method = st.radio(
+                "Cara pemusnahan",
+                methods,
+                index=methods.index(default) if default in methods else 0,
+                horizontal=True,
+                key="bap_method",
+            )
+        c = st.columns(2)
+        officers = c[0].text_area(
+            "Petugas pemusnah (satu per baris: Nama|NIP|Jabatan, NIP dan jabatan boleh kosong; "
+            "kosong: Kepala seksi)",
+            key="bap_officers",
+        )
+        witnesses = c[1].text_area(
+            "Saksi (satu per baris: Nama|NIP|Jabatan, minimal dua)", key="bap_witnesses"
+        )
+        if not st.form_submit_button("Buat berita acara pemusnahan"):
+            return
+    if len(_names(witnesses)) < 2:
+        st.error("Gagal: tulis minimal dua saksi, satu nama per baris.")
+        return
+    extra = {"method": method.strip()} if method and method.strip() else {}
+    ui.run_action(
+        lambda: actions.destroy_spoiled(
+            ctx.engine,
+            ctx.actor,
+            ctx.settings,
+            held_on=held_on,
+            witnesses=_names(witnesses),
+            officers=_names(officers) or None,
+            place=place.strip() or None,
+            **extra,
+        ),
+        lambda d: (
+            f"{ui.num(d.quantity)} blangko rusak dimusnahkan; berita acara {d.number}. "
+            "Unduh PDF-nya di bagian Berita acara pemusnahan untuk ditandatangani."
+        ),
+    )
+
+
 def reorder_form() -> None:
     open_requests = [
         r for r in ui.query(ctx, "reorder_requests") if r["state"] in ("DRAFT", "SENT", "CONFIRMED")
@@ -438,8 +537,11 @@ def reorder_form() -> None:
 
 
 figures()
+scarcity.outlook_section(ctx)
 ledger()
 monthly_report()
+scarcity.consumables_section(ctx)
+scarcity.ikd_section(ctx)
 if ctx.may(Action.STOCK_TAKE) or ctx.may(Action.STOCK_COUNT_APPROVE):
     st.divider()
     proposals()
@@ -450,5 +552,6 @@ if ctx.may(Action.STOCK_RECEIPT) or ctx.may(Action.STOCK_TAKE) or ctx.may(Action
         receipt_form()
     if ctx.may(Action.STOCK_TAKE):
         count_form()
+        destruction_form()
     if ctx.may(Action.REORDER_UPDATE):
         reorder_form()

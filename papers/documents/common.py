@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
@@ -64,24 +64,43 @@ class Office:
     kode_wilayah: str  # "33.10"
     alamat: str = "Jl. Pemuda No. 294, Klaten"  # address line of the letterhead
     kota: str = "Klaten"  # place name for "Klaten, 24 November 2026"
+    #: The office profile's letterhead (issue 13); empty: not set, not shown.
+    pemerintah: str = ""  # "Pemerintah Kabupaten Klaten"; empty: from ``kabupaten``
+    instansi: str = "Dinas Kependudukan dan Pencatatan Sipil"
+    telepon: str = ""
+    email: str = ""
+    laman: str = ""
+    logo: bytes | None = field(default=None, repr=False)
 
     @property
     def letterhead(self) -> Letterhead:
-        return Letterhead(pemerintah=self.kabupaten, alamat=self.alamat)
+        return Letterhead(
+            pemerintah=self.pemerintah or self.kabupaten,
+            alamat=self.alamat,
+            instansi=self.instansi,
+            telepon=self.telepon,
+            email=self.email,
+            laman=self.laman,
+            logo=self.logo,
+        )
 
     @property
     def dinas(self) -> str:
-        return f"Dinas Kependudukan dan Pencatatan Sipil {self.kabupaten}"
+        return f"{self.instansi} {self.kabupaten}"
 
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    name: str
+    name: str  # empty: not known, a dotted line to fill by hand
     role: str  # e.g. "Kepala Seksi", "Saksi", "Operator"
     nip: str | None = None
+    #: Pangkat/golongan ("Pembina, IV/a"); None: no line (a witness from outside), "": dotted.
+    pangkat: str | None = None
 
     def signatory(self, caption: str = "") -> Signatory:
-        return Signatory(name=self.name, role=self.role, nip=self.nip, caption=caption)
+        return Signatory(
+            name=self.name, role=self.role, nip=self.nip, caption=caption, pangkat=self.pangkat
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,14 +123,16 @@ class SpoiledCard:
 class DestructionReport:
     """Berita acara pemusnahan blangko KTP-el rusak."""
 
-    number: str  # "BAP-3310-2026-11-001"
+    number: str  # "470/BAP-001/XI/2026" (older reports: "BAP-3310-20261124-001")
     office: Office
     held_on: date
     place: str  # where the burning took place
     cards: tuple[SpoiledCard, ...]
     officers: tuple[Person, ...]  # officers who destroyed (at least one)
     witnesses: tuple[Person, ...]  # at least two witnesses
-    method: str = "dibakar"
+    method: str = "dibakar"  # dibakar | dipotong | dihancurkan
+    #: "Mengetahui," (the head of office, issue 13); None: no such block.
+    acknowledged_by: Person | None = None
 
     def __post_init__(self) -> None:
         for name in ("cards", "officers", "witnesses"):
@@ -167,6 +188,20 @@ class LotMonth:
 
 
 @dataclass(frozen=True, slots=True)
+class JenisMonth:
+    """The month's use of blanks for one jenis permohonan (BARU, PERUBAHAN_DATA, RUSAK,
+    HILANG; ``""`` for blanks damaged on the shelf, which serve no application)."""
+
+    jenis: str
+    printed: int  # good cards printed for applications of this kind
+    spoiled: int  # blanks spoiled while printing them
+
+    @property
+    def used(self) -> int:
+        return self.printed + self.spoiled
+
+
+@dataclass(frozen=True, slots=True)
 class MonthlyReport:
     """Laporan bulanan penggunaan blangko KTP-el."""
 
@@ -183,10 +218,20 @@ class MonthlyReport:
     dated: date | None = None
     #: A month not yet over: the report is marked SEMENTARA (provisional).
     provisional: bool = False
+    #: Blanks used per jenis permohonan in the month (issue 13, item 4); empty: not shown.
+    by_jenis: tuple[JenisMonth, ...] = ()
+    #: IKD activations in the month (issue 15); None: not shown.
+    ikd: int | None = None
+    #: Blanks lent to (+) and borrowed from (-) other regencies, still owed at month end.
+    loans_owed: tuple[int, int] | None = None
+    #: Consumables the regency buys, as the report is made: (kind label, rolls on the
+    #: shelf, cards they and the loaded rolls can print, days of cover or None).
+    consumables: tuple[tuple[str, int, int, float | None], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lots", tuple(self.lots))
         object.__setattr__(self, "serials", tuple(self.serials))
+        object.__setattr__(self, "by_jenis", tuple(self.by_jenis))
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +253,10 @@ class ReorderLetter:
     #: history is still short: the stock policy decides, the letter only states it.
     usage_basis: str = ""
     short_history: bool = False
+    #: Scarcity (issue 15): IKD activations of the last 30 days, and the backlog in 30 days
+    #: if no blank arrives (None: not known, e.g. a letter from before they were recorded).
+    ikd_30d: int | None = None
+    backlog_in_30d: int | None = None
 
     def __post_init__(self) -> None:
         if self.quantity <= 0:

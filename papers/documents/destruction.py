@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
 
 from papers.documents.common import (
     _S,
@@ -21,9 +22,11 @@ from papers.documents.common import (
     _place_and_date,
 )
 from papers.style import (
+    BLANK,
     BULAN,
     FONT,
     PORTRAIT,
+    Signatory,
     angka,
     build_pdf,
     data_table_style,
@@ -40,6 +43,13 @@ from papers.style import (
 
 _DESTRUCTION_TITLE = "BERITA ACARA PEMUSNAHAN BLANGKO KTP-EL RUSAK"
 
+#: How blanks are destroyed, as the report says it ("dengan cara ...").
+METHODS: dict[str, str] = {
+    "dibakar": "dibakar",
+    "dipotong": "dipotong-potong",
+    "dihancurkan": "dihancurkan",
+}
+
 
 def render_destruction_report(doc: DestructionReport) -> bytes:
     """Berita acara pemusnahan: who burned how many spoiled blanks, which ones, signed."""
@@ -55,17 +65,23 @@ def render_destruction_report(doc: DestructionReport) -> bytes:
         _p("dengan disaksikan oleh:"),
         _people_table(doc.witnesses),
         _p(
-            f"telah melakukan pemusnahan dengan cara {esc(doc.method)} sebanyak "
-            f"<b>{angka(count)}</b> (terbilang: {terbilang(count)}) keping blangko KTP-el rusak "
-            f"milik {esc(doc.office.dinas)}, dengan rincian menurut sebab kerusakan sebagai "
-            "berikut:"
+            f"telah melakukan pemusnahan dengan cara <b>{esc(METHODS.get(doc.method, doc.method))}"
+            f"</b> sebanyak <b>{angka(count)}</b> (terbilang: {terbilang(count)}) keping blangko "
+            f"KTP-el rusak milik {esc(doc.office.dinas)}, dengan rincian menurut sebab "
+            "kerusakan sebagai berikut:"
         ),
         _cause_summary(doc.cards),
         Spacer(1, 8),
-        _p("Daftar blangko KTP-el rusak yang dimusnahkan:", _S.body_left),
-        _card_list(doc.cards),
+        _p(f"Nomor seri blangko yang dimusnahkan: {esc(serial_text(doc.cards))}.", _S.body_left),
+        _p(
+            "Daftar rincian setiap blangko yang dimusnahkan tercantum dalam lampiran berita "
+            "acara ini dan merupakan bagian yang tidak terpisahkan darinya.",
+            _S.body_left,
+        ),
         Spacer(1, 10),
         KeepTogether(_destruction_closing(doc)),
+        PageBreak(),
+        *_appendix(doc),
     ]
     return build_pdf(
         story,
@@ -82,13 +98,18 @@ def _date_in_words(day: date) -> str:
 def _people_table(people: tuple[Person, ...]) -> Table:
     """1. Nama : ... / NIP : ... / Jabatan : ... for each person, without a grid."""
     rows: list[list[Any]] = []
+    ends: list[int] = []
     for i, person in enumerate(people, start=1):
+        name = f"<b>{esc(person.name)}</b>" if person.name.strip(". ") else BLANK
         rows += [
-            [f"{i}.", "Nama", ":", _p(f"<b>{esc(person.name)}</b>", _S.body_left)],
-            ["", "NIP", ":", _p(esc(person.nip or "-"), _S.body_left)],
-            ["", "Jabatan", ":", _p(esc(person.role), _S.body_left)],
+            [f"{i}.", "Nama", ":", _p(name, _S.body_left)],
+            ["", "NIP", ":", _p(esc(person.nip or BLANK), _S.body_left)],
         ]
-    widths = [10 * mm, 20 * mm, 4 * mm, PORTRAIT.width - 34 * mm]
+        if person.pangkat is not None:
+            rows.append(["", "Pangkat/Gol.", ":", _p(esc(person.pangkat or BLANK), _S.body_left)])
+        rows.append(["", "Jabatan", ":", _p(esc(person.role), _S.body_left)])
+        ends.append(len(rows) - 1)
+    widths = [10 * mm, 24 * mm, 4 * mm, PORTRAIT.width - 38 * mm]
     commands = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), 10),
@@ -97,7 +118,7 @@ def _people_table(people: tuple[Person, ...]) -> Table:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
     ]
-    commands += [("BOTTOMPADDING", (0, r), (-1, r), 6) for r in range(2, len(rows), 3)]
+    commands += [("BOTTOMPADDING", (0, r), (-1, r), 6) for r in ends]
     return _grid(rows, widths, commands, hAlign="LEFT")
 
 
@@ -126,6 +147,69 @@ _CARD_HEADERS = (
     "Sebab",
     "Tanggal rusak",
 )
+
+
+def serial_text(cards: tuple[SpoiledCard, ...]) -> str:
+    """The serial numbers destroyed, per lot, consecutive numbers as ranges:
+    ``lot L-01: 000101 s.d. 000104, 000110; 2 keping tanpa nomor seri``."""
+    by_lot: dict[str, list[str]] = {}
+    unnumbered = 0
+    for card in cards:
+        if card.serial:
+            by_lot.setdefault(card.lot, []).append(card.serial)
+        else:
+            unnumbered += 1
+    parts = [f"lot {lot}: {_runs(serials)}" for lot, serials in by_lot.items()]
+    if unnumbered:
+        parts.append(f"{angka(unnumbered)} keping tanpa nomor seri")
+    return "; ".join(parts) or "-"
+
+
+def _runs(serials: list[str]) -> str:
+    """``000101 s.d. 000104, 000110``: runs of consecutive numbers (same prefix, same width,
+    as ``KTPEL00260001``) joined; a serial without trailing digits stands alone."""
+    split = [(m.group(1), m.group(2), s) if (m := _SERIAL.match(s)) else None for s in serials]
+    numbered = sorted(
+        {t for t in split if t is not None}, key=lambda t: (t[0], len(t[1]), int(t[1]))
+    )
+    others = sorted({s for s, t in zip(serials, split, strict=True) if t is None})
+    out: list[str] = []
+    run: list[tuple[str, str, str]] = []
+    for item in numbered:
+        if (
+            run
+            and (item[0], len(item[1])) == (run[-1][0], len(run[-1][1]))
+            and int(item[1]) == int(run[-1][1]) + 1
+        ):
+            run.append(item)
+            continue
+        if run:
+            out.append(_run_text(run))
+        run = [item]
+    if run:
+        out.append(_run_text(run))
+    return ", ".join(out + others)
+
+
+_SERIAL = re.compile(r"^(.*?)(\d+)$")
+
+
+def _run_text(run: list[tuple[str, str, str]]) -> str:
+    return run[0][2] if len(run) == 1 else f"{run[0][2]} s.d. {run[-1][2]}"
+
+
+def _appendix(doc: DestructionReport) -> list[Flowable]:
+    """The lampiran: every destroyed blank on its own line (lot, serial, cause, card)."""
+    return [
+        _p("<b>LAMPIRAN</b> Berita Acara Pemusnahan Blangko KTP-el Rusak", _S.body_left),
+        _p(f"Nomor: {esc(doc.number)} &nbsp; Tanggal: {tanggal(doc.held_on)}", _S.body_left),
+        Spacer(1, 4),
+        _p("<b>DAFTAR BLANGKO KTP-EL RUSAK YANG DIMUSNAHKAN</b>", _S.title),
+        Spacer(1, 6),
+        _card_list(doc.cards),
+        Spacer(1, 6),
+        _p(f"Jumlah: {angka(len(doc.cards))} keping.", _S.body_left),
+    ]
 
 
 def _card_list(cards: tuple[SpoiledCard, ...]) -> Table:
@@ -170,4 +254,25 @@ def _destruction_closing(doc: DestructionReport) -> list[Flowable]:
         Spacer(1, 12),
         _p("<b>Saksi-saksi,</b>", _S.body_left),
         signature_table(witnesses, width=width, columns=3),
+        *_acknowledged(doc, width),
     ]
+
+
+def _acknowledged(doc: DestructionReport, width: float) -> list[Flowable]:
+    """``Mengetahui, Kepala Dinas ...``, centred below the witnesses."""
+    head = doc.acknowledged_by
+    if head is None:
+        return []
+    role = head.role.strip()
+    if role.lower().endswith("kepala dinas"):
+        role = f"{role} Kependudukan dan Pencatatan Sipil {doc.office.kabupaten}"
+    box = signature_table(
+        [
+            Signatory(
+                head.name, f"{role},", nip=head.nip, caption="Mengetahui,", pangkat=head.pangkat
+            )
+        ],
+        width=width * 0.5,
+        columns=1,
+    )
+    return [Spacer(1, 12), box]

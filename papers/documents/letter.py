@@ -111,6 +111,17 @@ def _letter_body(doc: ReorderLetter) -> list[Flowable]:
         ("Persediaan diperkirakan cukup untuk", cover),
         ("Perkiraan waktu pengiriman blangko", f"{desimal(doc.lead_time_days)} hari"),
     ]
+    if doc.backlog_in_30d is not None:
+        growth = doc.backlog_in_30d - doc.prr_backlog
+        trend = f" (+{angka(growth)})" if growth > 0 else ""
+        facts.append(
+            (
+                "Antrean PRR 30 hari lagi tanpa tambahan blangko",
+                f"{angka(doc.backlog_in_30d)} PRR{trend}",
+            )
+        )
+    if doc.ikd_30d is not None:
+        facts.append(("Aktivasi IKD 30 hari terakhir", f"{angka(doc.ikd_30d)} aktivasi"))
     label_width = 4 * mm + max(stringWidth(label, FONT, 10) for label, _ in facts)
     rows = [[f"{i}.", label, ":", value] for i, (label, value) in enumerate(facts, start=1)]
     facts_table = _grid(
@@ -178,7 +189,9 @@ def _letter_signature(doc: ReorderLetter) -> list[Flowable]:
     role = doc.signer.role.strip()
     if role.lower().endswith("kepala dinas"):
         role = f"{role} Kependudukan dan Pencatatan Sipil {doc.office.kabupaten}"
-    signer = Signatory(name=doc.signer.name, role=f"{role},", nip=doc.signer.nip)
+    signer = Signatory(
+        name=doc.signer.name, role=f"{role},", nip=doc.signer.nip, pangkat=doc.signer.pangkat
+    )
     box = signature_table([signer], width=PORTRAIT.width * 0.48, columns=1, sign_space=22 * mm)
     box.hAlign = "RIGHT"
     return [box]

@@ -8,8 +8,10 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
+from cetak.labels import JENIS_PERMOHONAN
 from papers.documents.common import (
     _S,
+    JenisMonth,
     LotMonth,
     LotSerials,
     MonthlyReport,
@@ -26,6 +28,7 @@ from papers.style import (
     angka,
     build_pdf,
     data_table_style,
+    desimal,
     esc,
     fit_widths,
     signature_table,
@@ -67,6 +70,8 @@ def render_monthly_report(doc: MonthlyReport) -> bytes:
         _lot_table(doc.lots, causes) if doc.lots else _p("Tidak ada lot blangko pada bulan ini."),
         Spacer(1, 6),
         *_balance_checks(doc.lots),
+        *_by_jenis(doc),
+        *_by_cause(doc.lots, causes),
         *_serial_checks(doc.serials),
         KeepTogether(
             [
@@ -224,6 +229,116 @@ def _check_line(lot: LotMonth) -> str:
     )
 
 
+# --- pemakaian menurut jenis permohonan, rusak menurut penyebab (issue 13, item 4) -----------
+
+#: The row of blanks damaged on the shelf: they served no application.
+SHELF_LABEL = "Rusak di rak (bukan untuk permohonan)"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{desimal(100 * part / whole, 1)}%" if whole else "-"
+
+
+def _summary_table(
+    headers: list[str], rows: list[list[str]], total: list[str], widths_mm: list[float]
+) -> Table:
+    """A small gridded table: text in the first column, counts right-aligned, a totals row."""
+    widths = [w * mm for w in widths_mm]
+    body: list[list[Any]] = [[_p(esc(h), _S.cell_head) for h in headers]]
+    body += [[_p(esc(row[0]), _S.cell), *row[1:]] for row in rows]
+    body.append([_p(f"<b>{esc(total[0])}</b>", _S.cell), *total[1:]])
+    commands = data_table_style(total_row=True) + [("ALIGN", (1, 1), (-1, -1), "RIGHT")]
+    table = _grid(body, widths, commands, repeatRows=1, hAlign="LEFT")
+    return table
+
+
+def jenis_rows(by_jenis: tuple[JenisMonth, ...]) -> list[JenisMonth]:
+    """The four jenis permohonan in their fixed order (zero where none), any other kind met,
+    then the blanks damaged on the shelf (``jenis`` empty) when there are any."""
+    found = {j.jenis: j for j in by_jenis}
+    known = [found.get(k, JenisMonth(k, 0, 0)) for k in JENIS_PERMOHONAN]
+    other = [found[k] for k in sorted(set(found) - set(JENIS_PERMOHONAN) - {""})]
+    shelf = [found[""]] if "" in found and found[""].used else []
+    return known + other + shelf
+
+
+def jenis_label(jenis: str) -> str:
+    if not jenis:
+        return SHELF_LABEL
+    return JENIS_PERMOHONAN.get(jenis, jenis.replace("_", " ").capitalize())
+
+
+def _by_jenis(doc: MonthlyReport) -> list[Flowable]:
+    """Blanks used per jenis permohonan: good cards, spoiled blanks, their sum and share."""
+    if not doc.by_jenis:
+        return []
+    rows = jenis_rows(doc.by_jenis)
+    used = sum(j.used for j in rows)
+    texts = [
+        [
+            jenis_label(j.jenis),
+            angka(j.printed),
+            angka(j.spoiled),
+            angka(j.used),
+            _share(j.used, used),
+        ]
+        for j in rows
+    ]
+    printed, spoiled = sum(j.printed for j in rows), sum(j.spoiled for j in rows)
+    total = ["Jumlah", angka(printed), angka(spoiled), angka(used), _share(used, used)]
+    headers = ["Jenis permohonan", "KTP-el dicetak", "Blangko rusak", "Blangko terpakai", "Bagian"]
+    flows: list[Flowable] = [
+        Spacer(1, 6),
+        KeepTogether(
+            [
+                _p("Pemakaian blangko menurut jenis permohonan", _S.heading),
+                _summary_table(headers, texts, total, [80, 30, 30, 32, 22]),
+            ]
+        ),
+    ]
+    lot_printed = sum(lot.printed for lot in doc.lots)
+    lot_spoiled = sum(lot.spoiled_total for lot in doc.lots)
+    if (printed, spoiled) == (lot_printed, lot_spoiled):
+        note = "Jumlahnya sama dengan kolom Dicetak dan Rusak pada tabel per lot: <b>sesuai</b>."
+    else:
+        note = (
+            f"Tabel per lot mencatat {angka(lot_printed)} dicetak dan {angka(lot_spoiled)} "
+            f'rusak: <font color="#C00000"><b>{_BAD}</b></font>.'
+        )
+    flows.append(_p(note, _S.small))
+    return flows
+
+
+def _by_cause(lots: tuple[LotMonth, ...], causes: list[str]) -> list[Flowable]:
+    """Spoiled blanks of the month by cause, with each cause's share of the spoilage and
+    the spoilage rate (spoiled over blanks used)."""
+    if not lots:
+        return []
+    counts = [sum(lot.spoiled.get(c, 0) for lot in lots) for c in causes]
+    spoiled = sum(counts)
+    used = sum(lot.printed for lot in lots) + spoiled
+    texts = [
+        [_cause_label(c), angka(n), _share(n, spoiled), _share(n, used)]
+        for c, n in zip(causes, counts, strict=True)
+    ]
+    total = ["Jumlah", angka(spoiled), _share(spoiled, spoiled), _share(spoiled, used)]
+    headers = ["Penyebab", "Blangko rusak", "Bagian dari rusak", "Terhadap blangko terpakai"]
+    return [
+        Spacer(1, 6),
+        KeepTogether(
+            [
+                _p("Blangko rusak menurut penyebab", _S.heading),
+                _summary_table(headers, texts, total, [80, 30, 32, 40]),
+            ]
+        ),
+        _p(
+            f"Blangko terpakai bulan ini: {angka(used)} keping ({angka(used - spoiled)} menjadi "
+            f"KTP-el, {angka(spoiled)} rusak).",
+            _S.small,
+        ),
+    ]
+
+
 #: At most this many ranges per cell: a lot spoiled here and there still fits its row
 #: (every spoiled and destroyed serial is listed one by one in the berita acara).
 _RANGES_SHOWN = 12
@@ -314,6 +429,37 @@ def _serial_row(lot: LotSerials) -> list[str]:
 
 
 def _report_notes(doc: MonthlyReport) -> list[Flowable]:
+    extra: list[Flowable] = []
+    n = 3
+    if doc.ikd is not None:
+        extra.append(
+            _p(
+                f"{n}. Aktivasi IKD (Identitas Kependudukan Digital) pada bulan ini: "
+                f"<b>{angka(doc.ikd)}</b>.",
+                _S.small,
+            )
+        )
+        n += 1
+    if doc.loans_owed is not None and any(doc.loans_owed):
+        we_owe, they_owe = doc.loans_owed
+        extra.append(
+            _p(
+                f"{n}. Pinjaman blangko antarkabupaten: masih harus dikembalikan kepada "
+                f"kabupaten lain <b>{angka(we_owe)}</b> keping; masih dipinjam kabupaten lain "
+                f"<b>{angka(they_owe)}</b> keping.",
+                _S.small,
+            )
+        )
+        n += 1
+    if doc.consumables:
+        parts = [
+            f"{esc(label)} {angka(rolls)} rol di rak, cukup untuk {angka(cards)} kartu"
+            + ("" if days is None else f" (± {angka(round(days))} hari)")
+            for label, rolls, cards, days in doc.consumables
+        ]
+        extra.append(
+            _p(f"{n}. Bahan habis pakai pengadaan daerah: " + "; ".join(parts) + ".", _S.small)
+        )
     return [
         _p("Keterangan", _S.heading),
         _p(
@@ -326,4 +472,5 @@ def _report_notes(doc: MonthlyReport) -> list[Flowable]:
             f"<b>{angka(doc.awaiting_destruction)}</b> keping.",
             _S.small,
         ),
+        *extra,
     ]

@@ -9,6 +9,7 @@ computer driving it. Faults are off unless asked for, in the printer URI::
 
 * ``seconds``: time per card (0 by default: tests and the demo finish quickly);
 * ``offline_after=N``: after N cards the printer vanishes until an operator brings it up;
+  the operator's repair (a data cable replaced) cures it: it does not vanish again;
 * ``jam_every=N``: every Nth card jams (the card is spoiled, the printer stops);
 * ``encode_fail=p``: a card's chip fails to encode with probability p (card spoiled);
 * ``ribbon=N``: the ribbon prints N cards, then the printer reports it empty;
@@ -114,6 +115,8 @@ class SimulatedDriver:
         device = dict(self.memory.device)
         if device["stuck"] == Fault.RIBBON_OUT.value:
             device["ribbon_used"] = 0
+        if device["stuck"] == Fault.OFFLINE.value:
+            device["link_repaired"] = True  # the faulty link was mended: offline_after is spent
         device.update(stuck=None, since_rest=0, repaired_at=device["cards"])
         self.memory.append({"device": device})
 
@@ -133,7 +136,11 @@ class SimulatedDriver:
             raise PrinterFault(Fault(device["stuck"]), "printer berhenti")
         cfg = self.config
         n = device["cards"] + 1
-        if cfg.offline_after and n - device.get("repaired_at", 0) > cfg.offline_after:
+        if (
+            cfg.offline_after
+            and not device.get("link_repaired")
+            and n - device.get("repaired_at", 0) > cfg.offline_after
+        ):
             device["stuck"] = Fault.OFFLINE.value
             self.memory.append({"device": device})
             raise PrinterFault(Fault.OFFLINE, "printer tidak menjawab")

@@ -43,8 +43,25 @@ CHROMIUM_ARGS = [
 ]
 USER, PASSWORD = "kasi", "sandi-kepala-seksi-1"
 RECORDS = 2_000
-PAGES = ("Ringkasan", "Antrian & Printer", "Stok Blangko", "Distribusi", "Karantina", "Audit")
+PAGES = (
+    "Ringkasan",
+    "Antrian & Printer",
+    "Stok Blangko",
+    "Distribusi",
+    "Perekaman & Cakupan",
+    "Karantina",
+    "Audit",
+)
+#: Pages whose every table offers an Excel download.
+EXCEL_PAGES = ("Ringkasan", "Antrian & Printer", "Stok Blangko", "Distribusi", "Karantina", "Audit")
 MASKED_NIK = re.compile(r"\d{4}\*{8}\d{4}")
+#: What a section head must not read (issue 13, item 9): codes, English, levels, roles.
+RAW_WORDS = re.compile(
+    r"\b(WARNING|CRITICAL|supervisor|stock_manager|Ribbon|wrong_password|BAD_NIK_FORMAT|"
+    r"DUPLICATE_NIK_IN_BATCH|NIK_ALREADY_QUEUED|dispatched|needs_attention|login_failed)\b"
+)
+#: A count written the US way ("1,000"): the dashboard writes 1.000 (issue 13, item 8).
+US_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3},\d{3}(?![\d,])")
 TIMEOUT_MS = 60_000
 
 
@@ -199,7 +216,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 2400}, locale="id-ID")
+    context = browser.new_context(viewport={"width": 1400, "height": 6000}, locale="id-ID")
     context.set_default_timeout(TIMEOUT_MS)
     pg = context.new_page()
     yield pg
@@ -258,6 +275,8 @@ def metric(page: Any, label: str) -> str:
 def screenshot(page: Any, title: str) -> Path:
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     path = artifacts_dir() / f"{slug}.png"
+    settle(page)
+    page.wait_for_timeout(1000)  # charts and tables below the fold draw last
     page.screenshot(path=str(path), full_page=True)
     return path
 
@@ -336,11 +355,16 @@ def test_a_supervisor_sees_the_database_figures_on_every_page(
         screenshot(page, title)
         body = page.inner_text("body")
         assert "Traceback" not in body and "Tindakan gagal" not in body, title
+        assert not RAW_WORDS.findall(body), (title, RAW_WORDS.findall(body))
+        assert not US_THOUSANDS.findall(body), (title, US_THOUSANDS.findall(body))
+        if title in EXCEL_PAGES:  # every table can be taken to Excel
+            assert page.get_by_role("button", name="Unduh Excel (.xlsx)").count() >= 1, title
         for label, value in expected.get(title, {}).items():
             assert metric(page, label) == num(value), f"{title}: {label}"
         if title == "Antrian & Printer":
             for name in ("fargo-1", "fargo-5"):
                 assert name in page.content()
+            assert page.get_by_role("button", name="Mulai pencetakan").is_visible()
         if title == "Audit":
             page.get_by_text(USER, exact=True).first.wait_for()
 

@@ -103,7 +103,7 @@ def test_deployments_missing_paused_and_complete():
     assert missing.status == "failed" and missing.hint == "daftarkan semua deployment: cetak deploy"
     assert "distribution/distribution-daily" in missing.message
     assert "backup/backup-nightly" in missing.message
-    assert "2 dari 6" in missing.message
+    assert "3 dari 7" in missing.message
     # Same deployment name under another flow does not count.
     assert judge_deployments(["other/ingest-inbox", *EXPECTED_DEPLOYMENTS[1:]]).status == "failed"
     paused = judge_deployments(EXPECTED_DEPLOYMENTS, paused=["ingest/ingest-inbox"])
@@ -295,6 +295,7 @@ def test_a_healthy_enough_installation(no_env_file, home, served):
         "env_file",
         "database",
         "regency",
+        "office",
         "prefect_api",
         "deployments",
         "worker",
@@ -306,6 +307,10 @@ def test_a_healthy_enough_installation(no_env_file, home, served):
     for key in ("env_file", "database", "regency", "backup"):
         assert checks[key].status == "ok", checks[key]
     assert "Klaten" in checks["regency"].message
+    # The office profile not set yet: a warning (issue 13), never a failure.
+    assert checks["office"].status == "warning"
+    assert "nama dan NIP kepala dinas" in checks["office"].message
+    assert "cetak office" in checks["office"].hint
     assert "Asia/Jakarta" in checks["clock"].message
 
 

@@ -158,7 +158,8 @@ def test_killing_the_cli_flow_mid_store_then_rerunning_finishes_the_job(
         tmp_path / "inbox"
     )
     env = _env(home, PREFECT_API_URL=prefect_api, PREFECT_LOGGING_LEVEL="INFO")
-    cmd = [sys.executable, "-m", "cetak", "ingest", str(batch), "--json"]
+    # --verbose: the task log lines (Prefect's own, hidden by default) mark the moment to kill.
+    cmd = [sys.executable, "-m", "cetak", "--verbose", "ingest", str(batch), "--json"]
     # The check task has finished: the store step (one transaction) is under way.
     assert _run_until(cmd, env, "read-and-check-batch", stream="stderr")
     assert not assert_whole_or_absent(engine)

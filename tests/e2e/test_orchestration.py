@@ -30,6 +30,7 @@ def test_prefect_yaml_names_every_flow_by_module_with_schedules_in_jakarta() -> 
         "reorder_check/reorder-check-daily",
         "reconcile/reconcile-nightly",
         "distribution/distribution-daily",
+        "daily_report/daily-report",
         "backup/backup-nightly",
     }
     for dep in BASE["deployments"]:

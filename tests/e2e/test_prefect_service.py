@@ -37,6 +37,7 @@ EXPECTED = {
     "reorder_check/reorder-check-daily",
     "reconcile/reconcile-nightly",
     "distribution/distribution-daily",
+    "daily_report/daily-report",
     "backup/backup-nightly",
 }
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
@@ -316,6 +317,7 @@ def test_every_deployment_runs_on_a_worker_with_its_effect(office, tmp_path: Pat
             "reorder_check/reorder-check-daily",
             "distribution/distribution-daily",
             "reconcile/reconcile-nightly",
+            "daily_report/daily-report",
             "backup/backup-nightly",
         ]:
             run_id = run_deployment(name, env)
@@ -330,6 +332,9 @@ def test_every_deployment_runs_on_a_worker_with_its_effect(office, tmp_path: Pat
                 assert run["name"].startswith("print-run-")
             elif name.startswith("distribution"):
                 assert scalar(url, "SELECT count(*) FROM shipment") > 0
+            elif name.startswith("daily_report"):
+                kept = "SELECT count(*) FROM stored_document WHERE kind = 'laporan-harian'"
+                assert scalar(url, kept) == 1
             elif name.startswith("backup"):
                 assert list((Path(env["CETAK_HOME"]) / "backups").glob("cetak-backup-*.tar.gz"))
         assert_invariants(url)

@@ -245,15 +245,17 @@ def test_destruction_needs_two_witnesses_and_writes_the_berita_acara(cli_env, ho
         env=cli_env,
     )
     assert "4 blangko rusak dimusnahkan" in two.stdout
-    (pdf,) = reports.glob("BAP-3310-*.pdf")
+    (pdf,) = reports.glob("470-BAP-001-*.pdf")  # 470/BAP-001/XII/2026 (issue 13)
     assert str(pdf) in two.stdout
     text = pdf_text(pdf)
     flat = " ".join(text.split())
     assert "BERITA ACARA PEMUSNAHAN BLANGKO KTP-EL RUSAK" in flat, text
-    assert f"Nomor: {pdf.stem}" in flat, text
-    assert "Nama : Operator Cetak NIP : - Jabatan : Petugas" in flat, text
+    number = pdf.stem.replace("-", "/").replace("/BAP/", "/BAP-")
+    assert f"Nomor: {number}" in flat, text
+    blank = "........................"
+    assert f"Nama : Operator Cetak NIP : {blank} Jabatan : Petugas" in flat, text
     for witness in ("Sri Wahyuni", "Budi Santoso"):
-        assert f"Nama : {witness} NIP : - Jabatan : Saksi" in flat, text
+        assert f"Nama : {witness} NIP : {blank} Jabatan : Saksi" in flat, text
     assert "sebanyak 4 (terbilang: empat) keping" in flat, text
     causes = "1 Gagal cetak 0 2 Gagal tulis chip 0 3 Rusak fisik 4 4 Perubahan data 0 Jumlah 4"
     assert causes in flat, text

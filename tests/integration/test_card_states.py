@@ -210,4 +210,4 @@ def test_trace_shows_the_record_and_the_card_histories(engine, cards):
     assert text.exit_code == 0, text.output
     assert "riwayat kartu" in text.output
     record_part, card_part = text.output.split("riwayat kartu")
-    assert "ready" in record_part and LABELS[S.PASSED] in card_part and "qc:ani" in card_part
+    assert "lolos QC" in record_part and LABELS[S.PASSED] in card_part and "qc:ani" in card_part

@@ -4,6 +4,8 @@ of each kind performed through the pages leaving its audit row."""
 
 from __future__ import annotations
 
+import inspect
+import io
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -524,3 +526,203 @@ def test_an_operator_requeues_a_record_that_needed_attention(room):
         assert s.exec(select(Record.state).where(Record.prr_id == prr)).one() == "queued"
     [row] = audits(engine, "requeue")
     assert (row.actor, row.target, row.ok) == ("ops", prr, True)
+
+
+# --- read at a glance (issue 13, items 8-12) -------------------------------------------------
+
+#: What a section head must never read: codes, English, levels, roles, US numbers.
+RAW = re.compile(
+    r"\b(WARNING|CRITICAL|supervisor|stock_manager|operator_|Ribbon|wrong_password|"
+    r"BAD_NIK_FORMAT|DUPLICATE_NIK_IN_BATCH|dispatched|needs_attention|login_failed)\b"
+)
+US_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3},\d{3}(?![\d,])")
+
+
+def _raise_an_alert_and_a_failed_login(engine: sa.Engine) -> None:
+    from cetak.db import write_session
+    from cetak.models import Alert
+    from cetak.users import LoginError, authenticate
+
+    with write_session(engine) as s:
+        s.add(
+            Alert(
+                key="test:alert",
+                kind="REORDER",
+                level="WARNING",
+                message="Stok blangko di bawah titik pesan ulang: " + "kirim permintaan. " * 8,
+            )
+        )
+    with pytest.raises(LoginError):
+        authenticate(engine, "kasi", "salah-sekali", client="localhost")
+
+
+def test_no_page_shows_raw_codes_english_levels_or_us_numbers(room):
+    engine, _ = room
+    _raise_an_alert_and_a_failed_login(engine)
+    at = logged_in(Role.SUPERVISOR)
+    for page in PAGES:
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        shown = "\n".join(texts(at))
+        assert not RAW.findall(shown), (page, RAW.findall(shown))
+        assert not US_THOUSANDS.findall(shown), (page, US_THOUSANDS.findall(shown))
+    at.switch_page("pages/ringkasan.py").run()
+    alerts = [w.value for w in at.warning if "Peringatan" in w.value]
+    assert alerts and alerts[0].rstrip().endswith("kirim permintaan.")  # whole, not cut off
+    at.switch_page("pages/audit.py").run()
+    trail = at.dataframe[0].value
+    failed = trail[trail["Tindakan"] == "gagal masuk"]
+    assert "alasan: kata sandi salah" in failed["Rincian"].iloc[0]
+    assert set(trail["Peran"]) <= {
+        "Kepala seksi",
+        "Operator cetak",
+        "Pengelola stok",
+        "Pemantau",
+        "-",
+    }
+
+
+def test_the_quarantine_shows_names_kecamatan_names_and_words(room):
+    at = logged_in(Role.VIEWER, "karantina")
+    table = at.table[0].value.reset_index()
+    assert list(table.columns) == ["PRR", "Nama", "NIK", "Kecamatan", "Alasan", "Rincian"]
+    assert set(table["Kecamatan"]) == {"Cawas"}
+    assert set(table["Alasan"]) == {"Format NIK salah"}
+    assert table["Nama"].iloc[0] not in ("", "-")
+
+
+def test_every_table_has_an_excel_download_masked_for_the_role(room):
+    from openpyxl import load_workbook
+
+    _, seeded = room
+    full = seeded.niks[7]  # a card awaiting QC
+    at = logged_in(Role.VIEWER)
+    for page in PAGES:
+        at.switch_page(f"pages/{page}.py").run()
+        offered = [b for b in at.button if b.label == "Unduh Excel (.xlsx)"]
+        assert len(offered) >= 1, page
+    at.switch_page("pages/antrian.py").run()
+    button_ = [b for b in at.button if b.key == "xlsx_menunggu_qc"][0]
+    button_.click().run()
+    raw, name, mime, _ = at.session_state["_unduh_xlsx_menunggu_qc"]
+    assert name.startswith("menunggu-qc-") and name.endswith(".xlsx") and mime == ui_mime()
+    ws = load_workbook(io.BytesIO(raw)).active
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    assert cells[0] == ["Kartu", "PRR", "Nama", "NIK", "Printer", "Dicetak"]
+    niks = {row[3] for row in cells[1:]}
+    assert full not in niks and f"{full[:4]}********{full[12:]}" in niks
+    exported = audits(room[0], "table_export")
+    assert [(a.actor, a.target) for a in exported] == [("tamu", "Menunggu QC")]
+
+
+def ui_mime() -> str:
+    from dashboard import ui
+
+    return ui.XLSX_MIME
+
+
+def test_the_ledger_shows_a_running_balance(room):
+    engine, _ = room
+    from cetak.installation import load_installation
+
+    served = load_installation(engine)
+    with Session(engine) as s:
+        rows = data.ledger(
+            s, first=served.today() - timedelta(days=6), last=served.today(), tz=served.timezone
+        )
+        on_hand, _ = totals(s)
+        only_lot = data.ledger(
+            s, first=served.today(), last=served.today(), tz=served.timezone, lot="BLG-T-1"
+        )
+        consumed = data.ledger(
+            s, first=served.today(), last=served.today(), tz=served.timezone, kind="CONSUMED"
+        )
+    assert rows[0]["saldo"] == on_hand == 490
+    for newer, older in zip(rows, rows[1:], strict=False):
+        assert older["saldo"] == newer["saldo"] - newer["delta_on_hand"]
+    assert rows[-1]["saldo"] - rows[-1]["delta_on_hand"] == 0  # nothing before the seed
+    assert [r["saldo"] for r in only_lot] == [r["saldo"] for r in rows]
+    by_id = {(r["at"], r["card_ref"]): r["saldo"] for r in rows}
+    assert all(by_id[(r["at"], r["card_ref"])] == r["saldo"] for r in consumed)
+    at = logged_in(Role.VIEWER, "stok")
+    ledger_table = [d.value for d in at.dataframe if "Saldo di tangan" in d.value.columns][0]
+    assert ledger_table["Saldo di tangan"].iloc[0] == "490"
+
+
+def test_an_operator_starts_a_print_run_through_the_use_case(room, monkeypatch):
+    from application import orchestration
+    from dashboard import printing
+
+    engine, _ = room
+    calls = []
+
+    def fake_run(engine_, actor, *, max_cards=None, site=None):
+        calls.append((actor.name, max_cards))
+        return {
+            "printed": 3,
+            "spoiled": 1,
+            "requeued": 0,
+            "needs_attention": 0,
+            "stock_out": False,
+            "jobs": [{"printer": "fargo-1", "stopped": None, "reason": None}],
+        }
+
+    monkeypatch.setattr(orchestration, "run_print", fake_run)
+    for role in Role:
+        at = logged_in(role, "antrian")
+        offered = any(b.label == "Mulai pencetakan" for b in at.button)
+        assert offered == allowed(role, Action.PRINTER_STATE), role
+    at = logged_in(Role.OPERATOR, "antrian")
+    at.number_input(key="run_max").set_value(5)
+    button(at, "Mulai pencetakan").click().run()
+    printing.wait(30)
+    at.run()
+    try:
+        assert calls == [("ops", 5)]
+        outcome = [s.value for s in at.success]
+        assert any("Pencetakan selesai: tercetak 3 kartu, rusak 1" in s for s in outcome), outcome
+    finally:
+        printing.forget()
+
+
+def test_a_print_run_is_refused_to_a_role_that_may_not_and_audited(room):
+    from application.orchestration import run_print
+    from cetak.access import Forbidden
+
+    engine, _ = room
+    with pytest.raises(Forbidden):
+        run_print(engine, Actor("tamu", Role.VIEWER))
+    rows = audits(engine, "print_run")
+    assert [(a.actor, a.ok) for a in rows] == [("tamu", False)]
+
+
+def test_a_stock_manager_makes_the_berita_acara_pemusnahan(room):
+    from inventory.models import DestructionReport
+
+    engine, _ = room
+    at = logged_in(Role.STOCK_MANAGER, "stok")
+    assert metric(at, "Rusak menunggu dimusnahkan") == "1"
+    at.text_area(key="bap_witnesses").input("Sri Lestari\nBudi Santoso")
+    with_method = "method" in inspect.signature(actions.destroy_spoiled).parameters
+    if with_method:
+        at.radio(key="bap_method").set_value("dipotong")
+    submitted(at, "Buat berita acara pemusnahan")
+    assert "1 blangko rusak dimusnahkan; berita acara" in at.success[0].value
+    with Session(engine) as s:
+        report = s.exec(select(DestructionReport)).one()
+    assert report.quantity == 1 and "Sri Lestari" in report.witnesses_json
+    if with_method:
+        assert "dipotong" in (report.details_json or "")
+    assert [a.actor for a in audits(engine, "stock_destroy")] == ["stok"]
+    assert metric(at, "Rusak menunggu dimusnahkan") == "0"
+    assert any(b.key == f"ba_{report.number}" for b in at.button)  # its PDF, to download
+    viewer = logged_in(Role.VIEWER, "stok")
+    assert not any(b.label == "Buat berita acara pemusnahan" for b in viewer.button)
+
+
+def test_the_daily_report_downloads_from_the_summary(room):
+    at = logged_in(Role.VIEWER)
+    button(at, "Unduh laporan harian (PDF)").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    raw, name, mime, _ = at.session_state["_unduh_daily_report"]
+    assert raw.startswith(b"%PDF") and name.startswith("laporan-harian-")

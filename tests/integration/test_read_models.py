@@ -189,18 +189,10 @@ def test_the_cli_and_the_dashboard_show_counters_of_today_only(engine, home, ser
 # --- the berita acara pemusnahan number ------------------------------------------------------
 
 
-def test_destruction_numbers_run_in_sequence_per_day():
+def test_destruction_numbers_follow_the_office_convention():
     day = date(2026, 11, 5)
-    assert operations.destruction_number("33.10", day, []) == "BAP-3310-20261105-001"
-    taken = [
-        "BAP-3310-20261105-001",
-        "BAP-3310-20261105-007",  # given by hand with --ref
-        "BAP-3310-20261104-010",  # another day
-        "BAP-3310-20261105-X",  # not a sequence number
-        "BA/12/2026",
-    ]
-    assert operations.destruction_number("33.10", day, taken) == "BAP-3310-20261105-008"
-    assert operations.destruction_number("33.10", day + timedelta(days=1), taken).endswith("-001")
+    assert operations.destruction_number("470", day, 1) == "470/BAP-001/XI/2026"
+    assert operations.destruction_number("470.1", day, 1234) == "470.1/BAP-1234/XI/2026"
 
 
 def test_two_destructions_on_one_day_get_consecutive_numbers(engine, home, served):
@@ -217,13 +209,14 @@ def test_two_destructions_on_one_day_get_consecutive_numbers(engine, home, serve
             cli, ["stock", "destroy", "--witness", "Sri Wahyuni", "--witness", "Budi Santoso"]
         )
         assert result.exit_code == 0, result.output
-        numbers += re.findall(r"berita acara (BAP-\S+)\.", result.stdout)
-    day = f"{served.today():%Y%m%d}"
-    assert numbers == [f"BAP-3310-{day}-001", f"BAP-3310-{day}-002"]
-    with Session(engine) as s:
-        assert (
-            operations.next_destruction_number(
-                s, kode_wilayah=served.kode_wilayah, held_on=served.today()
-            )
-            == f"BAP-3310-{day}-003"
+        numbers += re.findall(r"berita acara (\S+/BAP-\S+)\.", result.stdout)
+    today = served.today()
+    month = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"][
+        today.month - 1
+    ]
+    assert numbers == [f"470/BAP-001/{month}/{today.year}", f"470/BAP-002/{month}/{today.year}"]
+    with write_session(engine) as s:  # the next number of the year (this one is rolled back)
+        assert operations.next_destruction_number(s, held_on=today) == (
+            f"470/BAP-003/{month}/{today.year}"
         )
+        s.rollback()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from cetak.db import write_session
 from cetak.models import Alert
-from inventory import ledger, operations, queries, transfers
+from inventory import ledger, loans, operations, queries, transfers
 from inventory.ledger import DEFAULT_SITE
 from inventory.models import Balance, Movement
 from inventory.reconcile import LotLedger, Mismatch, check_lot, ledger_rows, reconcile
@@ -18,6 +18,10 @@ from inventory.sites import add_site
 
 ACTOR = "test"
 OLD, NEW = "LOT-2026-10-A", "LOT-2026-11-B"
+BACK, BORROWED = (
+    "LOT-KEMBALI-1",
+    "LOT-PINJAM-1",
+)  # lots that came back from, or were lent by, Jepara
 WEDI = "KEC-WEDI"
 TODAY = date(2026, 11, 24)
 
@@ -60,6 +64,30 @@ def every_kind_of_movement(engine) -> None:
         )
         returned = transfers.return_stock(s, lot=NEW, quantity=10, actor=ACTOR, key="return:R-1")
         ledger.reverse(s, movement_id=returned.id, actor=ACTOR, reason="salah catat")
+    with write_session(engine) as s:  # lending between regencies (issue 15)
+        loans.lend(
+            s,
+            to="33.20",
+            to_name="Jepara",
+            own="33.10",
+            quantity=5,
+            ref="P-1",
+            lot=NEW,
+            actor=ACTOR,
+        )
+        loans.settle(s, ref="P-1", quantity=5, actor=ACTOR, received_on=TODAY, lot=BACK)
+        loans.borrow(
+            s,
+            source="33.20",
+            source_name="Jepara",
+            own="33.10",
+            quantity=8,
+            ref="P-2",
+            lot=BORROWED,
+            actor=ACTOR,
+            received_on=TODAY,
+        )
+        loans.settle(s, ref="P-2", quantity=3, actor=ACTOR, received_on=TODAY)
 
 
 def balances(engine) -> dict[tuple[str, str], tuple[int, int]]:
@@ -105,17 +133,20 @@ def test_a_ledger_with_every_kind_of_movement_reconciles(engine, served):
     assert kinds == {k.value for k in Kind}
 
     # OLD: 100 - 5 printed + 1 (CARD-0 spoiled instead) - 1 CARD-0 - 1 shelf - 20 to Wedi
-    #      - 2 short at the count = 72; Wedi: 20 - 3 printed = 17; NEW: 50 - 10 + 10 = 50.
+    #      - 2 short at the count = 72; Wedi: 20 - 3 printed = 17; NEW: 50 - 10 + 10 - 5 lent
+    # = 45; the 5 lent came back as lot BACK; 8 borrowed as lot BORROWED, 3 given back.
     # Both spoiled blanks were destroyed.
     assert balances(engine) == {
         (DEFAULT_SITE, OLD): (72, 0),
-        (DEFAULT_SITE, NEW): (50, 0),
+        (DEFAULT_SITE, NEW): (45, 0),
+        (DEFAULT_SITE, BACK): (5, 0),
+        (DEFAULT_SITE, BORROWED): (5, 0),
         (WEDI, OLD): (17, 0),
     }
     assert run_reconcile(engine) == []
     assert reconcile_alerts(engine) == []
     with write_session(engine) as s:
-        assert queries.totals(s) == (139, 0)
+        assert queries.totals(s) == (144, 0)
         assert all(check_lot(row) == [] for row in ledger_rows(s))
 
 
@@ -124,12 +155,12 @@ def test_a_tampered_balance_raises_one_critical_alert_naming_the_lot_once_a_day(
     tamper(engine, DEFAULT_SITE, NEW)
 
     problems = run_reconcile(engine)
-    assert problems == [Mismatch(DEFAULT_SITE, NEW, "stok di tangan", ledger=50, cache=51)]
+    assert problems == [Mismatch(DEFAULT_SITE, NEW, "stok di tangan", ledger=45, cache=46)]
     ((key, level, message),) = reconcile_alerts(engine)
     assert key == f"reconcile:{TODAY.isoformat()}:{DEFAULT_SITE}:{NEW}"
     assert level == "CRITICAL"
     assert NEW in message and DEFAULT_SITE in message and OLD not in message
-    assert "buku 50, cache 51" in message
+    assert "buku 45, cache 46" in message
 
     assert run_reconcile(engine) == problems  # the same night again: no second alert
     assert len(reconcile_alerts(engine)) == 1

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from cetak.db import write_session
 from cetak.models import Alert, Record
 from cetak.notify import FileNotifier, deliver_pending, raise_alert
+from cetak.office import file_name
 from cetak.settings import Settings
 from intake.service import ingest_one
 from inventory import ledger, paperwork, queries, reorder
@@ -172,7 +173,8 @@ def test_klaten_creates_one_draft_request_in_whole_boxes_with_a_reorder_and_esca
     (request,) = requests(engine)
     assert request.state == "DRAFT"
     assert request.quantity == 2_100 and request.quantity % settings.reorder_box == 0
-    assert request.number == f"SPB-3310-{today:%Y%m}-001"
+    roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+    assert request.number == f"470/SPB-001/{roman[today.month - 1]}/{today.year}"
     snapshot = json.loads(request.snapshot_json)
     assert snapshot["facts"]["prr_backlog"] == BACKLOG  # central allocates by PRR backlog
     assert alerts(engine) == [
@@ -352,7 +354,7 @@ def test_the_letter_is_written_after_the_commit_exactly_once(engine, served, set
     assert request.letter_path is None and not letters.exists()
 
     (path,) = paperwork.produce_pending(engine, settings, served)
-    assert path == letters / f"{result.request.number}.pdf"
+    assert path == letters / f"{file_name(result.request.number)}.pdf"  # 470-SPB-001-XII-2026
     assert requests(engine)[0].letter_path == str(path)
     first = path.read_bytes()
     assert first.startswith(b"%PDF")
@@ -377,12 +379,13 @@ def test_a_request_cancelled_before_its_letter_gets_no_letter(engine, served, se
 def test_alerts_are_delivered_to_files_once_per_key(engine, served, settings, tmp_path):
     today = build_klaten(engine, served, settings, tmp_path)
     number = run_check(engine, served, settings, today).request.number
+    safe = number.replace("/", "_")  # a file name holds no slash: 470_SPB-001_XII_2026
     notifier = FileNotifier(settings.alerts_dir)
 
     assert deliver_pending(engine, notifier) == 2
     files = sorted(p.name for p in settings.alerts_dir.iterdir())
-    assert files == [f"escalate_{number}.json", f"reorder_{number}.json"]
-    sent = json.loads((settings.alerts_dir / f"reorder_{number}.json").read_text("utf-8"))
+    assert files == [f"escalate_{safe}.json", f"reorder_{safe}.json"]
+    sent = json.loads((settings.alerts_dir / f"reorder_{safe}.json").read_text("utf-8"))
     assert (sent["key"], sent["kind"], sent["level"]) == (f"reorder:{number}", "REORDER", "WARNING")
     assert sent["data"]["request"] == number and sent["data"]["on_hand"] == 4_000
     assert "Stok blangko menipis" in sent["message"]
@@ -420,7 +423,8 @@ def test_the_reorder_check_flow_requests_once_and_is_quiet_when_run_again(
     assert outcome["position"]["reorder_point"] == 4_294
     assert outcome["position"]["escalate"] is True
     assert outcome["alerts"] == [f"reorder:{number}", f"escalate:{number}"]
-    assert outcome["documents"] == [str(settings.documents_dir / "surat" / f"{number}.pdf")]
+    letter = settings.documents_dir / "surat" / f"{file_name(number)}.pdf"
+    assert outcome["documents"] == [str(letter)]
     assert Path(outcome["documents"][0]).read_bytes().startswith(b"%PDF")
     assert outcome["delivered"] == 2
     assert len(list(settings.alerts_dir.glob("*.json"))) == 2

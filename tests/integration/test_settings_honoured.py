@@ -142,7 +142,7 @@ def test_the_dashboard_jemput_bola_list_starts_at_the_setting(room, monkeypatch)
     at = logged_in(Role.VIEWER, "distribusi")
     assert at.number_input(key="jb_age").value == 30
     [table] = [df.value for df in at.dataframe if "Umur" in df.value.columns]
-    assert list(table["Umur"]) == [_age(seeded.served.today())] * len(waiting)
+    assert list(table["Umur"]) == [str(_age(seeded.served.today()))] * len(waiting)
     assert "Tidak ada warga dalam daftar." not in [c.value for c in at.caption]
 
 

@@ -33,12 +33,17 @@ def test_the_permissions_table_is_as_the_issue_says():
         Action.COLLECTION,
         Action.REQUEUE,
         Action.VIEW_FULL_NIK,
+        Action.RECORDING,  # issue 14: devices break at the kecamatan, operators record it
+        Action.URGENT_FLAG,  # issue 15: asked by an operator, counts once a supervisor agrees
+        Action.IKD,
     }
     assert PERMISSIONS[Role.STOCK_MANAGER] == {
         Action.STOCK_RECEIPT,
         Action.STOCK_TAKE,
         Action.REORDER_UPDATE,
         Action.EXPORT_QUARANTINE,
+        Action.IKD,
+        Action.LOAN,
     }
     assert PERMISSIONS[Role.SUPERVISOR] == set(Action)
     assert PERMISSIONS[Role.VIEWER] == frozenset()

@@ -18,6 +18,7 @@ MODULES = [
     "cetak.access",
     "cetak.installation",
     "cetak.lifecycle",
+    "cetak.office",
     "cetak.records",
     "cetak.redact",
     "cetak.regions",
@@ -30,6 +31,13 @@ MODULES = [
     "printers.cards",
     "printers.errors",
     "workflows.common",
+    "recording.errors",
+    "application.recording",
+    "printers.ration_store",
+    "printers.consumables",
+    "application.consumables",
+    "inventory.ikd",
+    "inventory.loans",
 ]
 
 #: Sample fields for each code (a code missing here fails ``test_every_code_renders``).
@@ -211,6 +219,59 @@ SAMPLES: dict[str, dict[str, object]] = {
     "workflows.database_not_initialised": {"url": "postgresql://cetak@db/cetak"},
     "workflows.inbox_elsewhere": {"inbox_host": "inbox-1", "here": "worker-2"},
 }
+# The office profile (issue 13).
+SAMPLES.update(
+    {
+        "office.error": {},
+        "office.invalid_value": {"what": "NIP", "reason": "harus 18 angka"},
+        "office.unknown_choice": {
+            "what": "penandatangan",
+            "value": "camat",
+            "choices": "kepala_seksi, kepala_dinas",
+        },
+    }
+)
+
+# Recording devices and coverage (issue 14); scarcity: rationing, IKD, consumables, loans (15).
+SAMPLES.update(
+    {
+        "recording.error": {},
+        "recording.unknown_device": {"kode": "ALAT-1"},
+        "recording.device_exists": {"kode": "ALAT-1"},
+        "recording.bad_device_code": {"kode": "A B"},
+        "recording.unknown_place": {"place": "Atlantis", "kabupaten": "Kabupaten Klaten"},
+        "recording.bad_year": {"year": 1999, "first": 2011, "last": 2026},
+        "recording.bad_choice": {"what": "penyebab", "given": "banjir", "choices": ["petir"]},
+        "recording.move_refused": {"kode": "A", "current": "diganti", "wanted": "rusak"},
+        "recording.bad_date": {"what": "tanggal lapor", "given": "2099-01-01"},
+        "recording.import_refused": {
+            "name": "wajib.csv",
+            "header": None,
+            "expected": ("kode_kecamatan", "semester", "wajib_ktp"),
+            "problems": [(3, "wajib_ktp", "-5", "negative")],
+        },
+        "recording.unknown_delivery": {"delivery_id": 9},
+        "recording.delivery_sent": {"delivery_id": 9, "sent_on": "2026-12-01"},
+        "recording.bad_count": {"what": "jumlah rekaman", "given": 0, "limit": 50000},
+        "recording.unreadable_file": {"name": "x.csv", "reason": "not_utf8"},
+        "recording.nothing_broken": {},
+        "ration.error": {},
+        "ration.policy_refused": {
+            "name": "k.toml",
+            "problems": [("unreachable_class", "baru"), ("unclassified", ["BARU"])],
+        },
+        "ration.no_queued_record": {"nik_masked": "3310********0001"},
+        "ration.bad_reason": {"given": "malas", "choices": ["lansia", "sakit"]},
+        "ration.no_flag": {"nik_masked": "3310********0001"},
+        "ikd.error": {},
+        "ikd.refused": {"name": "ikd.csv", "problems": [(2, "-4", "negative")]},
+        "consumables.error": {},
+        "consumables.refused": {"problem": "already_loaded", "printer": "p1", "kind": "ribbon"},
+        "consumables.nothing_to_order": {},
+        "loan.error": {},
+        "loan.refused": {"problem": "more_than_owed", "ref": "B-1", "quantity": 9, "owed": 5},
+    }
+)
 
 #: Said in a flow run's state to the operator of the worker's machine, never through the
 #: CLI or the dashboard: these name the command to run on that machine.

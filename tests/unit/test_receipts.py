@@ -56,7 +56,7 @@ def test_pickup_receipt_on_the_dummy_printer() -> None:
         "Nama         : Ni Kadek Désy",
         "Diambil oleh : Suparmi",
         "Tempat       : Kantor Kecamatan Cawas",
-        "Waktu        : 24-11-2026 15:05 WITA",
+        "Waktu        : 24-11-2026 15.05 WITA",
         "Petugas      : Agus Prasetyo",
         "KTP-el atas\nnama Ni Kadek Désy.",  # the statement the resident signs, wrapped at 42
     ):
@@ -105,11 +105,11 @@ def test_bad_documents_are_refused(
 
 
 def test_local_time_names_the_zone() -> None:
-    assert local_time(AT, "Asia/Jakarta") == "24-11-2026 14:05 WIB"
-    assert local_time(AT, "Asia/Makassar") == "24-11-2026 15:05 WITA"
-    assert local_time(AT, "Asia/Jayapura") == "24-11-2026 16:05 WIT"
+    assert local_time(AT, "Asia/Jakarta") == "24-11-2026 14.05 WIB"
+    assert local_time(AT, "Asia/Makassar") == "24-11-2026 15.05 WITA"
+    assert local_time(AT, "Asia/Jayapura") == "24-11-2026 16.05 WIT"
     assert local_time(datetime(2026, 11, 24, 20, 30, tzinfo=UTC), "Asia/Jakarta") == (
-        "25-11-2026 03:30 WIB"
+        "25-11-2026 03.30 WIB"
     )
 
 

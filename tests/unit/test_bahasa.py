@@ -1,0 +1,102 @@
+"""One locale (issue 13 item 8): Indonesian numbers, dates and times through Babel, one
+choice per kind (``cetak.bahasa``'s table). Pure: no database."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from cetak import bahasa
+from cetak.bahasa import (
+    BULAN,
+    HARI,
+    angka,
+    desimal,
+    hari,
+    persen,
+    tanggal,
+    tanggal_tabel,
+    tanggal_waktu,
+    terbilang,
+    waktu,
+)
+
+DAY = date(2026, 12, 2)
+
+
+def test_dates_one_choice_per_kind() -> None:
+    assert tanggal(DAY) == "2 Desember 2026"  # letters and prose
+    assert tanggal(DAY, short=True) == "2 Des 2026"
+    assert tanggal_tabel(DAY) == "02-12-2026"  # tables and CLI lists
+    assert tanggal_tabel(None) == "-"
+    assert hari(DAY) == "Rabu"
+    assert hari(date(2026, 11, 27)) == "Jumat"
+
+
+def test_month_and_weekday_names_come_from_the_locale() -> None:
+    assert BULAN[1:] == (
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    )
+    assert HARI == ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+def test_times_are_the_regencys_local_clock() -> None:
+    at = datetime(2026, 12, 2, 7, 5, tzinfo=UTC)
+    assert waktu(at, "Asia/Jakarta") == "14.05"
+    assert waktu(at, "Asia/Jayapura") == "16.05"
+    naive = at.replace(tzinfo=None)  # as SQLite returns it: UTC
+    assert waktu(naive) == "14.05"  # WIB by default
+    assert tanggal_waktu(datetime(2026, 12, 2, 20, 30, tzinfo=UTC), "Asia/Jakarta") == (
+        "03-12-2026 03.30"
+    )
+    assert tanggal_waktu(None) == "-"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0, "0"),
+        (1391, "1.391"),
+        (-1250, "-1.250"),
+        (4000000, "4.000.000"),
+        (2.5, "2,5"),
+        (400.0, "400"),
+    ],
+)
+def test_numbers_have_thousands_dots_and_decimal_commas(value: float, text: str) -> None:
+    assert angka(value) == text
+
+
+def test_decimals_and_percentages() -> None:
+    assert desimal(0.5) == "0,5"
+    assert desimal(1234.5) == "1.234,5"
+    assert desimal(400.0) == "400"
+    assert desimal(2.25, 2) == "2,25"
+    assert desimal(2.5, 2) == "2,5"
+    assert desimal(7.6, 0) == "8"
+    assert persen(0.125) == "12,5%"
+    assert persen(0.5) == "50%"
+
+
+def test_the_module_documents_one_choice_per_kind() -> None:
+    doc = bahasa.__doc__ or ""
+    for example in ("2 Desember 2026", "02-12-2026", "1.391", "0,5", "14.05", "12,5%"):
+        assert example in doc
+
+
+def test_terbilang_stays_hand_written() -> None:
+    assert terbilang(125) == "seratus dua puluh lima"
+    assert terbilang(1000) == "seribu"
+    assert terbilang(1_000_000) == "satu juta"
