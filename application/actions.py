@@ -1077,11 +1077,19 @@ def check_reorder(engine: Engine, actor: Who, settings: Any) -> dict[str, Any]:
     flow's own retried tasks."""
     from dataclasses import asdict
 
+    from application.consumables import report_lines
+
     served = load_installation(engine)
+    consumables = report_lines(engine, settings)
 
     def call(s: Session) -> dict[str, Any]:
         result = reorder.check(
-            s, settings=settings, served=served, today=served.today(), actor=signature(actor)
+            s,
+            settings=settings,
+            served=served,
+            today=served.today(),
+            actor=signature(actor),
+            consumables=consumables,
         )
         request = result.request
         return {

@@ -236,6 +236,10 @@ def _letter_doc(
         short_history=days is not None and days < SHORT_HISTORY_DAYS,
         ikd_30d=facts.get("ikd_30d"),  # absent from snapshots taken before issue 15
         backlog_in_30d=facts.get("backlog_in_30d"),
+        consumables=tuple(
+            (str(c[0]), int(c[1]), int(c[2]), None if c[3] is None else float(c[3]))
+            for c in facts.get("consumables", [])
+        ),
     )
 
 

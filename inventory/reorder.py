@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -58,6 +59,7 @@ class StockFacts:
     owed: int = 0  # blanks borrowed from other regencies, still to give back (issue 15)
     ikd_30d: int = 0  # IKD activations over the last 30 days (issue 15)
     backlog_in_30d: int | None = None  # the PRR backlog in 30 days with no more blanks
+    consumables: tuple[tuple[Any, ...], ...] = ()  # (label, rolls, cards, days) per kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,10 +258,20 @@ def _next_number(session: Session, served: ServedRegency, today: date) -> str:
 
 
 def check(
-    session: Session, *, settings: Settings, served: ServedRegency, today: date, actor: str
+    session: Session,
+    *,
+    settings: Settings,
+    served: ServedRegency,
+    today: date,
+    actor: str,
+    consumables: Sequence[tuple[str, int, int, float | None]] = (),
 ) -> CheckResult:
-    """The daily reorder decision (inside the caller's transaction)."""
+    """The daily reorder decision (inside the caller's transaction). ``consumables`` (the
+    regency's own ribbons and film: label, rolls on the shelf, cards, days) is quoted in
+    the letter, so central reads that printing is limited by blanks, not by ribbons."""
     facts, pos = position(session, settings=settings, served=served, today=today)
+    if consumables:
+        facts = replace(facts, consumables=tuple(tuple(c) for c in consumables))
     request = open_request(session)
     created = False
     alerts: list[str] = []

@@ -152,6 +152,7 @@ def reorder_letter(days_of_cover: float | None = 2.06) -> ReorderLetter:
         signer=Person("Drs. Jaka Purnama, M.Si.", "Kepala Dinas", "19690214 199003 1 005"),
         ikd_30d=1184,
         backlog_in_30d=21645,
+        consumables=(("Pita warna (ribbon)", 4, 2600, 6.3),),
     )
 
 

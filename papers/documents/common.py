@@ -257,6 +257,8 @@ class ReorderLetter:
     #: if no blank arrives (None: not known, e.g. a letter from before they were recorded).
     ikd_30d: int | None = None
     backlog_in_30d: int | None = None
+    #: The regency's own consumables: (label, rolls on the shelf, cards, days of cover).
+    consumables: tuple[tuple[str, int, int, float | None], ...] = ()
 
     def __post_init__(self) -> None:
         if self.quantity <= 0:

@@ -122,6 +122,11 @@ def _letter_body(doc: ReorderLetter) -> list[Flowable]:
         )
     if doc.ikd_30d is not None:
         facts.append(("Aktivasi IKD 30 hari terakhir", f"{angka(doc.ikd_30d)} aktivasi"))
+    for label, _rolls, cards, days in doc.consumables:
+        cover = f"{angka(cards)} kartu" + (
+            "" if days is None else f" (± {angka(round(days))} hari)"
+        )
+        facts.append((f"{label} (pengadaan daerah) cukup untuk", cover))
     label_width = 4 * mm + max(stringWidth(label, FONT, 10) for label, _ in facts)
     rows = [[f"{i}.", label, ":", value] for i, (label, value) in enumerate(facts, start=1)]
     facts_table = _grid(

@@ -89,3 +89,20 @@ def test_the_daily_check_alerts_once_a_day(engine, served, home, tmp_path, run) 
     first = cons.check(engine, "flow:reorder", home)
     assert len(first) == 1 and "ajukan" in first[0] and "ke PPK" in first[0]
     assert cons.check(engine, "flow:reorder", home) == []  # once a day
+
+
+def test_the_reorder_letter_quotes_the_ribbons(engine, served, home, tmp_path) -> None:
+    """Central reads that printing waits for blanks, not for ribbons the regency buys."""
+    from application.actions import check_reorder
+    from inventory.paperwork import produce_pending
+
+    ingest(engine, served, home, tmp_path, [make_row() for _ in range(30)])
+    receive(engine, served, 5)
+    cons.receive(
+        engine, KASI, lot="RB-1", kind="ribbon", rolls=3, rated_yield=500, unit_price=3_600_000
+    )
+    outcome = check_reorder(engine, "flow:reorder", home)
+    assert outcome["request"] is not None
+    [letter] = [p for p in produce_pending(engine, home, served) if "SPB" in p.name]
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(letter).pages).split())
+    assert "Pita warna (ribbon) (pengadaan daerah) cukup untuk : 1.500 kartu" in text
