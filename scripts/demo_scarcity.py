@@ -41,7 +41,7 @@ def main() -> None:
         ACTOR,
         lot="RIBBON-2026-11",
         kind="ribbon",
-        rolls=8,
+        rolls=4,  # three go into the printers: the shelf runs low, the memo is due
         rated_yield=500,
         unit_price=3_600_000,
         received_on=today - timedelta(days=20),
