@@ -122,9 +122,9 @@ def _letter_body(doc: ReorderLetter) -> list[Flowable]:
         )
     if doc.ikd_30d is not None:
         facts.append(("Aktivasi IKD 30 hari terakhir", f"{angka(doc.ikd_30d)} aktivasi"))
-    for label, _rolls, cards, days in doc.consumables:
+    for label, _rolls, cards, roll_days in doc.consumables:  # not `days`: used below
         cover = f"{angka(cards)} kartu" + (
-            "" if days is None else f" (± {angka(round(days))} hari)"
+            "" if roll_days is None else f" (± {angka(round(roll_days))} hari)"
         )
         facts.append((f"{label} (pengadaan daerah) cukup untuk", cover))
     label_width = 4 * mm + max(stringWidth(label, FONT, 10) for label, _ in facts)
