@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -11,6 +12,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 from papers.documents.common import (
     _S,
     Office,
+    Person,
     ReorderLetter,
     _grid,
     _p,
@@ -36,11 +38,11 @@ from papers.style import (
 def render_reorder_letter(doc: ReorderLetter) -> bytes:
     """Surat permohonan tambahan blangko, quoting the PRR backlog central allocates by."""
     story: list[Flowable] = [
-        _letter_head(doc),
+        letter_head(doc.number, doc.office, doc.dated, "Permohonan Tambahan Blangko KTP-el"),
         Spacer(1, 12),
         *_letter_body(doc),
         Spacer(1, 10),
-        KeepTogether(_letter_signature(doc)),
+        KeepTogether([right_signature(doc.signer, doc.office)]),
         Spacer(1, 14),
         *_tembusan(doc.office),
     ]
@@ -52,13 +54,14 @@ def render_reorder_letter(doc: ReorderLetter) -> bytes:
     )
 
 
-def _letter_head(doc: ReorderLetter) -> Table:
-    """Nomor / Sifat / Lampiran / Perihal on the left; date and addressee on the right."""
+def letter_head(number: str, office: Office, dated: date, subject: str) -> Table:
+    """A letter to Ditjen Dukcapil: Nomor / Sifat / Lampiran / Perihal on the left; date and
+    addressee on the right."""
     fields = [
-        ("Nomor", esc(doc.number)),
+        ("Nomor", esc(number)),
         ("Sifat", "Segera"),
         ("Lampiran", "-"),
-        ("Perihal", "<b>Permohonan Tambahan Blangko KTP-el</b>"),
+        ("Perihal", f"<b>{esc(subject)}</b>"),
     ]
     left = _grid(
         [[name, ":", _p(value, _S.body_left)] for name, value in fields],
@@ -73,7 +76,7 @@ def _letter_head(doc: ReorderLetter) -> Table:
         ],
     )
     right = [
-        _place_and_date(doc.office, doc.dated),
+        _place_and_date(office, dated),
         Spacer(1, 10),
         _p(
             "Yth. Direktur Jenderal Kependudukan dan Pencatatan Sipil Kementerian Dalam Negeri",
@@ -190,16 +193,29 @@ def _usage_and_cover(doc: ReorderLetter, days: float | None) -> tuple[str | None
     return usage, f"{desimal(days)} hari"
 
 
-def _letter_signature(doc: ReorderLetter) -> list[Flowable]:
-    role = doc.signer.role.strip()
+def right_signature(signer: Person, office: Office, dated: date | None = None) -> Table:
+    """The signer's box on the right of a letter or notice (a kepala dinas named with the
+    office), dated above the role when ``dated`` is given."""
+    role = signer.role.strip()
     if role.lower().endswith("kepala dinas"):
-        role = f"{role} Kependudukan dan Pencatatan Sipil {doc.office.kabupaten}"
-    signer = Signatory(
-        name=doc.signer.name, role=f"{role},", nip=doc.signer.nip, pangkat=doc.signer.pangkat
+        role = f"{role} Kependudukan dan Pencatatan Sipil {office.kabupaten}"
+    caption = f"{office.kota}, {tanggal(dated)}" if dated is not None else ""
+    box = signature_table(
+        [
+            Signatory(
+                name=signer.name,
+                role=f"{role},",
+                nip=signer.nip,
+                pangkat=signer.pangkat,
+                caption=caption,
+            )
+        ],
+        width=PORTRAIT.width * 0.48,
+        columns=1,
+        sign_space=22 * mm,
     )
-    box = signature_table([signer], width=PORTRAIT.width * 0.48, columns=1, sign_space=22 * mm)
     box.hAlign = "RIGHT"
-    return [box]
+    return box
 
 
 def _tembusan(office: Office) -> list[Flowable]:

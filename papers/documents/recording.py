@@ -12,18 +12,17 @@ from datetime import date
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
-from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from cetak.bahasa import BULAN
 from cetak.labels import DEVICE_CAUSE, REPAIR_BY
-from papers.documents.common import _S, Office, Person, _grid, _p, _place_and_date
+from papers.documents.common import _S, Office, Person, _p
+from papers.documents.letter import letter_head, right_signature
 from papers.style import (
     FONT,
     FONT_BOLD,
     LANDSCAPE,
     PORTRAIT,
-    Signatory,
     angka,
     build_pdf,
     data_table_style,
@@ -293,7 +292,7 @@ def _coverage_chart(lines: Sequence[CoverageLine]) -> Drawing:
 def render_device_letter(doc: DeviceLetter) -> bytes:
     subject = "Permohonan Perbaikan/Penggantian Alat Perekaman KTP-el"
     story: list[Flowable] = [
-        _letter_head(doc.number, doc.office, doc.dated, subject),
+        letter_head(doc.number, doc.office, doc.dated, subject),
         Spacer(1, 12),
         _p(
             f"Dalam rangka pelayanan perekaman KTP-el di {esc(doc.office.kabupaten)}, bersama ini "
@@ -313,50 +312,9 @@ def render_device_letter(doc: DeviceLetter) -> bytes:
             "ucapkan terima kasih."
         ),
         Spacer(1, 10),
-        _right_signature(doc.signer, doc.office),
+        right_signature(doc.signer, doc.office),
     ]
     return build_pdf(story, letterhead=doc.office.letterhead, number=doc.number, title=subject)
-
-
-def _letter_head(number: str, office: Office, dated: date, subject: str) -> Table:
-    fields = [
-        ("Nomor", esc(number)),
-        ("Sifat", "Segera"),
-        ("Lampiran", "-"),
-        ("Perihal", f"<b>{esc(subject)}</b>"),
-    ]
-    left = _grid(
-        [[name, ":", _p(value, _S.body_left)] for name, value in fields],
-        [19 * mm, 4 * mm, 62 * mm],
-        [
-            ("FONTSIZE", (0, 0), (-1, -1), 10),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        ],
-    )
-    right = [
-        _place_and_date(office, dated),
-        Spacer(1, 10),
-        _p(
-            "Yth. Direktur Jenderal Kependudukan dan Pencatatan Sipil Kementerian Dalam Negeri",
-            _S.body_left,
-        ),
-        _p("di", _S.body_left),
-        _p("&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;<u>Jakarta</u>", _S.body_left),
-    ]
-    return _grid(
-        [[left, right]],
-        [PORTRAIT.width * 0.52, PORTRAIT.width * 0.48],
-        [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (0, 0), 24),
-        ],
-        hAlign="LEFT",
-    )
 
 
 _DEVICE_HEADERS = (
@@ -397,21 +355,6 @@ def _device_table(devices: Sequence[BrokenDevice]) -> Table:
     return table
 
 
-def _right_signature(signer: Person, office: Office, dated: date | None = None) -> Table:
-    role = signer.role.strip()
-    if role.lower().endswith("kepala dinas"):
-        role = f"{role} Kependudukan dan Pencatatan Sipil {office.kabupaten}"
-    caption = f"{office.kota}, {tanggal(dated)}" if dated is not None else ""
-    box = signature_table(
-        [Signatory(name=signer.name, role=f"{role},", nip=signer.nip, caption=caption)],
-        width=PORTRAIT.width * 0.48,
-        columns=1,
-        sign_space=22 * mm,
-    )
-    box.hAlign = "RIGHT"
-    return box
-
-
 # --- pengumuman --------------------------------------------------------------------------
 
 
@@ -446,7 +389,7 @@ def render_recording_notice(doc: RecordingNotice) -> bytes:
             "kembali."
         ),
         Spacer(1, 10),
-        _right_signature(doc.signer, doc.office, doc.dated),
+        right_signature(doc.signer, doc.office, doc.dated),
     ]
     return build_pdf(
         story, letterhead=doc.office.letterhead, number=doc.number, title="Pengumuman Perekaman"
