@@ -432,6 +432,15 @@ class DeviceRow:
     note: str | None
     days_in_state: int
 
+    @property
+    def place_label(self) -> str:
+        """Where the device is, as staff read it: ``Kec. Juwiring``, ``Disdukcapil``."""
+        if self.place_kind == PlaceKind.DISDUKCAPIL:
+            return "Disdukcapil"
+        if self.place_kind == PlaceKind.JEMPUT_BOLA:
+            return "Jemput bola" + (f" (Kec. {self.kecamatan})" if self.kecamatan else "")
+        return f"Kec. {self.kecamatan or self.kode_kecamatan}"
+
     def as_json(self) -> dict[str, Any]:
         row = asdict(self)
         for key in ("since", "reported_on"):
@@ -769,14 +778,6 @@ def coverage_report(engine: Engine, settings: Any, month: date) -> Path:
     return keep_pdf(engine, settings, path, render_coverage_report(doc), "laporan-cakupan")
 
 
-def _place_label(row: DeviceRow) -> str:
-    if row.place_kind == PlaceKind.DISDUKCAPIL:
-        return "Disdukcapil"
-    if row.place_kind == PlaceKind.JEMPUT_BOLA:
-        return "Jemput bola" + (f" (Kec. {row.kecamatan})" if row.kecamatan else "")
-    return f"Kec. {row.kecamatan or row.kode_kecamatan}"
-
-
 def device_letter(engine: Engine, settings: Any) -> Path:
     """The letter to central asking to repair or replace every device out of order, with
     its cause and how long it has been down."""
@@ -796,7 +797,7 @@ def device_letter(engine: Engine, settings: Any) -> Path:
         devices=tuple(
             BrokenDevice(
                 kode=r.kode,
-                place=_place_label(r),
+                place=r.place_label,
                 year=r.year,
                 since=r.since,
                 days_down=r.days_in_state,

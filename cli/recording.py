@@ -40,14 +40,6 @@ def _day(value: str | None, what: str) -> date | None:
     return day
 
 
-def _place_text(row: Any) -> str:
-    if row.place_kind == "disdukcapil":
-        return "Disdukcapil"
-    if row.place_kind == "jemput_bola":
-        return "Jemput bola" + (f" ({row.kecamatan})" if row.kecamatan else "")
-    return f"Kec. {row.kecamatan or row.kode_kecamatan}"
-
-
 def _state_text(row: Any) -> str:
     label = DEVICE_STATE.get(row.state, row.state)
     if row.cause:
@@ -194,7 +186,7 @@ def list_(
     for r in rows:
         table.add_row(
             r.kode,
-            _place_text(r),
+            r.place_label,
             str(r.year or "-"),
             _state_text(r),
             f"{tanggal(r.since, short=True)} ({angka(r.days_in_state)} hari)",
