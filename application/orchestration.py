@@ -362,10 +362,13 @@ def run_print(
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    from application.localprefect import using_server
+
     module, name = PRINT_FLOW.split(":")
-    flow = getattr(importlib.import_module(module), name)
     try:
-        summary = cast("dict[str, Any]", flow(**params))
+        with using_server():  # the kept local Prefect server, see application.localprefect
+            flow = getattr(importlib.import_module(module), name)
+            summary = cast("dict[str, Any]", flow(**params))
     except Exception as exc:
         with write_session(engine) as session:
             note(

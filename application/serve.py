@@ -514,6 +514,9 @@ def run_serve(plan: ServePlan, *, say: Say, warn: Say) -> int:
     try:
         code = _start_and_watch(plan, sup, say=say, warn=warn)
     finally:
+        from application.localprefect import clear_state
+
+        clear_state(Path(plan.env["PREFECT_HOME"]).expanduser(), os.getpid())
         sup.stop_all(STOP_ORDER)
     if code == 0:
         say("Semua proses Cetak sudah berhenti.")
@@ -544,6 +547,14 @@ def _start_and_watch(plan: ServePlan, sup: Supervisor, *, say: Say, warn: Say) -
             f"{HEALTH_TIMEOUT_S:.0f} detik; {where}"
         )
         return 1
+
+    if server is not None:
+        # Staff commands on this PC find this server and use it instead of starting their
+        # own (application.localprefect); a kept one of theirs then stops when idle.
+        from application.localprefect import Recorded, write_state
+
+        home = Path(plan.env["PREFECT_HOME"]).expanduser()
+        write_state(home, Recorded(url=plan.api_url, pid=os.getpid(), owner="serve"))
 
     if plan.deploy:
         say("Mendaftarkan deployment Prefect (cetak deploy) ...")

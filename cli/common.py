@@ -179,11 +179,18 @@ def run_flow(
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # A busy office PC starts the temporary server slowly; 20 s is Prefect's default.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    from application.localprefect import LocalServerError, using_server
+
     module, name = target.split(":")
-    flow = getattr(importlib.import_module(module), name)
     try:
-        _start_temporary_server()
-        result = flow(**params)
+        # The Prefect server this PC keeps (started by the first such command, or by
+        # cetak serve), named before Prefect is imported; see application.localprefect.
+        with using_server():
+            flow = getattr(importlib.import_module(module), name)
+            _start_temporary_server()  # only with CETAK_PREFECT_LOCAL=temporary
+            result = flow(**params)
+    except LocalServerError as exc:
+        fail(f"{what} tidak dapat dimulai: {exc}")
     except Exception as exc:  # the engine itself failed
         if who is not None and audit_as is not None:
             _audit_run(engine, who, audit_as, name, params, ok=False, error=type(exc).__name__)

@@ -22,6 +22,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 for _name in [n for n in os.environ if n.startswith("CETAK_")]:
     del os.environ[_name]
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="cetak-prefect-")
+# Commands run as subprocesses share the Prefect server they keep (application.localprefect)
+# through this PREFECT_HOME; one started under another home stops soon after its last use.
+os.environ["CETAK_PREFECT_IDLE_MINUTES"] = "2"
 
 from application.installation import initialise  # noqa: E402
 from cetak.db import make_engine, migrate, write_session  # noqa: E402
@@ -33,6 +36,15 @@ from factory import BAYAT, CAWAS, WEDI, ingest, make_row, receive, sim_printer  
 from pgserver import PgServer, find_bindir  # noqa: E402
 
 _db_names = itertools.count(1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _kept_prefect_server() -> Iterator[None]:
+    """Stop the Prefect server the commands of this session kept (if any) at its end."""
+    yield
+    from application.localprefect import stop
+
+    stop(Path(os.environ["PREFECT_HOME"]))
 
 
 @pytest.fixture(scope="session")

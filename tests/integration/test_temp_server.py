@@ -69,6 +69,7 @@ def installation(engine, served, home, tmp_path: Path, seconds: float) -> dict[s
         CETAK_DATABASE_URL=home.url,
         PREFECT_HOME=str(tmp_path / "prefect-home"),
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        CETAK_PREFECT_LOCAL="temporary",  # Prefect's own per-command server, not a kept one
     )
     return env
 
