@@ -30,7 +30,7 @@ from cetak.db import LOCK_DISTRIBUTION
 from cetak.installation import load_installation
 from cetak.privacy import mask_nik
 from cetak.uow import Effect, UnitOfWork, Units, unit_of_work
-from cetak.users import audit
+from cetak.users import note
 from distribution import handover, service
 from distribution.models import Collection, Discrepancy
 from inventory import operations, reorder
@@ -155,22 +155,6 @@ def allow(
                 ok=False,
             )
         raise
-
-
-def note(
-    session: Session,
-    actor: Who,
-    name: str,
-    *,
-    target: str | None = None,
-    detail: dict[str, Any] | None = None,
-    ok: bool = True,
-) -> None:
-    """One audit row in the caller's transaction, for a change made outside ``perform``
-    (a CLI command the dashboard has no action for). A CLI user's row says ``via: cli``."""
-    if isinstance(actor, Actor) and actor.via != "dashboard":
-        detail = {**(detail or {}), "via": actor.via}
-    audit(session, actor, name, target=target, detail=detail, ok=ok)
 
 
 # --- printers --------------------------------------------------------------------------------

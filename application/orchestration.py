@@ -349,9 +349,9 @@ def run_print(
     row ``print_run`` when it ends (``ok`` false when the engine failed, then re-raised)."""
     import importlib
 
-    from application.actions import note
     from cetak.access import Action, Forbidden, allowed
     from cetak.db import write_session
+    from cetak.users import note
 
     params = {k: v for k, v in {"max_cards": max_cards, "site": site}.items() if v is not None}
     detail: dict[str, Any] = {"flow": "print_run", **params}

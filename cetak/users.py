@@ -220,6 +220,24 @@ def audit(
     return entry
 
 
+def note(
+    session: Session,
+    actor: Actor | str,
+    name: str,
+    *,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+    ok: bool = True,
+) -> None:
+    """One audit row in the caller's transaction, for a change made outside
+    ``application.actions.perform`` (a CLI command the dashboard has no action for). A CLI
+    user's row says ``via: cli``. Here rather than in ``application.actions`` so that a
+    command auditing its flow run does not import every feature."""
+    if isinstance(actor, Actor) and actor.via != "dashboard":
+        detail = {**(detail or {}), "via": actor.via}
+    audit(session, actor, name, target=target, detail=detail, ok=ok)
+
+
 def recent_audit(
     session: Session, *, limit: int = 200, actor: str | None = None
 ) -> list[AuditEntry]:
