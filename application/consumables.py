@@ -239,7 +239,7 @@ def check(engine: Engine, actor: Who, settings: Any) -> list[str]:
                 data={"kind": c.kind, "rolls": c.rolls_to_order, "cost": c.estimated_cost},
             ):
                 raised.append(message)
-        from application.actions import note
+        from cetak.users import note
 
         note(session, actor, "consumables_check", detail={"alerts": len(raised)})
     return raised

@@ -14,15 +14,16 @@ from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from cetak.settings import Settings, private_dir, private_file
+
+if TYPE_CHECKING:  # alembic costs half a second to import: only schema changes load it
+    from alembic.config import Config
 
 #: Advisory-lock keys (PostgreSQL) for work that must run one at a time.
 LOCK_INTAKE = 3310_0001
@@ -120,6 +121,8 @@ def write_session(engine: Engine, *, lock: int | None = None) -> Iterator[Sessio
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("cetak") / "migrations"))
     cfg.attributes["engine"] = engine
@@ -128,4 +131,6 @@ def alembic_config(engine: Engine) -> Config:
 
 def migrate(engine: Engine) -> None:
     """Create or upgrade the schema to the newest migration (idempotent)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "head")

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
-import stat
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from cetak.envsettings import PRIVATE_UMASK as PRIVATE_UMASK
+from cetak.envsettings import _chmod_own
+from cetak.envsettings import private_dir as private_dir
+from cetak.envsettings import private_file as private_file
+from cetak.envsettings import private_umask as private_umask
 
 
 class Settings(BaseSettings):
@@ -168,40 +173,6 @@ def _loose(path: Path) -> bool:
         return False
 
 
-def _chmod_own(path: Path, mode: int) -> None:
-    """Set ``mode`` on a file or folder of this user; a symlink or another user's is left."""
-    try:
-        st = path.lstat()
-        if stat.S_ISLNK(st.st_mode) or st.st_uid != os.geteuid():
-            return
-        if stat.S_IMODE(st.st_mode) != mode:
-            path.chmod(mode)
-    except OSError:
-        pass  # gone meanwhile, or not ours to change: nothing to tighten
-
-
-def private_dir(path: Path) -> None:
-    """Create ``path`` (and any missing parent) as 0700 folders; an existing one is kept."""
-    missing = []
-    p = path
-    while not p.exists() and p != p.parent:
-        missing.append(p)
-        p = p.parent
-    for d in reversed(missing):
-        try:
-            d.mkdir(mode=0o700)
-        except FileExistsError:
-            continue  # made meanwhile by another process
-        _chmod_own(d, 0o700)
-    if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True)  # raises the usual error (a file in the way)
-
-
-def private_file(path: Path) -> None:
-    """Make an existing file of this user 0600 (a missing one is nothing to do)."""
-    _chmod_own(path, 0o600)
-
-
 def tighten_home(settings: Settings) -> None:
     """Make an existing home private: the home and Cetak's folders 0700, their files and the
     SQLite files 0600. Other files in the home (not Cetak's) are left as they are."""
@@ -219,21 +190,6 @@ def tighten_home(settings: Settings) -> None:
                 _chmod_own(Path(root, d), 0o700)
             for f in files:
                 _chmod_own(Path(root, f), 0o600)
-
-
-#: The process umask Cetak runs under: what it creates is its user's alone (0600 / 0700).
-PRIVATE_UMASK = 0o077
-
-
-def private_umask() -> None:
-    """Make every file and folder this process creates from now on private (0600 / 0700).
-
-    Called once by each entry point (the ``cetak`` command, a flow's preflight, the
-    dashboard), so databases, archives, receipts, documents, backups and logs never
-    appear readable by other users, even for an instant. A stricter umask is kept.
-    """
-    current = os.umask(PRIVATE_UMASK)
-    os.umask(current | PRIVATE_UMASK)
 
 
 #: The one environment file an installation keeps its settings in (systemd units, the

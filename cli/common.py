@@ -17,29 +17,60 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
-from sqlalchemy.engine import Engine
 
 from cetak.access import Actor
-from cetak.db import engine_from_settings
 from cetak.errors import CetakError
-from cetak.installation import ServedRegency, load_installation
-from cetak.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # SQLAlchemy and pydantic-settings load when a command opens the database
+    from rich.console import Console
+    from sqlalchemy.engine import Engine
+
+    from cetak.installation import ServedRegency
+    from cetak.settings import Settings
 
 #: ``cetak --verbose``: Prefect's own log lines and links are shown on the terminal too
 #: (set by the global option in ``cli.app``).
 VERBOSE = False
 
-# Piped output (files, other tools, tests) is not cut to 80 columns.
-out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+#: ``out`` and ``err``, the rich consoles every command prints to, are made on first use
+#: (``__getattr__``): rich's console costs a tenth of a second to import, which a command
+#: printing ``--json`` need not pay (issue 16).
+_CONSOLES: dict[str, dict[str, Any]] = {
+    # Piped output (files, other tools, tests) is not cut to 80 columns.
+    "out": {
+        "highlight": False,
+        "soft_wrap": True,
+        "width": None if sys.stdout.isatty() else 200,
+    },
+    "err": {"stderr": True, "highlight": False, "soft_wrap": True},
+}
+
+if TYPE_CHECKING:
+    out: Console
+    err: Console
+
+
+def __getattr__(name: str) -> Any:
+    if name in _CONSOLES:
+        return _console(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _console(name: str) -> Console:
+    found: Console | None = globals().get(name)
+    if found is None:
+        from rich.console import Console
+
+        found = globals()[name] = Console(**_CONSOLES[name])
+    return found
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err.print(f"[bold red]Gagal:[/] {message}")
+    _console("err").print(f"[bold red]Gagal:[/] {message}")
     raise typer.Exit(code)
 
 
@@ -62,6 +93,10 @@ def cetak_errors() -> Iterator[None]:
 
 @contextmanager
 def context() -> Iterator[tuple[Settings, Engine, ServedRegency]]:
+    from cetak.db import engine_from_settings
+    from cetak.installation import load_installation
+    from cetak.settings import get_settings
+
     settings = get_settings()
     engine = engine_from_settings(settings)
     with cetak_errors():
@@ -228,8 +263,8 @@ def _audit_run(
     ok: bool,
     error: str | None = None,
 ) -> None:
-    from application.actions import note
     from cetak.db import write_session
+    from cetak.users import note
 
     detail: dict[str, Any] = {"flow": flow, **{k: v for k, v in params.items() if v is not None}}
     if error is not None:

@@ -233,26 +233,16 @@ def _card_and_name(engine: Any, card_id: int, record_id: int) -> tuple[str | Non
     return (card.card_ref if card else None), (record.nama if record else None)
 
 
-def shipments_cmd(
-    number: Annotated[
-        str | None, typer.Argument(help="Nomor kiriman: tampilkan kartunya satu per satu")
-    ] = None,
-    kecamatan: KecOpt = None,
-    state: Annotated[
-        str | None,
-        typer.Option(
-            "--state",
-            help="Saring menurut status: packed (dikemas), dispatched (dalam pengiriman), "
-            "received (diterima)",
-        ),
-    ] = None,
-    limit: Annotated[
-        int, typer.Option("--limit", min=1, help="Paling banyak sekian pengiriman")
-    ] = 50,
-    json_out: JsonOpt = False,
-    oleh: ReaderOpt = None,
+def shipments_full(
+    number: str | None,
+    kecamatan: str | None,
+    state: str | None,
+    limit: int,
+    json_out: bool,
+    oleh: str | None,
 ) -> None:
-    """Daftar pengiriman ke kecamatan, atau kartu-kartu satu kiriman."""
+    """``cetak shipments`` (``cli.reads.shipments``) through the read models: one shipment's
+    cards, and the list whenever the lean path does not answer it."""
     from distribution.queries import shipment_cards, shipments
 
     with context() as (_s, engine, served), Session(engine) as session:

@@ -237,28 +237,26 @@ def _rich_format_error(exc: Any) -> None:
 
 
 def install() -> None:
-    """Put the command line's own words in Bahasa (idempotent; see the module docstring)."""
+    """Put the command line's own words in Bahasa (idempotent; see the module docstring).
+
+    ``typer.rich_utils`` (with rich's Markdown, a fifth of a second) is imported only to
+    write a help page or an error: its words are set when it is imported (``_patch_rich``),
+    so a command that runs without either never pays for it (issue 16)."""
     global _installed
     if _installed:
         return
     _installed = True
+    import sys
+
     import typer.core as tcore
-    from typer import rich_utils as ru
     from typer._click import core as ccore
     from typer._click import decorators as cdec
     from typer._click.formatting import HelpFormatter
 
-    ru.DEPRECATED_STRING = "(usang) "
-    ru.DEFAULT_STRING = "[bawaan: {}]"
-    ru.ENVVAR_STRING = "[variabel lingkungan: {}]"
-    ru.REQUIRED_LONG_STRING = "[wajib]"
-    ru.ARGUMENTS_PANEL_TITLE = "Argumen"
-    ru.OPTIONS_PANEL_TITLE = "Opsi"
-    ru.COMMANDS_PANEL_TITLE = "Perintah"
-    ru.ERRORS_PANEL_TITLE = "Kesalahan"
-    ru.ABORTED_TEXT = "Dibatalkan."
-    ru.RICH_HELP = "Coba [blue]'{command_path} {help_option}'[/] untuk bantuan."
-    ru.rich_format_error = _rich_format_error  # type: ignore[assignment]
+    if "typer.rich_utils" in sys.modules:
+        _patch_rich(sys.modules["typer.rich_utils"])
+    else:
+        sys.meta_path.insert(0, _RichUtilsFinder())
 
     class BahasaHelpFormatter(HelpFormatter):
         def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
@@ -298,3 +296,92 @@ def install() -> None:
 
     tcore._TyperParameter.display_type = display_type  # type: ignore[method-assign]
     tcore.TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+def _patch_rich(ru: Any) -> None:
+    """Typer's rich help and error words in Bahasa (its module constants, its error panel)."""
+    ru.DEPRECATED_STRING = "(usang) "
+    ru.DEFAULT_STRING = "[bawaan: {}]"
+    ru.ENVVAR_STRING = "[variabel lingkungan: {}]"
+    ru.REQUIRED_LONG_STRING = "[wajib]"
+    ru.ARGUMENTS_PANEL_TITLE = "Argumen"
+    ru.OPTIONS_PANEL_TITLE = "Opsi"
+    ru.COMMANDS_PANEL_TITLE = "Perintah"
+    ru.ERRORS_PANEL_TITLE = "Kesalahan"
+    ru.ABORTED_TEXT = "Dibatalkan."
+    ru.RICH_HELP = "Coba [blue]'{command_path} {help_option}'[/] untuk bantuan."
+    ru.rich_format_error = _rich_format_error
+
+
+class _RichUtilsFinder:
+    """Finds ``typer.rich_utils`` as Python would, and patches it once it has run."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name != "typer.rich_utils":
+            return None
+        import sys
+        from importlib.machinery import PathFinder
+
+        sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _RichUtilsFinder)]
+        spec = PathFinder.find_spec(name, path, target)
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        run = loader.exec_module
+
+        def exec_module(module: Any) -> None:
+            with _deferred_rich_modules():
+                run(module)
+            _patch_rich(module)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+#: Modules ``typer.rich_utils`` imports for what Cetak never shows: Markdown help (Cetak's
+#: help is rich markup) and pretty tracebacks (``pretty_exceptions_enable=False``). They
+#: take longer to import than all the rest of a help page.
+_DEFERRED = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}
+
+
+def _lazy_class(module: str, name: str) -> type:
+    """A stand-in for ``module.name``: calling it or reading an attribute imports the real
+    class then."""
+    import importlib
+
+    def real() -> Any:
+        return getattr(importlib.import_module(module), name)
+
+    class Meta(type):
+        def __getattr__(cls, attr: str) -> Any:
+            return getattr(real(), attr)
+
+        def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+            return real()(*args, **kwargs)
+
+    return Meta(name, (), {"__module__": module})
+
+
+class _deferred_rich_modules:  # noqa: N801 - a context manager, used as one
+    """While ``typer.rich_utils`` runs, ``from rich.markdown import Markdown`` (and the
+    traceback) bind stand-ins; the real modules stay unimported, and import as usual for
+    whoever asks for them later."""
+
+    def __enter__(self) -> None:
+        import sys
+        import types
+
+        self.stubs: dict[str, types.ModuleType] = {}
+        for module, name in _DEFERRED.items():
+            if module in sys.modules:
+                continue
+            stub = types.ModuleType(module)
+            setattr(stub, name, _lazy_class(module, name))
+            sys.modules[module] = self.stubs[module] = stub
+
+    def __exit__(self, *exc: object) -> None:
+        import sys
+
+        for module, stub in self.stubs.items():
+            if sys.modules.get(module) is stub:
+                del sys.modules[module]

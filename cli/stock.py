@@ -12,8 +12,8 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cetak.bahasa import angka, desimal, tanggal_tabel
-from cetak.labels import CAUSE, PROPOSAL, REQUEST_STATE, actor_label, label
+from cetak.bahasa import angka, tanggal_tabel
+from cetak.labels import CAUSE, PROPOSAL, actor_label, label
 from cli.common import (
     OlehOpt,
     acting,
@@ -130,29 +130,8 @@ def receive(
 
 
 #: The figures of ``inventory.figures.stock_figures`` that ``--json`` shows, in this order.
-SUMMARY_KEYS = (
-    "on_hand",
-    "days_of_cover",
-    "reorder_point",
-    "open_request",
-    "awaiting_destruction",
-    "in_transit",
-    "daily_consumption",
-    "prr_backlog",
-    "reorder_due",
-    "escalate",
-    "usage_days",  # days of data daily_consumption rests on (0: no average yet)
-    "usage_basis",
-)
-
-
-def summary_of(figures: dict[str, Any]) -> dict[str, Any]:
-    """The CLI's presentation of the stock read model: its keys, one decimal place."""
-    summary = {key: figures[key] for key in SUMMARY_KEYS}
-    cover = summary["days_of_cover"]
-    summary["days_of_cover"] = None if cover is None else round(cover, 1)
-    summary["daily_consumption"] = round(summary["daily_consumption"], 1)
-    return summary
+from cli.reads import SUMMARY_KEYS as SUMMARY_KEYS  # noqa: E402 - the summary is shared
+from cli.reads import summary_of as summary_of  # noqa: E402
 
 
 def stock_summary(session: Session, settings: Any, served: Any) -> dict[str, Any]:
@@ -164,48 +143,10 @@ def stock_summary(session: Session, settings: Any, served: Any) -> dict[str, Any
     )
 
 
-@stock_app.command("status")
-def status(json_out: JsonOpt = False) -> None:
-    """Stok per lokasi dan lot, hari cakupan, titik pesan ulang."""
-    from inventory import queries
+# `stock status` lives with the other read-only commands (issue 16: answers in 0.3 s).
+from cli.reads import stock_status as _stock_status  # noqa: E402
 
-    with context() as (settings, engine, served), Session(engine) as session:
-        summary = stock_summary(session, settings, served)
-        summary["lots"] = queries.stock_by_lot(session)
-    if json_out:
-        print_json(summary)
-        return
-    table = Table(title=f"Stok blangko — {served.kabupaten}")
-    for col in ("Lokasi", "Lot", "Diterima", "Jumlah", "Di tangan", "Rusak (menunggu musnah)"):
-        table.add_column(col, justify="right" if col not in ("Lokasi", "Lot") else "left")
-    for r in summary["lots"]:
-        table.add_row(
-            r["site"],
-            r["lot"],
-            _table_day(r["received_on"]),
-            _num(r["received"]),
-            _num(r["on_hand"]),
-            _num(r["awaiting_destruction"]),
-        )
-    out.print(table)
-    cover = summary["days_of_cover"]
-    out.print(
-        f"Di tangan {_num(summary['on_hand'])}; pemakaian rata-rata "
-        + (
-            f"{desimal(summary['daily_consumption'])}/hari ({summary['usage_basis']})"
-            if summary["usage_days"]
-            else f"belum dapat dihitung ({summary['usage_basis']})"
-        )
-        + "; cukup untuk "
-        f"{'-' if cover is None else f'{desimal(cover)} hari'}; titik pesan ulang "
-        f"{_num(summary['reorder_point'])}; antrean PRR {_num(summary['prr_backlog'])}."
-    )
-    if summary["open_request"]:
-        r = summary["open_request"]
-        out.print(
-            f"Permintaan terbuka: {r['number']} ({label(REQUEST_STATE, r['state'])}, "
-            f"{_num(r['quantity'])} keping)."
-        )
+stock_app.command("status")(_stock_status)
 
 
 @stock_app.command("count")

@@ -469,8 +469,8 @@ def table(
 
 def _exported(ctx: Context, name: str, rows: list[dict[str, Any]]) -> bytes:
     """The workbook of a table, with an audit row: who took which table, how many rows."""
-    from application.actions import note
     from cetak.db import write_session
+    from cetak.users import note
 
     content = xlsx(rows, sheet=name)
     with write_session(ctx.engine) as session:
