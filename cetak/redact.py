@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -28,19 +29,18 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _driver_errors() -> tuple[type[BaseException], ...]:
+def database_errors() -> tuple[type[BaseException], ...]:
+    """Every exception class that may carry a row's values: SQLAlchemy's and the drivers'.
+
+    psycopg's only once it is imported: a process that never loaded the PostgreSQL driver
+    cannot get its errors, and importing it (about 0.25 s) would slow every command on
+    SQLite."""
     errors: list[type[BaseException]] = [sa.exc.SQLAlchemyError, sqlite3.Error]
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover - PostgreSQL support not installed
-        pass
-    else:
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None:
         errors.append(psycopg.Error)
     return tuple(errors)
 
-
-#: Every exception class that may carry a row's values: SQLAlchemy's and the drivers'.
-DATABASE_ERRORS = _driver_errors()
 
 #: Words of a statement that are shown: SQL keywords and table names only.
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -165,7 +165,7 @@ def redacted_errors(fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
-        except DATABASE_ERRORS as exc:
+        except database_errors() as exc:
             error = redact(exc)
         raise error from None
 
