@@ -136,9 +136,18 @@ def _code(exc: BaseException) -> str | None:
 
 
 def _transient(exc: BaseException) -> bool:
+    """Busy, gone away or out of room: SQLAlchemy's ``OperationalError``, or the driver's
+    own (raised bare by the bulk paths, ``executemany`` and ``COPY``: psycopg's
+    ``DiskFull`` is an ``OperationalError`` whose class has its own name)."""
     if isinstance(exc, sa.exc.OperationalError):
         return True
-    return type(_orig(exc)).__name__ == "OperationalError" or bool(
+    orig = _orig(exc)
+    psycopg = sys.modules.get("psycopg")
+    if isinstance(orig, sqlite3.OperationalError) or (
+        psycopg is not None and isinstance(orig, psycopg.OperationalError)
+    ):
+        return True
+    return type(orig).__name__ == "OperationalError" or bool(
         getattr(exc, "connection_invalidated", False)
     )
 

@@ -216,6 +216,21 @@ def _berlaku_hingga_error(values: Mapping[str, str]) -> str | None:
     return None
 
 
+#: Columns whose rule looks at the value alone (``column_message``); ``berlaku_hingga``
+#: also depends on ``kewarganegaraan``, ``nik`` has its own reasons, ``foto`` is the caller's.
+VALUE_RULE_COLUMNS: tuple[str, ...] = tuple(c for c in FEED_COLUMNS if c in _COLUMN_RULES)
+
+
+def column_message(column: str, value: str) -> str | None:
+    """The staff message for one normalised value of a ``VALUE_RULE_COLUMNS`` column."""
+    return _MSG_EMPTY if value == "" else _COLUMN_RULES[column](value)
+
+
+def berlaku_hingga_message(value: str, kewarganegaraan: str) -> str | None:
+    """The staff message for ``berlaku_hingga``, given the row's ``kewarganegaraan``."""
+    return _berlaku_hingga_error({"berlaku_hingga": value, "kewarganegaraan": kewarganegaraan})
+
+
 def _column_errors(values: Mapping[str, str]) -> dict[str, str]:
     """Invalid columns (``INVALID_FIELD`` sense) -> message, in ``FEED_COLUMNS`` order."""
     errors: dict[str, str] = {}
@@ -225,8 +240,7 @@ def _column_errors(values: Mapping[str, str]) -> dict[str, str]:
         elif column not in _COLUMN_RULES:  # nik: its own reason; foto: checked by the caller
             continue
         else:
-            value = values[column]
-            message = _MSG_EMPTY if value == "" else _COLUMN_RULES[column](value)
+            message = column_message(column, values[column])
         if message is not None:
             errors[column] = message
     return errors
@@ -328,9 +342,8 @@ def is_held(birth: date, status_perkawinan: str, today: date) -> bool:
 
 
 def _later_reason(
-    check: RowCheck, photo_ok: bool, nik_rows_in_batch: int, nik_waiting: bool, nik_printed: bool
+    kind: str, photo_ok: bool, nik_rows_in_batch: int, nik_waiting: bool, nik_printed: bool
 ) -> tuple[Reason | None, str | None]:
-    kind = check.values.get("jenis_permohonan", "")
     if not photo_ok:
         return Reason.MISSING_PHOTO, (
             "foto tidak ada atau bukan berkas JPEG/PNG yang dapat dibaca di dalam folder batch"
@@ -365,13 +378,41 @@ def decide_outcome(
     """The row's outcome. ``nik_waiting``: the NIK is queued or held from an earlier batch;
     ``nik_printed``: its card was printed before; ``nik_rows_in_batch``: non-duplicate rows
     of this batch carrying the same ``nik`` string (this one included)."""
-    reason, detail = check.reason, check.detail
+    return outcome_of(
+        check.reason,
+        check.detail,
+        check.birth_date,
+        kind=check.values.get("jenis_permohonan", ""),
+        status_perkawinan=check.values.get("status_perkawinan", ""),
+        photo_ok=photo_ok,
+        nik_rows_in_batch=nik_rows_in_batch,
+        nik_waiting=nik_waiting,
+        nik_printed=nik_printed,
+        today=today,
+    )
+
+
+def outcome_of(
+    reason: Reason | None,
+    detail: str | None,
+    birth: date | None,
+    *,
+    kind: str,
+    status_perkawinan: str,
+    photo_ok: bool,
+    nik_rows_in_batch: int,
+    nik_waiting: bool,
+    nik_printed: bool,
+    today: date,
+) -> Outcome:
+    """``decide_outcome`` on the parts of a ``RowCheck`` (the column-wise path has no
+    ``RowCheck`` per row): its own ``reason``/``detail``/``birth``, ``jenis_permohonan``
+    as ``kind`` and ``status_perkawinan``."""
     if reason is None:
-        reason, detail = _later_reason(check, photo_ok, nik_rows_in_batch, nik_waiting, nik_printed)
+        reason, detail = _later_reason(kind, photo_ok, nik_rows_in_batch, nik_waiting, nik_printed)
     if reason is not None:
         return Outcome("quarantined", reason, detail, release_on=None, supersedes=False)
-    supersedes = nik_waiting and check.values.get("jenis_permohonan") == "PERUBAHAN_DATA"
-    birth = check.birth_date
-    if birth is not None and is_held(birth, check.values.get("status_perkawinan", ""), today):
+    supersedes = nik_waiting and kind == "PERUBAHAN_DATA"
+    if birth is not None and is_held(birth, status_perkawinan, today):
         return Outcome("held", None, None, seventeenth_birthday(birth), supersedes)
     return Outcome("queued", None, None, release_on=None, supersedes=supersedes)

@@ -1,19 +1,27 @@
 """Storing an accepted batch: every row's outcome, in one transaction, all or nothing.
 
 The CSV is streamed twice: once for the keys (duplicate ids, NIKs per batch) and
-once for the rows, which are checked, decided and written a chunk at a time, so
-memory holds the batch's ids and NIKs but never its rows or photos.
+once for the rows, a block at a time: each block is checked column by column
+(``intake.columns``, the same outcome per row as ``rules.check_row``), its photos read
+and checked (in worker processes for a large batch, ahead of the block being stored),
+its outcomes decided and its records and photos written with one bulk insert per table
+(``executemany`` on SQLite, ``COPY`` on PostgreSQL). Memory holds the batch's ids and
+NIKs and a few blocks, never all its rows or photos.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import repeat
 from pathlib import Path
 from typing import IO, Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -34,11 +42,12 @@ from cetak.redact import redacted_errors
 from cetak.regions import provinces
 from cetak.settings import get_settings
 from intake import progress
-from intake.csvfile import iter_rows
+from intake.columns import BlockCheck, ColumnChecker
+from intake.csvfile import Columns, ParsedFile, iter_blocks, parse_whole
 from intake.delivery import open_delivery
-from intake.photos import photo_media_type
+from intake.photoread import POOL_MIN_PHOTOS, WORKERS, Photo, PhotoReader
 from intake.results import CheckedDelivery, IngestResult, build_ack, unique_destination
-from intake.rules import Outcome, check_row, decide_outcome
+from intake.rules import BELUM_KAWIN, FEED_COLUMNS, outcome_of
 
 _REC = Record.__table__  # type: ignore[attr-defined]
 _EVT = RecordEvent.__table__  # type: ignore[attr-defined]
@@ -47,14 +56,35 @@ _PHOTO = RecordPhoto.__table__  # type: ignore[attr-defined]
 #: Longest value kept in an indexed column of a quarantined row (what central sent is
 #: otherwise kept whole; a value this long is not a NIK, a code or an id anyway).
 MAX_KEY_CHARS = 64
-QUERY_CHUNK = 500
+QUERY_CHUNK = 2_000
+PG_QUERY_CHUNK = 20_000
+#: Rows per block of the key pass (duplicate ids, NIKs per batch).
+KEY_BLOCK = 5_000
+#: From this many rows, ``records.csv`` is parsed once, whole, by pyarrow (when it can be).
+WHOLE_PARSE_MIN = 4_000
+_FOTO = FEED_COLUMNS.index("foto")
+
+
+def _among(session: Session, column: sa.ColumnElement[Any], values: list[str]) -> Any:
+    """``column`` is one of ``values``: one array parameter on PostgreSQL (a long ``IN``
+    list costs a parameter each to send and to plan), an ``IN`` list on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam("among", values, type_=ARRAY(sa.String())))
+    return column.in_(values)
+
+
+def _chunks(session: Session, values: list[str]) -> Iterator[list[str]]:
+    size = PG_QUERY_CHUNK if session.get_bind().dialect.name == "postgresql" else QUERY_CHUNK
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
 
 
 def _existing(session: Session, column: sa.ColumnElement[Any], values: list[str]) -> set[str]:
     found: set[str] = set()
-    for i in range(0, len(values), QUERY_CHUNK):
-        chunk = values[i : i + QUERY_CHUNK]
-        found.update(session.execute(sa.select(column).where(column.in_(chunk))).scalars())
+    for chunk in _chunks(session, values):
+        found.update(
+            session.execute(sa.select(column).where(_among(session, column, chunk))).scalars()
+        )
     return found
 
 
@@ -64,10 +94,11 @@ def _nik_standing(session: Session, niks: list[str]) -> tuple[set[str], set[str]
     printed: set[str] = set()
     wait_states = [s.value for s in WAITING_STATES]
     printed_states = [s.value for s in PRINTED_STATES]
-    for i in range(0, len(niks), QUERY_CHUNK):
-        chunk = niks[i : i + QUERY_CHUNK]
+    for chunk in _chunks(session, niks):
         rows = session.execute(
-            sa.select(_REC.c.nik, _REC.c.state, _REC.c.printed_at).where(_REC.c.nik.in_(chunk))
+            sa.select(_REC.c.nik, _REC.c.state, _REC.c.printed_at).where(
+                _among(session, _REC.c.nik, chunk)
+            )
         )
         for nik, state, printed_at in rows:
             if state in wait_states:
@@ -81,36 +112,51 @@ def _storable_id(prr_id: str) -> bool:
     return 0 < len(prr_id) <= MAX_KEY_CHARS and "\x00" not in prr_id
 
 
-def _duplicates(session: Session, delivery: Any, rows: int) -> tuple[bytearray, Counter[str]]:
-    """(duplicate flag per row, non-duplicate rows per NIK), streaming the CSV once.
+class _Rows:
+    """The rows of ``records.csv``, a block at a time, as often as asked: parsed once by
+    pyarrow when the batch is large and the file allows it (``csvfile.parse_whole``),
+    else streamed by ``csv`` on each pass."""
+
+    def __init__(self, delivery: Any, rows: int, whole: bool) -> None:
+        self._delivery = delivery
+        self.parsed: ParsedFile | None = None
+        if whole:
+            # An accepted batch has its records.csv (checked before).
+            with cast(IO[bytes], delivery.open("records.csv")) as stream:
+                self.parsed = parse_whole(stream.read(), rows)
+
+    def blocks(self, size: int) -> Iterator[tuple[int, Columns]]:
+        if self.parsed is not None:
+            yield from self.parsed.blocks(size)
+            return
+        with cast(IO[bytes], self._delivery.open("records.csv")) as stream:
+            yield from iter_blocks(stream, size)
+
+
+def _duplicates(session: Session, source: _Rows, rows: int) -> tuple[bytearray, Counter[str]]:
+    """(duplicate flag per row, non-duplicate rows per NIK), reading the rows once.
 
     A row is a duplicate when its ``prr_id`` was ingested in an earlier batch or
-    appeared earlier in this one. Earlier batches are asked a chunk of rows at a
+    appeared earlier in this one. Earlier batches are asked a block of rows at a
     time, so memory holds only this batch's ids and NIKs, not its rows.
     """
     duplicate = bytearray(rows)
     seen: set[str] = set()
     nik_rows: Counter[str] = Counter()
-
-    def settle(chunk: list[tuple[int, str, str]]) -> None:
-        ids = sorted({p for _, p, _ in chunk if _storable_id(p)})
-        before = _existing(session, _REC.c.prr_id, ids) if ids else set()
-        for index, prr_id, nik in chunk:
+    for first, columns in source.blocks(KEY_BLOCK):
+        ids = [p or "" for p in columns[0]]  # FEED_COLUMNS: prr_id, nik, ...
+        niks = [n or "" for n in columns[1]]
+        storable = sorted({p for p in ids if _storable_id(p)})
+        before = _existing(session, _REC.c.prr_id, storable) if storable else set()
+        index = first - 1
+        for prr_id, nik in zip(ids, niks, strict=True):
             if prr_id and (prr_id in seen or prr_id in before):
                 duplicate[index] = 1
-                continue
-            if prr_id:
-                seen.add(prr_id)
-            nik_rows[nik] += 1
-
-    chunk: list[tuple[int, str, str]] = []
-    with delivery.open("records.csv") as stream:
-        for number, row in iter_rows(stream):
-            chunk.append((number - 1, row["prr_id"] or "", row["nik"] or ""))
-            if len(chunk) >= QUERY_CHUNK:
-                settle(chunk)
-                chunk = []
-    settle(chunk)
+            else:
+                if prr_id:
+                    seen.add(prr_id)
+                nik_rows[nik] += 1
+            index += 1
     return duplicate, nik_rows
 
 
@@ -118,75 +164,238 @@ def _clip(value: str) -> str:
     return value if len(value) <= MAX_KEY_CHARS else value[: MAX_KEY_CHARS - 1] + "…"
 
 
-def _record_row(
-    batch_id: str, number: int, values: dict[str, str], outcome: Outcome, birth: date | None
-) -> dict[str, Any]:
-    prr_id = values["prr_id"]
-    # A quarantined row keeps what central sent, but PostgreSQL text cannot hold NUL.
-    row: dict[str, Any] = {k: v.replace("\x00", "\ufffd") for k, v in values.items()}
-    row.update(
-        prr_id=row["prr_id"] if 0 < len(prr_id) <= MAX_KEY_CHARS else None,
-        nik=_clip(row["nik"]),
-        kode_kecamatan=_clip(row["kode_kecamatan"]),
-        batch_id=batch_id,
-        row_number=number,
-        birth_date=birth,
-        state=outcome.state,
-        reason=outcome.reason.value if outcome.reason else None,
-        reason_detail=outcome.detail,
-        release_on=outcome.release_on,
-        attempts=0,
-    )
-    return row
+#: The record columns one bulk insert writes, in order (``id`` is the database's).
+RECORD_COLUMNS: tuple[str, ...] = (
+    *FEED_COLUMNS,
+    "batch_id",
+    "row_number",
+    "birth_date",
+    "state",
+    "reason",
+    "reason_detail",
+    "release_on",
+    "attempts",
+    "created_at",
+    "updated_at",
+)
+PHOTO_COLUMNS: tuple[str, ...] = ("record_id", "media_type", "content")
+_NIK, _KEC = FEED_COLUMNS.index("nik"), FEED_COLUMNS.index("kode_kecamatan")
 
 
-class _Writer:
-    """Bulk inserts of one batch's records and photos, a chunk at a time."""
+def _stored_columns(values: list[list[str]]) -> list[list[str | None]]:
+    """What a row's feed columns hold in the table, column by column.
 
-    def __init__(self, session: Session, now: datetime, chunk: int) -> None:
+    A quarantined row keeps what central sent, but PostgreSQL text cannot hold NUL; an
+    indexed column keeps at most ``MAX_KEY_CHARS``; an unusable ``prr_id`` is NULL.
+    """
+    out: list[list[str | None]] = []
+    for pos, col in enumerate(values):
+        if "\x00" in "".join(col):
+            col = [v.replace("\x00", "\ufffd") for v in col]
+        if pos in (_NIK, _KEC) and max(map(len, col), default=0) > MAX_KEY_CHARS:
+            col = list(map(_clip, col))
+        out.append(list(col))
+    ids = out[0]
+    if not all(0 < len(v or "") <= MAX_KEY_CHARS for v in ids):
+        out[0] = [v if v and len(v) <= MAX_KEY_CHARS else None for v in ids]
+    return out
+
+
+class _BulkWriter:
+    """One bulk insert path per table: ``executemany`` of prepared rows on SQLite,
+    ``COPY`` on PostgreSQL, on the session's own connection (its transaction)."""
+
+    def __init__(self, session: Session) -> None:
         self.session = session
-        self.now = now
-        self.chunk = chunk
-        self.rows: list[dict[str, Any]] = []
-        self.photos: list[tuple[bytes, str] | None] = []
-        self.supersede: list[tuple[int, str, str]] = []  # (row index, nik, prr_id)
-        self.new_ids: dict[int, int] = {}
+        conn = session.connection()
+        self.dialect = conn.dialect
+        self.postgres = self.dialect.name == "postgresql"
+        self.dbapi: Any = conn.connection.driver_connection
+        self._types: dict[tuple[str, tuple[str, ...]], list[str]] = {}
 
-    def add(self, row: dict[str, Any], photo: tuple[bytes, str] | None, supersedes: bool) -> None:
-        row["created_at"] = row["updated_at"] = self.now
-        if supersedes:
-            self.supersede.append((row["row_number"], row["nik"], row["prr_id"] or ""))
-        self.rows.append(row)
-        self.photos.append(photo)
-        if len(self.rows) >= self.chunk:
-            self.flush()
+    def bind(self, column: sa.Column[Any]) -> Any:
+        """The driver value of ``column``'s values (SQLAlchemy's own bind processing)."""
+        return column.type.dialect_impl(self.dialect).bind_processor(self.dialect)
 
-    def flush(self) -> None:
-        if not self.rows:
+    def _pg_types(self, table: sa.Table, columns: tuple[str, ...]) -> list[str]:
+        """The database's own type of each column (binary COPY sends exactly those)."""
+        found = dict(
+            self.session.execute(
+                sa.text(
+                    "SELECT a.attname, t.typname FROM pg_attribute a"
+                    " JOIN pg_type t ON t.oid = a.atttypid"
+                    " WHERE a.attrelid = CAST(:table AS regclass) AND a.attnum > 0"
+                ),
+                {"table": table.name},
+            ).all()
+        )
+        return [found[c] for c in columns]
+
+    def insert(
+        self, table: sa.Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> None:
+        if not rows:
             return
-        # A plain executemany (RETURNING would send row by row on SQLite); the new
-        # ids are read back by (batch, row number), which is unique.
-        self.session.execute(sa.insert(_REC), self.rows)
-        batch_id = self.rows[0]["batch_id"]
-        first, last = self.rows[0]["row_number"], self.rows[-1]["row_number"]
-        ids = dict(
+        names = ", ".join(f'"{c}"' for c in columns)
+        if self.postgres:
+            key = (table.name, columns)
+            if key not in self._types:
+                self._types[key] = self._pg_types(table, columns)
+            sql = f'COPY "{table.name}" ({names}) FROM STDIN (FORMAT BINARY)'
+            with self.dbapi.cursor() as cur, cur.copy(sql) as copy:
+                copy.set_types(self._types[key])
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in columns)
+            cur = self.dbapi.cursor()
+            try:
+                cur.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
+            finally:
+                cur.close()
+
+    def ids(self, batch_id: str, first: int, last: int) -> dict[int, int]:
+        """Row number -> new record id, for the rows of one block."""
+        return dict(
             self.session.execute(
                 sa.select(_REC.c.row_number, _REC.c.id).where(
                     _REC.c.batch_id == batch_id, _REC.c.row_number.between(first, last)
                 )
             ).all()
         )
-        photos = [
-            {"record_id": ids[row["row_number"]], "content": p[0], "media_type": p[1]}
-            for row, p in zip(self.rows, self.photos, strict=True)
-            if p is not None
-        ]
-        if photos:
-            self.session.execute(sa.insert(_PHOTO), photos)
-        for number, _, _ in self.supersede:
-            if first <= number <= last:
-                self.new_ids[number] = ids[number]
-        self.rows, self.photos = [], []
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A checked block whose photos are being read."""
+
+    first: int
+    block: BlockCheck
+    live: list[int]  # rows of the block that are not duplicates
+    photo_rows: list[int]  # rows whose photo is read (no reason of their own)
+    photos: Callable[[], list[Photo]]
+
+
+class _BatchWriter:
+    """Decides and stores the rows of one batch, a block at a time."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        batch_id: str,
+        now: datetime,
+        today: date,
+        nik_rows: Counter[str],
+        waiting: set[str],
+        printed: set[str],
+    ) -> None:
+        self.out = _BulkWriter(session)
+        self.batch_id = batch_id
+        self.today = today
+        self.nik_rows = nik_rows
+        self.waiting = waiting
+        self.printed = printed
+        self.counts: Counter[str] = Counter()
+        self.supersede: list[tuple[int, str, str]] = []  # (new record id, nik, prr_id)
+        stamp = self.out.bind(_REC.c.created_at)
+        self.stamp = stamp(now) if stamp else now
+        self.date = self.out.bind(_REC.c.birth_date) or (lambda d: d)
+        self._dates: dict[date | None, Any] = {}
+
+    def store(self, item: _Pending) -> None:
+        block, live, first = item.block, item.live, item.first
+        photo_of = dict(zip(item.photo_rows, item.photos(), strict=True))
+        values = block.values
+        kinds = values[FEED_COLUMNS.index("jenis_permohonan")]
+        status = values[FEED_COLUMNS.index("status_perkawinan")]
+        niks = values[_NIK]
+        nik_rows, waiting, printed = self.nik_rows, self.waiting, self.printed
+        counts, today, flagged = self.counts, self.today, block.flagged
+        states: list[str] = []
+        reasons: list[str | None] = []
+        details: list[str | None] = []
+        releases: list[Any] = []
+        keep: list[tuple[int, tuple[bytes, str]]] = []
+        supersede: list[int] = []
+        for i in live:
+            check = flagged.get(i)
+            photo = photo_of.get(i)
+            nik = niks[i]
+            if (
+                check is None
+                and photo is not None
+                and status[i] != BELUM_KAWIN
+                and nik_rows[nik] == 1
+                and nik not in waiting
+                and nik not in printed
+            ):
+                # What outcome_of decides for such a row (nothing against it, never held),
+                # without the call: the usual row of a batch.
+                counts["queued"] += 1
+                states.append("queued")
+                reasons.append(None)
+                details.append(None)
+                releases.append(None)
+                keep.append((i, photo))
+                continue
+            outcome = outcome_of(
+                check.reason if check else None,
+                check.detail if check else None,
+                block.birth[i],
+                kind=kinds[i],
+                status_perkawinan=status[i],
+                photo_ok=photo is not None,
+                nik_rows_in_batch=nik_rows[nik],
+                nik_waiting=nik in waiting,
+                nik_printed=nik in printed,
+                today=today,
+            )
+            reason = outcome.reason.value if outcome.reason else None
+            counts[reason or outcome.state] += 1
+            states.append(outcome.state)
+            reasons.append(reason)
+            details.append(outcome.detail)
+            releases.append(None if outcome.release_on is None else self.date(outcome.release_on))
+            if photo is not None and outcome.state != "quarantined":
+                keep.append((i, photo))
+            if outcome.supersedes:
+                supersede.append(i)
+        if not live:
+            return
+        stored = _stored_columns(values)
+        if len(live) != len(block):
+            stored = [[col[i] for i in live] for col in stored]
+        memo = self._dates
+        for b in set(block.birth).difference(memo):
+            memo[b] = None if b is None else self.date(b)
+        births = [memo[block.birth[i]] for i in live]
+        n = len(live)
+        numbers = [first + i for i in live]
+        rows = list(
+            zip(
+                *stored,
+                repeat(self.batch_id, n),
+                numbers,
+                births,
+                states,
+                reasons,
+                details,
+                releases,
+                repeat(0, n),
+                repeat(self.stamp, n),
+                repeat(self.stamp, n),
+                strict=True,
+            )
+        )
+        self.out.insert(_REC, RECORD_COLUMNS, rows)
+        if keep or supersede:
+            ids = self.out.ids(self.batch_id, numbers[0], numbers[-1])
+            photos = [(ids[first + i], media, data) for i, (data, media) in keep]
+            self.out.insert(_PHOTO, PHOTO_COLUMNS, photos)
+            ids_col = values[0]
+            for i in supersede:
+                self.supersede.append((ids[first + i], niks[i], ids_col[i]))
 
 
 def _initial_events(session: Session, batch_id: str, at: datetime, actor: str) -> None:
@@ -210,9 +419,15 @@ def _initial_events(session: Session, batch_id: str, at: datetime, actor: str) -
     )
 
 
-def _supersede(session: Session, writer: _Writer, batch_id: str, actor: str) -> int:
+def _supersede(
+    session: Session,
+    found_rows: list[tuple[int, str, str]],
+    batch_id: str,
+    actor: str,
+    at: datetime,
+) -> int:
     found = []
-    for number, nik, prr_id in writer.supersede:
+    for new_id, nik, prr_id in found_rows:
         old = (
             session.execute(
                 sa.select(_REC.c.id).where(
@@ -224,7 +439,7 @@ def _supersede(session: Session, writer: _Writer, batch_id: str, actor: str) -> 
             .scalars()
             .all()
         )
-        found.append((writer.new_ids[number], prr_id, list(old)))
+        found.append((new_id, prr_id, list(old)))
     # All of them locked at once, in id order, before any moves: no deadlock with planning.
     lock_records(session, [rid for _, _, old in found for rid in old])
     count = 0
@@ -235,10 +450,16 @@ def _supersede(session: Session, writer: _Writer, batch_id: str, actor: str) -> 
             RecordState.SUPERSEDED,
             actor=actor,
             reason=f"diganti data baru (PERUBAHAN_DATA) PRR {prr_id}",
-            at=writer.now,
+            at=at,
             extra={"superseded_by": new_id},
         )
     return count
+
+
+def _store_next(writer: _BatchWriter, pending: deque[_Pending], total: int) -> None:
+    item = pending.popleft()
+    writer.store(item)
+    progress.report(writer.batch_id, item.first - 1 + len(item.block), total)
 
 
 @redacted_errors  # a database error carries the batch's rows: it leaves as DatabaseFailed
@@ -251,10 +472,16 @@ def store_batch(
     today: date,
     actor: str = "ingest",
     chunk: int | None = None,
+    photo_workers: int = WORKERS,
+    pool_min: int = POOL_MIN_PHOTOS,
+    whole_parse_min: int = WHOLE_PARSE_MIN,
 ) -> IngestResult:
     """Store every row of an accepted batch with its outcome, in one transaction.
 
-    Rows are inserted ``chunk`` at a time (by default ``CETAK_INSERT_CHUNK_SIZE``).
+    Rows are checked and inserted ``chunk`` at a time (by default
+    ``CETAK_INSERT_CHUNK_SIZE``). A batch of at least ``pool_min`` rows (duplicates
+    aside) reads its photos in ``photo_workers`` processes; one of at least
+    ``whole_parse_min`` rows is parsed once, by pyarrow, when its file allows it.
     """
     assert checked.manifest is not None and checked.accepted
     chunk = max(1, get_settings().insert_chunk_size if chunk is None else chunk)
@@ -282,46 +509,45 @@ def store_batch(
             session.add(batch)
             session.flush()
 
-            duplicate, nik_rows = _duplicates(session, delivery, checked.rows)
+            source = _Rows(delivery, checked.rows, whole=checked.rows >= whole_parse_min)
+            duplicate, nik_rows = _duplicates(session, source, checked.rows)
             lookups = sorted(n for n in nik_rows if len(n) == 16 and n.isascii() and n.isdigit())
             waiting, printed = _nik_standing(session, lookups)
 
-            counts: Counter[str] = Counter()
-            writer = _Writer(session, now, chunk)
+            writer = _BatchWriter(
+                session,
+                batch_id=manifest.batch_id,
+                now=now,
+                today=today,
+                nik_rows=nik_rows,
+                waiting=waiting,
+                printed=printed,
+            )
             total = checked.rows
-            # An accepted batch has its records.csv (checked before).
-            with cast(IO[bytes], delivery.open("records.csv")) as stream:
-                for number, raw in iter_rows(stream):
-                    if duplicate[number - 1]:
-                        counts["duplicate"] += 1
-                        continue
-                    check = check_row(raw, kecamatan=kecamatan, provinces=known_provinces)
-                    photo = None
-                    if check.reason is None:
-                        data = delivery.read(check.values["foto"])
-                        media = photo_media_type(data)
-                        photo = (data, media) if data is not None and media else None
-                    nik = check.values["nik"]
-                    outcome = decide_outcome(
-                        check,
-                        photo_ok=photo is not None,
-                        nik_rows_in_batch=nik_rows[nik],
-                        nik_waiting=nik in waiting,
-                        nik_printed=nik in printed,
-                        today=today,
-                    )
-                    counts[outcome.reason.value if outcome.reason else outcome.state] += 1
-                    keep = photo if outcome.state != "quarantined" else None
-                    row = _record_row(
-                        manifest.batch_id, number, check.values, outcome, check.birth_date
-                    )
-                    writer.add(row, keep, outcome.supersedes)
-                    if number % chunk == 0:
-                        progress.report(manifest.batch_id, number, total)
-            writer.flush()
+            live_rows = total - sum(duplicate)
+            workers = photo_workers if live_rows >= pool_min else 0
+            pending: deque[_Pending] = deque()
+            checker = ColumnChecker(kecamatan=kecamatan, provinces=known_provinces)
+            with PhotoReader(delivery, workers=workers) as reader:
+                for first, columns in source.blocks(chunk):
+                    block = checker.check(columns)
+                    live = [i for i in range(len(block)) if not duplicate[first - 1 + i]]
+                    wanted = [i for i in live if i not in block.flagged]
+                    foto = block.values[_FOTO]
+                    photos = reader.submit([foto[i] for i in wanted])
+                    pending.append(_Pending(first, block, live, wanted, photos))
+                    # Workers read the next blocks' photos while this one is stored.
+                    while len(pending) > (2 if workers else 0):
+                        _store_next(writer, pending, total)
+                while pending:
+                    _store_next(writer, pending, total)
+            counts = writer.counts
+            counts["duplicate"] = total - live_rows
             progress.report(manifest.batch_id, total, total)
             _initial_events(session, manifest.batch_id, now, actor)
-            counts["superseded"] = _supersede(session, writer, manifest.batch_id, actor)
+            counts["superseded"] = _supersede(
+                session, writer.supersede, manifest.batch_id, actor, now
+            )
 
             ack = build_ack(manifest.batch_id, served=served, counts=counts, now=now)
             batch.ack_json = json.dumps(ack, ensure_ascii=False)

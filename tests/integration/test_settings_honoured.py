@@ -33,16 +33,21 @@ from factory import BatchSpec, make_row
 # --- CETAK_INSERT_CHUNK_SIZE --------------------------------------------------------------
 
 
-def _insert_sizes(engine: sa.Engine) -> dict[str, list[int]]:
-    """Rows per INSERT statement into the record and photo tables, as the store sends them."""
+def _insert_sizes(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[int]]:
+    """Rows per bulk insert into the record and photo tables, as the store sends them (one
+    ``executemany`` statement on SQLite, one ``COPY`` on PostgreSQL)."""
+    from intake import store
+
     sizes: dict[str, list[int]] = {"record": [], "photo": []}
-    tables = {Record.__table__: "record", RecordPhoto.__table__: "photo"}  # type: ignore[attr-defined]
+    tables = {"record": "record", "recordphoto": "photo"}
+    insert = store._BulkWriter.insert
 
-    @sa.event.listens_for(engine, "before_execute")
-    def count(conn, clause, multiparams, params, execution_options) -> None:  # noqa: ANN001
-        if isinstance(clause, sa.Insert) and clause.table in tables and clause.select is None:
-            sizes[tables[clause.table]].append(len(multiparams) if multiparams else 1)
+    def count(self, table, columns, rows) -> None:  # noqa: ANN001
+        if table.name in tables and rows:
+            sizes[tables[table.name]].append(len(rows))
+        insert(self, table, columns, rows)
 
+    monkeypatch.setattr(store._BulkWriter, "insert", count)
     return sizes
 
 
@@ -66,7 +71,7 @@ def test_intake_inserts_at_most_the_insert_chunk_size_rows_at_a_time(
         monkeypatch.delenv("CETAK_INSERT_CHUNK_SIZE", raising=False)  # the default: 2000
     else:
         monkeypatch.setenv("CETAK_INSERT_CHUNK_SIZE", chunk)
-    sizes = _insert_sizes(engine)
+    sizes = _insert_sizes(monkeypatch)
     ack = _ingest(engine, served, home, tmp_path, rows=20)
     assert ack["status"] == "ACCEPTED" and ack["queued"] == 20
     assert sizes == {"record": batches, "photo": batches}
