@@ -13,7 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,18 @@ def _not_by_index(column: Any) -> Any:
     for it. For conditions like ``state = 'spoiled' AND created_at >= :start``, where the
     state matches every spoiled card of all history and the time index finds the window's."""
     return column.concat("")
+
+
+@contextmanager
+def _pg_local(session: Session, setting: str, value: str) -> Iterator[None]:
+    """``SET LOCAL setting = value`` on PostgreSQL for the statements inside, then back to
+    the server's default (nothing on SQLite)."""
+    pg = session.get_bind().dialect.name == "postgresql"
+    if pg:
+        session.execute(sa.text(f"SET LOCAL {setting} = {value}"))
+    yield
+    if pg:
+        session.execute(sa.text(f"SET LOCAL {setting} TO DEFAULT"))
 
 
 def _as_date(value: Any) -> date:
@@ -449,13 +462,22 @@ def awaiting_destruction(session: Session, *, limit: int = 200) -> dict[str, Any
     settled = sa.exists().where(
         sa.or_(later.c.destroys_id == _MOV.c.id, later.c.reverses_id == _MOV.c.id)
     )
-    found = session.execute(
-        sa.select(_MOV.c.at, _MOV.c.lot_code, _MOV.c.cause, _MOV.c.card_ref)
-        .where(_MOV.c.kind == Kind.SPOILED.value, _MOV.c.delta_spoiled > 0, ~settled)
-        .order_by(_MOV.c.at.desc(), _MOV.c.id.desc())
-        .limit(max(expected, 0))
-    ).all()
-    moves = list(reversed(found))  # oldest first
+    # On PostgreSQL three things keep the walk short. ``delta_spoiled + 0``: the same test,
+    # but without the column's statistics, from which the planner would take "SPOILED and
+    # delta_spoiled > 0" for a tiny share of the ledger (it multiplies the two) and sort
+    # every spoiled entry of all history. Ordered by ``at`` alone, the index's own order (the
+    # ties are sorted below): an ``id`` tie-break would make it read one matching row past
+    # the last to close the group of equal times, and there is none, so it would read to
+    # the end. And no parallel workers: merging their streams needs the next row of each,
+    # with the same effect.
+    with _pg_local(session, "max_parallel_workers_per_gather", "0"):
+        found = session.execute(
+            sa.select(_MOV.c.id, _MOV.c.at, _MOV.c.lot_code, _MOV.c.cause, _MOV.c.card_ref)
+            .where(_MOV.c.kind == Kind.SPOILED.value, (_MOV.c.delta_spoiled + 0) > 0, ~settled)
+            .order_by(_MOV.c.at.desc())
+            .limit(max(expected, 0))
+        ).all()
+    moves = sorted(found, key=lambda m: (m.at, m.id))  # oldest first
     groups: dict[tuple[str, str], int] = {}
     for m in moves:
         key = (m.lot_code, m.cause or "RUSAK_FISIK")
@@ -646,7 +668,8 @@ def audit(
 def _days_between(session: Session, later: Any, earlier: Any) -> Any:
     """Whole days from ``earlier`` to ``later`` (timestamps or ISO dates), in SQL."""
     if session.get_bind().dialect.name == "postgresql":
-        return sa.func.floor(sa.extract("epoch", later.op("-")(earlier)) / 86400)
+        # date_part is double precision; EXTRACT is numeric, slower per row.
+        return sa.func.floor(sa.func.date_part("epoch", later.op("-")(earlier)) / 86400)
     return sa.cast(sa.func.julianday(later) - sa.func.julianday(earlier), sa.Integer)
 
 
@@ -665,6 +688,46 @@ def percentile(histogram: Iterable[tuple[int, int]], share: float) -> int | None
     return pairs[-1][0]
 
 
+def _per_row(session: Session, days: Any, where: Sequence[Any], join: Any) -> Any:
+    """A histogram of ``days`` over the window's rows (``where``).
+
+    SQLite joins (``join``: the window's table to the row holding the stage's other end,
+    found by its primary key). PostgreSQL would hash the whole other table, of all history,
+    for the window's few thousand rows, so there the other end is a correlated scalar
+    subquery, looked up per row; ``OFFSET 0`` keeps the subquery whole, so the lookup runs
+    once per row, not again in the GROUP BY."""
+    if session.get_bind().dialect.name != "postgresql":
+        return sa.select(days, sa.func.count()).select_from(join).where(*where).group_by(days)
+    rows = sa.select(days.label("days")).where(*where).offset(0).subquery()
+    return sa.select(rows.c.days, sa.func.count()).group_by(rows.c.days)
+
+
+def _printed_stage(session: Session, start: datetime) -> Any:
+    """PRR → cetak: arrival to the card coming off the printer, for cards printed since
+    ``start`` (spoiled ones left out)."""
+    where = [_CARD.c.printed_at >= start, _CARD.c.state != CardState.SPOILED]
+    join = _CARD.join(_REC, _REC.c.id == _CARD.c.record_id)
+    arrived: Any = _REC.c.created_at
+    if session.get_bind().dialect.name == "postgresql":
+        arrived = sa.select(_REC.c.created_at).where(_REC.c.id == _CARD.c.record_id)
+        arrived = arrived.scalar_subquery()
+    return _per_row(session, _days_between(session, _CARD.c.printed_at, arrived), where, join)
+
+
+def _collected_stage(session: Session, start: datetime) -> Any:
+    """Cetak → diambil: the card coming off the printer to its collection, for
+    collections since ``start``."""
+    from distribution.models import Collection
+
+    col = Collection.__table__  # type: ignore[attr-defined]
+    join = col.join(_CARD, _CARD.c.id == col.c.card_id)
+    printed: Any = _CARD.c.printed_at
+    if session.get_bind().dialect.name == "postgresql":
+        printed = sa.select(_CARD.c.printed_at).where(_CARD.c.id == col.c.card_id)
+        printed = printed.scalar_subquery()
+    return _per_row(session, _days_between(session, col.c.at, printed), [col.c.at >= start], join)
+
+
 def lead_times(session: Session, *, today: date, days: int, tz: str) -> list[dict[str, Any]]:
     """Median and 90th percentile, in days, of each stage for what finished in the window.
 
@@ -672,9 +735,6 @@ def lead_times(session: Session, *, today: date, days: int, tz: str) -> list[dic
     coming off the printer), print to collection. Each stage is a histogram of whole
     days grouped in SQL; the percentiles are read from it.
     """
-    from distribution.models import Collection
-
-    col = Collection.__table__  # type: ignore[attr-defined]
     start, _ = _utc_bounds(tz, today - timedelta(days=days - 1), today)
     arrival_day = local_day(session, _REC.c.created_at, tz)
     if session.get_bind().dialect.name == "postgresql":
@@ -696,37 +756,22 @@ def lead_times(session: Session, *, today: date, days: int, tz: str) -> list[dic
             .group_by(rekam),
         ),
     ]
-    to_print = _days_between(session, _CARD.c.printed_at, _REC.c.created_at)
-    stages.append(
-        (
-            "PRR → cetak",
-            sa.select(to_print, sa.func.count())
-            .select_from(_CARD.join(_REC, _REC.c.id == _CARD.c.record_id))
-            .where(_CARD.c.printed_at >= start, _CARD.c.state != CardState.SPOILED)
-            .group_by(to_print),
-        )
-    )
-    to_collect = _days_between(session, col.c.at, _CARD.c.printed_at)
-    stages.append(
-        (
-            "Cetak → diambil",
-            sa.select(to_collect, sa.func.count())
-            .select_from(col.join(_CARD, _CARD.c.id == col.c.card_id))
-            .where(col.c.at >= start)
-            .group_by(to_collect),
-        )
-    )
+    stages.append(("PRR → cetak", _printed_stage(session, start)))
+    stages.append(("Cetak → diambil", _collected_stage(session, start)))
     out = []
-    for label, query in stages:
-        hist = [(int(v), int(n)) for v, n in session.execute(query) if v is not None]
-        out.append(
-            {
-                "tahap": label,
-                "jumlah": sum(n for _, n in hist),
-                "median": percentile(hist, 0.5),
-                "p90": percentile(hist, 0.9),
-            }
-        )
+    # The lookups' estimated cost passes PostgreSQL's ``jit_above_cost``: compiling the
+    # query would take longer than running it over the window's few thousand rows.
+    with _pg_local(session, "jit", "off"):
+        for label, query in stages:
+            hist = [(int(v), int(n)) for v, n in session.execute(query) if v is not None]
+            out.append(
+                {
+                    "tahap": label,
+                    "jumlah": sum(n for _, n in hist),
+                    "median": percentile(hist, 0.5),
+                    "p90": percentile(hist, 0.9),
+                }
+            )
     return out
 
 

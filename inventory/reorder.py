@@ -209,11 +209,15 @@ def recent_usage(
         window_days=settings.usage_window_days + 1,
         tz=served.timezone,
     )
-    first_use = session.execute(
-        sa.select(sa.func.min(Movement.at)).where(
-            col(Movement.kind).in_([Kind.CONSUMED.value, Kind.SPOILED.value])
-        )
-    ).scalar()
+    # One min per kind, each the first entry of ``ix_movement_kind_at`` (PostgreSQL would
+    # read every entry of both kinds for a min over ``kind IN (...)``).
+    firsts = [
+        session.execute(
+            sa.select(sa.func.min(Movement.at)).where(col(Movement.kind) == kind)
+        ).scalar()
+        for kind in (Kind.CONSUMED.value, Kind.SPOILED.value)
+    ]
+    first_use = min((at for at in firsts if at is not None), default=None)
     first_prr = session.execute(
         sa.select(col(Record.created_at))
         .where(col(Record.reason).is_(None))

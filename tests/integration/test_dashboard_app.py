@@ -442,6 +442,29 @@ def test_the_read_model_answers_the_same_on_sqlite_and_postgresql(engine, home, 
         assert data.open_discrepancy_count(s) == 1
 
 
+def test_blanks_awaiting_destruction_are_the_stock_services_list_oldest_first(
+    engine, home, tmp_path
+):
+    """The dashboard's short walk (newest first, stopped at the balance cache's count, ties
+    of one timestamp sorted by id) finds the rows ``inventory.operations`` finds."""
+    from cetak.db import write_session
+    from inventory import ledger, operations
+    from inventory.rules import Cause
+
+    dashboard_seed.seed(engine, home, tmp_path)
+    same = utcnow()
+    with write_session(engine) as s:
+        for i, cause in enumerate([Cause.RUSAK_FISIK, Cause.GAGAL_CETAK, Cause.RUSAK_FISIK]):
+            ledger.spoil_blank(s, cause=cause, actor="stok", key=f"shelf:{i}", at=same)
+        ledger.spoil_blank(s, cause=Cause.RUSAK_FISIK, actor="stok", key="shelf:later")
+    with Session(engine) as s:
+        want = [(m.card_ref, m.lot_code, m.cause) for m in operations.awaiting_destruction(s)]
+        got = data.awaiting_destruction(s)
+    assert got["total"] == len(want) == 5
+    assert [(r["card_ref"], r["lot"], r["cause"]) for r in got["rows"]] == want
+    assert sum(g["jumlah"] for g in got["groups"]) == 5
+
+
 def test_percentiles_are_read_from_a_histogram_by_nearest_rank():
     assert data.percentile([], 0.5) is None
     assert data.percentile([(3, 1)], 0.9) == 3
