@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import platform
+import subprocess
 import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -32,31 +37,6 @@ def machine() -> str:
         f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores, {mem}, "
         f"Python {platform.python_version()}"
     )
-
-
-def ingest_section(work: Path) -> list[str]:
-    import ingest_bench
-
-    records = int(os.environ.get("BENCH_RECORDS", "200000"))
-    print(f"ingest: generating and ingesting {records:,} records ...", flush=True)
-    r = ingest_bench.run(records, work / "ingest")
-    q = sum(r["ack"]["quarantined"].values())
-    return [
-        f"### Ingest of one {r['records']:,}-record batch (SQLite)",
-        "",
-        "| measure | value |",
-        "|---|---|",
-        f"| floor: bare `sqlite3` `executemany` of the same rows | {r['floor_s']:.2f} s "
-        f"({r['floor_rps']:,.0f} rows/s) |",
-        f"| Cetak validated ingest (digest, parse, rules, photos, records, events, ACK) "
-        f"| {r['ingest_s']:.2f} s ({r['ingest_rps']:,.0f} records/s) |",
-        f"| ratio to floor (goal ≤ 3×) | {r['ratio']:.2f}× |",
-        f"| peak memory of the ingest process (goal < 400 MB) | {r['peak_mb']:.0f} MB |",
-        f"| outcome | queued {r['ack']['queued']:,}, held {r['ack']['held']:,}, "
-        f"quarantined {q:,}, duplicate {r['ack']['duplicate']:,} |",
-        f"| (generating the batch with photos) | {r['generate_s']:.1f} s |",
-        "",
-    ]
 
 
 def stock_section(work: Path) -> list[str]:
@@ -89,58 +69,128 @@ def stock_section(work: Path) -> list[str]:
     return [*lines, ""]
 
 
-def print_section(work: Path) -> list[str]:
-    import print_bench
-
-    cards = int(os.environ.get("BENCH_CARDS", "10000"))
-    print(f"print: {cards:,} cards through print_run ...", flush=True)
-    r = print_bench.run(work / "print", cards)
-    return [
-        f"### Printing {r['cards']:,} cards through `print_run` (SQLite, zero-latency simulated"
-        " printers)",
-        "",
-        "| measure | value |",
-        "|---|---|",
-        f"| whole run (plan, render, ledger, state changes, tasks) | {r['seconds']:.1f} s |",
-        f"| cards per second (goal ≥ 100) | {r['cards_per_s']:.1f} |",
-        f"| software time per card | {r['ms_per_card']:.1f} ms |",
-        f"| share of the fastest printer's 12 s per card (goal < 0.1%) "
-        f"| {100 * r['share_of_physical']:.3f}% |",
-        f"| scheduler: 100,000 queued records over 20 printers (goal < 1 s) "
-        f"| {r['scheduler_100k_s']:.2f} s |",
-        "",
-    ]
+Goal = tuple[str, str, bool]
+Section = tuple[list[str], list[Goal]]
 
 
-def dashboard_section(work: Path) -> list[str]:
-    import dashboard_bench
+def _protocol(module: str) -> Callable[[Path], Section]:
+    """A bench module's ``section(work) -> (markdown lines, goal rows)``."""
 
-    print("dashboard: seeding (or reusing) 150,000 and 1,000,000 records, timing pages ...")
-    return dashboard_bench.section(dashboard_bench.run())
+    def run(work: Path) -> Section:
+        return cast("Section", importlib.import_module(module).section(work / module))
+
+    return run
 
 
-SECTIONS = {
-    "ingest": ingest_section,
-    "stock": stock_section,
-    "print": print_section,
-    "dashboard": dashboard_section,
+def _legacy(fn: Callable[[Path], list[str]]) -> Callable[[Path], Section]:
+    return lambda work: (fn(work), [])
+
+
+SECTIONS: dict[str, Callable[[Path], Section]] = {
+    "cli": _protocol("cli_bench"),
+    "flows": _protocol("flow_bench"),
+    "ingest": _protocol("ingest_bench"),
+    "print": _protocol("print_bench"),
+    "dashboard": _protocol("dashboard_bench"),
+    "stock": _legacy(stock_section),
 }
+
+#: ``make bench`` as a whole (issue 16, goal 6).
+BUDGET_S = 15 * 60
+
+
+def commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+    return f"{out} (uncommitted changes)" if dirty else out
+
+
+def summary(goals: list[Goal]) -> list[str]:
+    lines = ["| goal | measured | met |", "|---|---|---|"]
+    for name, measured, met in goals:
+        lines.append(f"| {name} | {measured} | {'met' if met else '**not met**'} |")
+    return [*lines, ""]
+
+
+def fold(previous: str) -> str:
+    """Older runs stay below, each folded (``<details>``) unless it already is."""
+    runs = [r for r in previous.split("\n## ") if r.strip()]
+    out = []
+    for run in runs:
+        run = run.removeprefix("## ")
+        if run.startswith("<details>") or "\n<details>" in run[:200]:
+            out.append(run)
+            continue
+        title, _, body = run.partition("\n")
+        out.append(
+            f"{title} (superseded)\n\n<details><summary>figures</summary>\n\n"
+            f"{body.strip()}\n\n</details>\n"
+        )
+    return "".join(f"## {r.rstrip()}\n\n" for r in out)
 
 
 def main() -> None:
     work = Path(os.environ.get("BENCH_WORK", HERE / "out"))
-    wanted = os.environ.get("BENCH_ONLY", ",".join(SECTIONS)).split(",")
-    lines = [f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}", ""]
+    wanted = [w.strip() for w in os.environ.get("BENCH_ONLY", ",".join(SECTIONS)).split(",")]
+    started = time.perf_counter()
+    body: list[str] = []
+    goals: list[Goal] = []
+    took: list[str] = []
     for name in wanted:
-        lines += SECTIONS[name.strip()](work)
-    text = "\n".join(lines)
-    print(text)
+        t = time.perf_counter()
+        lines, rows = SECTIONS[name](work)
+        took.append(f"{name} {time.perf_counter() - t:.0f} s")
+        body += lines
+        goals += rows
+        print("\n".join(lines), flush=True)
+    total = time.perf_counter() - started
+    if set(wanted) >= {"cli", "flows", "ingest", "print", "dashboard"}:
+        goals.append(
+            (
+                "6. `make bench` ≤ 15 min",
+                f"{total / 60:.1f} min ({', '.join(took)})",
+                total <= BUDGET_S,
+            )
+        )
+    head = [
+        f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()} — commit {commit()}",
+        "",
+        f"Sections: {', '.join(took)}; {total / 60:.1f} min in all.",
+        "",
+        *summary(goals),
+    ]
+    text = "\n".join([*head, *body])
+    print("\n".join(head))
     results = HERE / "RESULTS.md"
     if not results.exists():
-        results.write_text("# Benchmark results\n\nNewest first; written by `make bench`.\n\n")
-    head, _, rest = results.read_text().partition("\n\n## ")
-    body = f"{head}\n\n{text}\n" + (f"## {rest}" if rest else "")
-    results.write_text(body)
+        results.write_text(PREAMBLE)
+    old = results.read_text()
+    preamble, sep, rest = old.partition("\n## ")
+    results.write_text(
+        f"{preamble.rstrip()}\n\n{text.rstrip()}\n\n" + (fold(sep + rest) if sep else "")
+    )
+
+
+PREAMBLE = """# Benchmark results
+
+Newest first; written by `make bench` (`BENCH_ONLY=cli,flows,ingest,print,dashboard,stock`
+picks sections). Each run starts with a table of the goals it measures, met or not.
+"""
 
 
 if __name__ == "__main__":
