@@ -2,9 +2,14 @@
 
 For every record of a claimed job::
 
-    [txn] render, consume_blank + card ─► find(card_ref) or submit ─► poll
+    render ─► [txn] consume_blank + card ─► find(card_ref) or submit ─► poll
           ─► (still printing: [txn] submitted ─► poll until finished)
           ─► [txn] printed (record printed)  |  spoiled (back to queue)
+
+The card is rendered before its transaction (no write lock held meanwhile), and the
+settling transaction of one card is the taking transaction of the next (one commit per
+card): the previous card's printer job had finished before the next card is taken, and
+the next card is sent only after that commit, so the order above holds card by card.
 
 The card reference is the idempotency key of the blank and the job name at the
 printer. A worker killed anywhere resumes the same card: the blank is not taken
@@ -23,6 +28,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import cast
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -44,6 +50,9 @@ from printers.models import Card, Printer, PrintJob, PrintJobItem
 from printers.registry import make_driver, record_fault, record_printed
 from printers.states import JobState as PrintJobState
 
+_RECORD = Record.__table__  # type: ignore[attr-defined]
+_CARD = Card.__table__  # type: ignore[attr-defined]
+
 #: Faults after which the printer must not take the next card.
 STOPPING = {Fault.JAM, Fault.OVERHEAT, Fault.RIBBON_OUT, Fault.OFFLINE}
 #: Faults for people: the one table's (``cetak.labels.FAULT``).
@@ -59,6 +68,15 @@ class Sent:
 
     job_id: str
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Printed:
+    """A card back from the printer, its result not recorded yet."""
+
+    card: Card
+    result: JobResult
+    sent: Sent | None
 
 
 class _InFlight(Exception):
@@ -157,68 +175,122 @@ class _Runner:
                 )
             )
 
-    def take_card(self, record_id: int) -> tuple[Card, bytes] | None:
-        """The card in flight for this record (resumed), or a new one with its blank."""
-        now = utcnow()
-        with write_session(self.engine) as session:
+    def render(self, record_id: int, now: datetime) -> bytes | CardLayoutError | None:
+        """The card's PDF (or why it cannot be laid out), rendered before the write
+        transaction: the database's write lock (SQLite) and the lot's row lock (PostgreSQL)
+        are not held while reportlab works, so printers in other processes go on meanwhile.
+        None: the record is no longer to print (checked again in the write transaction)."""
+        with Session(self.engine) as session:
             record = session.get(Record, record_id)
             if record is None or record.state != RecordState.SCHEDULED.value:
-                return None  # printed, cancelled or released meanwhile
-            if not own_records(session, self.job_id, [record_id]):
-                return None  # released and since planned on a newer job
-            cards = session.exec(select(Card).where(Card.record_id == record_id)).all()
-            card = next((c for c in cards if c.state in IN_FLIGHT), None)
-            try:
-                pdf = render_card(card_data(session, record, self.served, self.served.now(now)))
-            except CardLayoutError as exc:
-                why = f"data tidak muat di kartu: {exc.message}"
-                transition(
-                    session,
-                    [record_id],
-                    RecordState.NEEDS_ATTENTION,
-                    actor=self.actor,
-                    reason=why,
-                    at=now,
-                    extra={"reason_detail": why},  # what `cetak records` shows the operator
-                )
-                self.outcome.needs_attention += 1
                 return None
-            if card is None:
-                attempt = max((c.attempt for c in cards), default=0) + 1
-                card_ref = f"K{record_id:08d}-{attempt}"
-                # The blank first, so the card row is written once, with its lot.
-                movement = ledger.consume_blank(
-                    session,
-                    card_ref=card_ref,
-                    actor=self.actor,
-                    site=self.site,
-                    record_id=record_id,
-                    at=now,
-                )
-                card = Card(
-                    card_ref=card_ref,
-                    record_id=record_id,
-                    attempt=attempt,
-                    job_id=self.job_id,
-                    printer_name=self.printer_name,
-                    lot_code=movement.lot_code,
-                    serial=movement.serial,  # the blank's serial, taken with it (issue 11)
-                    created_at=now,
-                )
-                # Inserted as a row (the worker only reads the card's fields from here on).
-                insert_card(
-                    session,
-                    card,
-                    actor=self.actor,
-                    reason=f"blangko diambil untuk {self.batch_ref}",
-                    at=now,
-                )
+            data = card_data(session, record, self.served, self.served.now(now))
+        try:
+            return render_card(data)
+        except CardLayoutError as exc:
+            return exc
+
+    def take_card(self, record_id: int, settle: Printed | None = None) -> tuple[Card, bytes] | None:
+        """The card in flight for this record (resumed), or a new one with its blank.
+
+        ``settle``: the previous card, back from the printer, is settled in the same
+        transaction first (one commit per card, not two). The order on the printer is
+        kept: that card's printer job was finished before this card is taken, and this
+        one is sent only after the commit. A settlement that stops the printer takes no
+        card (None, ``outcome.stopped`` set); blanks running out raise
+        ``InsufficientStock`` after the settlement is committed.
+        """
+        now = utcnow()
+        rendered = self.render(record_id, now)  # outside the write lock
+        stock: InsufficientStock | None = None
+        taken: tuple[Card, bytes] | None = None
+        with write_session(self.engine) as session:
+            # Still this worker's job, first in the transaction: a worker stalled past its
+            # lease neither settles a card its successor settles too nor takes a blank.
             if not renew_lease(
                 self.engine, self.job_id, worker=self.worker, lease=self.lease, session=session
             ):
-                raise _LostJob  # rolls the blank back: the job's new owner takes its own
-            self.renewed = time.monotonic()
-            return card, pdf
+                raise _LostJob
+            if settle is not None:
+                self._settle(session, settle, now)
+                if self.outcome.stopped:
+                    return None
+            if rendered is not None:
+                try:
+                    taken = self._take(session, record_id, rendered, now)
+                except InsufficientStock as exc:
+                    # Raised before anything of this card is written: the settlement
+                    # above commits all the same.
+                    stock = exc
+        self.renewed = time.monotonic()
+        if stock is not None:
+            raise stock
+        return taken
+
+    def _take(
+        self, session: Session, record_id: int, rendered: bytes | CardLayoutError, now: datetime
+    ) -> tuple[Card, bytes] | None:
+        # Columns, not objects: the common card (a record's first) loads no ORM object.
+        state = session.execute(
+            sa.select(_RECORD.c.state).where(_RECORD.c.id == record_id)
+        ).scalar_one_or_none()
+        if state != RecordState.SCHEDULED.value:
+            return None  # printed, cancelled or released meanwhile
+        if not own_records(session, self.job_id, [record_id]):
+            return None  # released and since planned on a newer job
+        earlier = session.execute(
+            sa.select(_CARD.c.state, _CARD.c.attempt).where(_CARD.c.record_id == record_id)
+        ).all()
+        card = None
+        if any(row.state in IN_FLIGHT for row in earlier):  # resumed: the card as an object
+            card = session.exec(
+                select(Card).where(Card.record_id == record_id, col(Card.state).in_(IN_FLIGHT))
+            ).first()
+        if isinstance(rendered, CardLayoutError):
+            why = f"data tidak muat di kartu: {rendered.message}"
+            transition(
+                session,
+                [record_id],
+                RecordState.NEEDS_ATTENTION,
+                actor=self.actor,
+                reason=why,
+                at=now,
+                extra={"reason_detail": why},  # what `cetak records` shows the operator
+            )
+            self.outcome.needs_attention += 1
+            return None
+        pdf = rendered
+        if card is None:
+            attempt = max((row.attempt for row in earlier), default=0) + 1
+            card_ref = f"K{record_id:08d}-{attempt}"
+            # The blank first, so the card row is written once, with its lot.
+            movement = ledger.consume_blank(
+                session,
+                card_ref=card_ref,
+                actor=self.actor,
+                site=self.site,
+                record_id=record_id,
+                at=now,
+            )
+            card = Card(
+                card_ref=card_ref,
+                record_id=record_id,
+                attempt=attempt,
+                job_id=self.job_id,
+                printer_name=self.printer_name,
+                lot_code=movement.lot_code,
+                serial=movement.serial,  # the blank's serial, taken with it (issue 11)
+                created_at=now,
+            )
+            # Inserted as a row (the worker only reads the card's fields from here on).
+            insert_card(
+                session,
+                card,
+                actor=self.actor,
+                reason=f"blangko diambil untuk {self.batch_ref}",
+                at=now,
+            )
+        return card, pdf
 
     def print_card(self, card: Card, pdf: bytes) -> tuple[JobResult, Sent | None]:
         """The printer's result for the card, and the job this call sent (None: the printer
@@ -280,12 +352,8 @@ class _Runner:
             )
 
     def settle(self, card: Card, result: JobResult, sent: Sent | None = None) -> None:
-        """Record the printer's result: printed, or spoiled with its blank. ``sent``: the
-        job was sent by this worker and finished at once, never recorded as submitted."""
-        now = utcnow()
-        sent_values = (
-            {} if sent is None else {"driver_job_id": sent.job_id, "submitted_at": sent.at}
-        )
+        """Record the printer's result in a transaction of its own (the job's last card,
+        or one the next take was not reached for); see ``_settle``."""
         with write_session(self.engine) as session:
             # Still this worker's job, in the transaction that settles the card: a worker
             # stalled past its lease never settles a card its successor settles too.
@@ -293,44 +361,54 @@ class _Runner:
                 self.engine, self.job_id, worker=self.worker, lease=self.lease, session=session
             ):
                 raise _LostJob
-            printer = session.get(Printer, self.printer_name)
-            assert printer is not None
-            if result.state is JobState.COMPLETED:
-                move_card(
-                    session,
-                    card.id,  # type: ignore[arg-type]
-                    CardState.PRINTED,
-                    actor=self.actor,
-                    reason=f"dicetak di {self.printer_name}",
-                    at=now,
-                    extra={"printed_at": now, "chip_id": result.chip_id, **sent_values},
+            self._settle(session, Printed(card, result, sent), utcnow())
+        self.renewed = time.monotonic()
+
+    def _settle(self, session: Session, done: Printed, now: datetime) -> None:
+        """Record the printer's result: printed, or spoiled with its blank. ``sent``: the
+        job was sent by this worker and finished at once, never recorded as submitted."""
+        card, result, sent = done.card, done.result, done.sent
+        sent_values = (
+            {} if sent is None else {"driver_job_id": sent.job_id, "submitted_at": sent.at}
+        )
+        printer = session.get(Printer, self.printer_name)
+        assert printer is not None
+        if result.state is JobState.COMPLETED:
+            move_card(
+                session,
+                card.id,  # type: ignore[arg-type]
+                CardState.PRINTED,
+                actor=self.actor,
+                reason=f"dicetak di {self.printer_name}",
+                at=now,
+                extra={"printed_at": now, "chip_id": result.chip_id, **sent_values},
+            )
+            transition(
+                session,
+                [card.record_id],
+                RecordState.PRINTED,
+                actor=self.actor,
+                reason=f"kartu {card.card_ref} dicetak",
+                at=now,
+                extra={"printed_at": now},
+            )
+            record_printed(printer, now=now)
+            self.outcome.printed += 1
+        else:
+            fault = result.fault or Fault.UNKNOWN
+            self._spoil(session, card, fault, now, sent_values)
+            printer.spoiled_today += 1
+            printer.since_rest += 1  # a spoiled card heats the printer all the same
+            if fault in STOPPING:
+                record_fault(
+                    printer,
+                    reason=FAULT_LABELS[fault],
+                    now=now,
+                    stopped=fault is not Fault.OFFLINE,
                 )
-                transition(
-                    session,
-                    [card.record_id],
-                    RecordState.PRINTED,
-                    actor=self.actor,
-                    reason=f"kartu {card.card_ref} dicetak",
-                    at=now,
-                    extra={"printed_at": now},
-                )
-                record_printed(printer, now=now)
-                self.outcome.printed += 1
-            else:
-                fault = result.fault or Fault.UNKNOWN
-                self._spoil(session, card, fault, now, sent_values)
-                printer.spoiled_today += 1
-                printer.since_rest += 1  # a spoiled card heats the printer all the same
-                if fault in STOPPING:
-                    record_fault(
-                        printer,
-                        reason=FAULT_LABELS[fault],
-                        now=now,
-                        stopped=fault is not Fault.OFFLINE,
-                    )
-                    self.outcome.stopped, self.outcome.reason = "printer", FAULT_LABELS[fault]
-            session.add(printer)
-            self.outcome.cards.append(card.card_ref)
+                self.outcome.stopped, self.outcome.reason = "printer", FAULT_LABELS[fault]
+        session.add(printer)
+        self.outcome.cards.append(card.card_ref)
 
     def _spoil(
         self,
@@ -438,12 +516,17 @@ class _Runner:
 
     def _run(self) -> JobOutcome:
         in_flight: int | None = None
+        done: Printed | None = None  # back from the printer, settled with the next take
         for record_id in self.items():
             try:
-                taken = self.take_card(record_id)
+                taken = self.take_card(record_id, settle=done)
             except InsufficientStock as exc:
+                done = None  # settled: committed before the stock ran out
                 self.outcome.stopped, self.outcome.reason = "stock", exc.message
                 break
+            done = None
+            if self.outcome.stopped:
+                break  # the settled card stopped the printer
             if taken is None:
                 continue
             card, pdf = taken
@@ -461,9 +544,9 @@ class _Runner:
                 )
                 self._printer_down(exc)
                 break
-            self.settle(card, result, sent)
-            if self.outcome.stopped:
-                break
+            done = Printed(card, result, sent)
+        if done is not None:
+            self.settle(done.card, done.result, done.sent)
         if self.outcome.stopped:
             self.release_rest(f"{self.printer_name}: {self.outcome.reason}", keep=in_flight)
         if in_flight is not None:

@@ -8,12 +8,7 @@ stops cleanly, the records stay queued, and the reorder check runs at once.
 
 from __future__ import annotations
 
-import os
-import socket
-import time
 from collections import defaultdict
-from dataclasses import asdict
-from datetime import timedelta
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -27,20 +22,17 @@ from cetak.notify import deliver_pending, notifier_from_settings
 from cetak.records import release_held
 from cetak.redact import redacted_errors
 from cetak.settings import Settings
-from printers import jobs, planning, production
+from printers import jobs, planning
 from printers.models import Printer, PrintJob
 from printers.registry import make_driver
 from printers.states import PrinterState
+from workflows import print_worker
 from workflows.common import preflight, run_name
 
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
 
 #: The actor of what a print run does, in ledger, event and audit rows.
 FLOW = "flow:print_run"
-
-
-def _worker() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @task(name="release-held", cache_policy=NO_CACHE, **_IO_RETRY)
@@ -118,45 +110,23 @@ def plan_jobs(
 @task(name="run-printer", cache_policy=NO_CACHE)
 @redacted_errors
 def run_printer(printer: str, job_ids: list[int], settings: Settings) -> list[dict[str, Any]]:
-    """One printer's jobs, in order; stops at the first job that stops the printer."""
-    engine = engine_from_settings(settings)
-    served = load_installation(engine)
-    outcomes = []
-    for job_id in job_ids:
+    """One printer's jobs, in order, in this process; stops at the first job that stops
+    the printer (a small run: fewer cards than ``print_worker.PROCESS_MIN_CARDS``)."""
+    return print_worker.drive_printer(engine_from_settings(settings), printer, job_ids, settings)
 
-        def attempt(job_id: int = job_id) -> production.JobOutcome | None:
-            return production.run_job(
-                engine,
-                job_id=job_id,
-                served=served,
-                state_root=settings.resolved_home,
-                worker=_worker(),
-                poll_timeout=settings.print_poll_timeout_s,
-                lease=timedelta(seconds=settings.print_lease_s),
-            )
 
-        outcome = attempt()
-        # Another run is printing on this printer: wait for it rather than leave our job.
-        while outcome is None and jobs.waits_for_printer(engine, job_id):
-            time.sleep(1.0)
-            outcome = attempt()
-        if outcome is None:
-            continue
-        jobs.write_carrier_sheet(
-            engine, job_id=job_id, served=served, directory=settings.documents_dir / "pengantar"
-        )
-        outcomes.append(asdict(outcome))
-        if outcome.stopped == "printer":  # a fault that took it out of service: down
-            actions.printer_stopped(engine, FLOW, printer, outcome.reason or "")
-        if outcome.stopped:
-            # The printer failed or blanks ran out: its remaining jobs go back to the pool.
-            for rest in job_ids[job_ids.index(job_id) + 1 :]:
-                outcome.released += jobs.release_job(
-                    engine, rest, reason=f"{printer}: {outcome.reason}", actor="flow:print_run"
-                )
-            outcomes[-1] = asdict(outcome)
-            break
-    return outcomes
+@task(
+    name="run-printers",
+    cache_policy=NO_CACHE,
+    task_run_name="run-printers-{group[0][0]}",
+)
+@redacted_errors
+def run_printer_group(
+    group: list[tuple[str, list[int]]], settings: Settings
+) -> list[dict[str, Any]]:
+    """A group of printers in a worker process of its own, each printer's jobs as in
+    ``run_printer``; a process killed mid-run leaves its jobs to the next run."""
+    return print_worker.run_group(group, settings)
 
 
 @task(name="after-run", cache_policy=NO_CACHE, **_IO_RETRY)
@@ -186,8 +156,16 @@ def print_run(max_cards: int | None = None, site: str | None = None) -> dict[str
     released = release_held_records(settings)
     probe_printers(settings, site)
     planned = plan_jobs(settings, max_cards, site)
-    futures = [run_printer.submit(name, ids, settings) for name, ids in sorted(planned.items())]
-    outcomes = [o for f in futures for o in f.result()]
+    # Many cards on several printers: one worker process per group of printers, so the
+    # cores work side by side; a small run prints here (``print_worker.deal``).
+    groups = print_worker.deal(
+        planned, print_worker.planned_cards(engine_from_settings(settings), planned)
+    )
+    if groups:
+        futures = [run_printer_group.submit(group, settings) for group in groups]
+    else:
+        futures = [run_printer.submit(name, ids, settings) for name, ids in sorted(planned.items())]
+    outcomes = sorted((o for f in futures for o in f.result()), key=lambda o: str(o["printer"]))
     stock_out = any(o["stopped"] == "stock" for o in outcomes)
     extra = after_run(settings, stock_out)
     stock_out = extra.pop("stock_out")

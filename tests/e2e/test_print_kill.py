@@ -193,3 +193,134 @@ def test_the_printer_check_reads_the_journals_and_fails_without_one(tmp_path):
     with (tmp_path / "simulated" / "sim-1" / "journal.jsonl").open("a") as journal:
         journal.write('{"job": {"name": "K0000')  # a line cut short by a kill
     assert submitted_names(tmp_path) == Counter({"K00000001-1": 2, "K00000002-1": 1})
+
+
+# -- the fast path: printers in worker processes (workflows.print_worker) ---------------------
+
+#: One pass of a print run's printing part through the worker processes that ``print_run``
+#: uses for a large run (``min_cards=1``: this small run takes that path too); its outcomes
+#: as JSON. Started afresh after each kill, it resumes what a killed one left.
+PROCESS_RUN = """
+import json, sys
+from collections import defaultdict
+from cetak.db import make_engine, write_session
+from cetak.installation import load_installation
+from cetak.models import utcnow
+from cetak.settings import Settings
+from printers import planning
+from printers.models import PrintJob
+from workflows import print_worker
+s = Settings()
+engine = make_engine(s.url)
+served = load_installation(engine)
+with write_session(engine) as session:
+    ids = planning.unfinished_jobs(session)
+    if not ids:
+        now = utcnow()
+        ids = planning.plan_run(session, today=served.today(now), now=now, max_cards=None,
+                                actor="kill-test")
+    planned = defaultdict(list)
+    for job_id in ids:
+        planned[session.get(PrintJob, job_id).printer_name].append(job_id)
+out = print_worker.print_planned(dict(planned), s, engine=engine, processes=2, min_cards=1)
+print(json.dumps(out), flush=True)
+"""
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (from any of its threads), from /proc."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _cards(engine: sa.Engine) -> int:
+    with Session(engine) as s:
+        return int(s.execute(sa.select(sa.func.count()).select_from(Card)).scalar_one())
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_killing_printing_worker_processes_mid_run_prints_every_record_exactly_once(
+    engine, served, home, tmp_path
+):
+    """Kills land while cards are printing: on odd attempts one printing child process
+    (the run goes on with its other group and reports the dead one), on even attempts the
+    run's own process (its children end with it). Nothing is printed or taken twice."""
+    rows = [make_row() for _ in range(RECORDS)]
+    path = BatchSpec(rows=rows).write(tmp_path / "in")
+    ingest_one(
+        engine=engine,
+        path=path,
+        served=served,
+        home_dirs=(home.archive_dir, home.rejected_dir, home.outbox_dir),
+        today=served.today(),
+    )
+    with write_session(engine) as s:
+        ledger.receive_stock(
+            s, lot="L1", quantity=RECORDS * 2, actor="t", received_on=served.today()
+        )
+        for n in (1, 2):
+            add_printer(
+                s,
+                name=f"sim-{n}",
+                driver="simulated",
+                uri=f"sim://sim-{n}?seed={n}&seconds=0.08&encode_fail=0.05",
+                state_root=home.resolved_home,
+                rest_after=1000,
+            )
+    env = dict(
+        os.environ,
+        CETAK_HOME=str(home.resolved_home),
+        CETAK_DATABASE_URL=home.url,
+        CETAK_PRINT_LEASE_S="0.3",
+    )
+    rng = random.Random(7)
+    child_kills = parent_kills = reported = 0
+    for attempt in range(10):
+        before = _cards(engine)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", PROCESS_RUN],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while _cards(engine) == before and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)  # until this run takes its first blank
+        time.sleep(rng.uniform(0.0, 0.6))
+        children = _children(proc.pid)
+        if proc.poll() is None and attempt % 2 == 1 and children:
+            try:
+                os.kill(rng.choice(children), signal.SIGKILL)
+                child_kills += 1
+            except ProcessLookupError:
+                pass
+        elif proc.poll() is None and attempt % 2 == 0:
+            proc.send_signal(signal.SIGKILL)
+            parent_kills += 1
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode in (0, -signal.SIGKILL), err
+        if proc.returncode == 0:
+            outcomes = json.loads(out.strip().splitlines()[-1])
+            reported += sum(o["stopped"] == "worker" for o in outcomes)
+        time.sleep(0.35)  # let a dead worker's lease run out
+        states = invariants(engine, home.resolved_home)
+        if states.get("queued", 0) + states.get("scheduled", 0) == 0:
+            break
+    assert child_kills >= 2 and parent_kills >= 2, (child_kills, parent_kills, states)
+    assert reported >= 1  # a killed child is said in the run's outcome, not hidden
+    for _ in range(5):  # resume whatever the kills left, through the same path
+        done = subprocess.run(
+            [sys.executable, "-c", PROCESS_RUN], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        states = invariants(engine, home.resolved_home)
+        if states.get("queued", 0) + states.get("scheduled", 0) == 0:
+            break
+    assert states.get("queued", 0) == states.get("scheduled", 0) == 0
+    assert states.get("printed", 0) + states.get("needs_attention", 0) == RECORDS

@@ -84,7 +84,7 @@ def test_intake_inserts_at_most_the_insert_chunk_size_rows_at_a_time(
 
 
 def test_the_print_flow_holds_its_jobs_for_the_print_lease(home, served, monkeypatch):
-    from workflows import printing
+    from workflows import print_worker, printing
 
     monkeypatch.setenv("CETAK_PRINT_LEASE_S", "37")
     leases: list[timedelta] = []
@@ -93,8 +93,8 @@ def test_the_print_flow_holds_its_jobs_for_the_print_lease(home, served, monkeyp
         leases.append(kw["lease"])
         return None  # as if another run held the printer
 
-    monkeypatch.setattr(printing.production, "run_job", run_job)
-    monkeypatch.setattr(printing.jobs, "waits_for_printer", lambda engine, job_id: False)
+    monkeypatch.setattr(print_worker.production, "run_job", run_job)
+    monkeypatch.setattr(print_worker.jobs, "waits_for_printer", lambda engine, job_id: False)
     assert printing.run_printer.fn("p1", [1, 2], get_settings()) == []
     assert leases == [timedelta(seconds=37)] * 2
 
