@@ -9,25 +9,11 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from cetak.installation import require_kecamatan
+from cetak.lifecycle import RECORD_FIELDS as RECORD_FIELDS
 from cetak.lifecycle import RecordState
 from cetak.models import Record
 
 _REC = Record.__table__  # type: ignore[attr-defined]
-
-RECORD_FIELDS = (
-    "prr_id",
-    "nik",
-    "nama",
-    "kode_kecamatan",
-    "state",
-    "reason",
-    "reason_detail",
-    "batch_id",
-    "row_number",
-    "jenis_permohonan",
-    "kel_desa",
-    "release_on",
-)
 
 
 def state_counts(session: Session) -> dict[str, int]:

@@ -116,10 +116,19 @@ def run(work: Path) -> dict[str, Any]:
         home = work / mode
         env, small, large = _prepare(home, mode if mode == "temporary" else "keep")
         try:
+            # The temporary server costs 15-30 s a command: one run of each there, medians
+            # of the kept server's (which are what staff wait for), to keep the budget.
+            many = mode == "kept"
             r = {"first_ingest_20": _cetak(env, "ingest", str(small[0]))}  # kept: starts it
-            r["ingest_20"] = statistics.median(_cetak(env, "ingest", str(b)) for b in small[1:])
-            r["ingest_600"] = statistics.median(_cetak(env, "ingest", str(b)) for b in large)
-            r["print_50"] = statistics.median(_cetak(env, "print", "--max", "50") for _ in range(3))
+            r["ingest_20"] = statistics.median(
+                _cetak(env, "ingest", str(b)) for b in (small[1:] if many else small[1:2])
+            )
+            r["ingest_600"] = statistics.median(
+                _cetak(env, "ingest", str(b)) for b in (large if many else large[:1])
+            )
+            r["print_50"] = statistics.median(
+                _cetak(env, "print", "--max", "50") for _ in range(3 if many else 1)
+            )
             res[mode] = r
         finally:
             localprefect.stop(home / "prefect")
@@ -137,8 +146,8 @@ def section(work: Path) -> tuple[list[str], list[tuple[str, str, bool]]]:
         " kept local server (`application/localprefect.py`): the first command of the day"
         " starts it, later ones find it running, as they find the server of `cetak serve` or"
         " one named by `PREFECT_API_URL` (a running server). Median of the runs after the"
-        " first: two ingests of 20 records, three of 600, three print runs of 50 cards on four"
-        " zero-latency simulated printers.",
+        " first on the kept server (two ingests of 20 records, three of 600, three print runs"
+        " of 50 cards on four zero-latency simulated printers); one of each on the temporary.",
         "",
         "| command | temporary server per command | running (kept) server |",
         "|---|---|---|",

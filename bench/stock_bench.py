@@ -20,7 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.append(str(ROOT / "tests"))  # after bench/ (both have a dashboard_seed)
 
 
 def _setup(url: str):

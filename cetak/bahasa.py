@@ -28,28 +28,36 @@ Chart axes use ``D3_LOCALE`` / ``AXIS_NUMBER_FORMAT`` (thousands ``.``, decimals
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
-
-from babel.dates import format_date, format_time
-from babel.numbers import format_decimal, format_percent
 
 LOCALE = "id"
 
 #: The regency's zone when none is given (``Installation.timezone`` says the real one).
 DEFAULT_TZ = "Asia/Jakarta"
 
-#: Month names, 1-based (``BULAN[12] == "Desember"``), from the locale.
-BULAN: tuple[str, ...] = ("",) + tuple(
-    format_date(date(2000, m, 1), "MMMM", locale=LOCALE) for m in range(1, 13)
-)
-_BULAN_PENDEK: tuple[str, ...] = ("",) + tuple(
-    format_date(date(2000, m, 1), "MMM", locale=LOCALE) for m in range(1, 13)
-)  # Jan, Feb, ..., Agu, ..., Des
-#: Weekday names in ``date.weekday()`` order (Senin first), from the locale.
-HARI: tuple[str, ...] = tuple(
-    format_date(date(2024, 1, 1 + i), "EEEE", locale=LOCALE)
-    for i in range(7)  # 1 January 2024 was a Monday
-)
+
+def __getattr__(name: str) -> Any:
+    """``BULAN``, ``HARI`` and the short month names come from the locale on first use:
+    loading Babel's locale data costs a reading command (``cetak status``) about 60 ms,
+    and whole numbers and table dates, all most commands print, need none of it."""
+    if name not in ("BULAN", "_BULAN_PENDEK", "HARI"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from babel.dates import format_date
+
+    if name == "BULAN":  # 1-based: BULAN[12] == "Desember"
+        value: tuple[str, ...] = ("",) + tuple(
+            format_date(date(2000, m, 1), "MMMM", locale=LOCALE) for m in range(1, 13)
+        )
+    elif name == "_BULAN_PENDEK":  # Jan, Feb, ..., Agu, ..., Des
+        value = ("",) + tuple(
+            format_date(date(2000, m, 1), "MMM", locale=LOCALE) for m in range(1, 13)
+        )
+    else:  # HARI, in date.weekday() order, Senin first (1 January 2024 was a Monday)
+        value = tuple(format_date(date(2024, 1, 1 + i), "EEEE", locale=LOCALE) for i in range(7))
+    globals()[name] = value
+    return value
+
 
 #: Thousands and decimal separators of the locale, for chart libraries (d3-format's
 #: ``formatDefaultLocale`` shape, which Vega-Lite's ``config.locale.number`` takes).
@@ -65,6 +73,8 @@ AXIS_NUMBER_FORMAT = ",~r"
 
 def tanggal(d: date, *, short: bool = False) -> str:
     """``24 November 2026`` (``24 Nov 2026`` with ``short``): letters and prose."""
+    from babel.dates import format_date
+
     return format_date(d, "d MMM y" if short else "d MMMM y", locale=LOCALE)
 
 
@@ -76,12 +86,14 @@ def tanggal_tabel(d: date | datetime | None) -> str:
     """
     if d is None:
         return "-"
-    return format_date(d, "dd-MM-y", locale=LOCALE)
+    # Babel's "dd-MM-y" for the id locale, without loading it (tests compare the two).
+    return f"{d.day:02d}-{d.month:02d}-{d.year}"
 
 
 def hari(d: date) -> str:
     """The Indonesian weekday name: ``Selasa`` for 24 November 2026."""
-    return HARI[d.weekday()]
+    days: tuple[str, ...] = globals().get("HARI") or __getattr__("HARI")
+    return days[d.weekday()]
 
 
 def _local(moment: datetime, tz: str | None) -> datetime:
@@ -92,7 +104,8 @@ def _local(moment: datetime, tz: str | None) -> datetime:
 
 def waktu(moment: datetime, tz: str | None = None) -> str:
     """``14.05``: the regency's local time of ``moment`` (a naive value is taken as UTC)."""
-    return format_time(_local(moment, tz), "HH.mm", locale=LOCALE)
+    local = _local(moment, tz)
+    return f"{local.hour:02d}.{local.minute:02d}"  # Babel's "HH.mm", tested against it
 
 
 def tanggal_waktu(moment: datetime | None, tz: str | None = None) -> str:
@@ -100,7 +113,7 @@ def tanggal_waktu(moment: datetime | None, tz: str | None = None) -> str:
     if moment is None:
         return "-"
     local = _local(moment, tz)
-    return f"{tanggal_tabel(local.date())} {format_time(local, 'HH.mm', locale=LOCALE)}"
+    return f"{tanggal_tabel(local.date())} {local.hour:02d}.{local.minute:02d}"
 
 
 def angka(n: float) -> str:
@@ -108,17 +121,22 @@ def angka(n: float) -> str:
     one decimal the Indonesian way (``2.5`` -> ``2,5``; ``400.0`` -> ``400``)."""
     if isinstance(n, float) and not n.is_integer():
         return desimal(n)
-    return format_decimal(int(n), locale=LOCALE)
+    # Babel's grouping for the id locale (dots between thousands), without loading it.
+    return f"{int(n):,}".replace(",", ".")
 
 
 def desimal(x: float, places: int = 1) -> str:
     """A decimal number the Indonesian way: ``1.234,5``; ``400`` rather than ``400,0``."""
+    from babel.numbers import format_decimal
+
     pattern = "#,##0" + ("." + "#" * places if places else "")
     return format_decimal(x, format=pattern, locale=LOCALE)
 
 
 def persen(x: float, places: int = 1) -> str:
     """A fraction as a percentage: 0.125 -> ``12,5%``, 0.5 -> ``50%``."""
+    from babel.numbers import format_percent
+
     pattern = "#,##0" + ("." + "#" * places if places else "") + "%"
     return format_percent(x, format=pattern, locale=LOCALE)
 

@@ -113,3 +113,20 @@ def check_transition(from_state: RecordState | str | None, to_state: RecordState
 
 #: Indonesian labels for people (dashboard, CLI tables): the one table's.
 STATE_LABELS: Mapping[str, str] = labels.RECORD_STATE
+
+
+#: The fields of a record in ``cetak records --json`` (a contract: extended, never renamed).
+RECORD_FIELDS = (
+    "prr_id",
+    "nik",
+    "nama",
+    "kode_kecamatan",
+    "state",
+    "reason",
+    "reason_detail",
+    "batch_id",
+    "row_number",
+    "jenis_permohonan",
+    "kel_desa",
+    "release_on",
+)

@@ -273,19 +273,9 @@ def shipments_full(
     if json_out:
         print_json(rows)
         return
-    table = Table(title="Pengiriman KTP-el")
-    for col in ("No. kiriman", "Kecamatan", "Kartu", "Status", "Diterima oleh", "Selisih terbuka"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(
-            r["number"],
-            r["kecamatan"],
-            angka(r["cards"]),
-            label(SHIPMENT_STATE, r["state"]),
-            r["received_by"] or "-",
-            angka(r["open_discrepancies"]) if r["open_discrepancies"] else "-",
-        )
-    out.print(table)
+    from cli.reads import print_shipments  # one table for the lean and the full path
+
+    print_shipments(rows)
 
 
 discrepancies_app = typer.Typer(

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from cetak import envsettings
 from cetak.clock import now_utc, utc_bounds
+from cetak.lifecycle import RECORD_FIELDS as RECORD_FIELDS
 from cetak.lifecycle import RecordState
 
 # Stored values the read models compare with (``tests/unit/test_fast_lazy_cli.py`` holds them
@@ -39,20 +40,6 @@ LOAN_IN = "in"
 REQUEST_OPEN = ("DRAFT", "SENT", "CONFIRMED")
 STOCK_OUT = "STOCK_OUT"
 
-RECORD_FIELDS = (
-    "prr_id",
-    "nik",
-    "nama",
-    "kode_kecamatan",
-    "state",
-    "reason",
-    "reason_detail",
-    "batch_id",
-    "row_number",
-    "jenis_permohonan",
-    "kel_desa",
-    "release_on",
-)
 
 _ZONE = re.compile(r"[A-Za-z0-9_/+-]{1,64}")
 

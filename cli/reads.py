@@ -259,7 +259,7 @@ def _num(n: float | int) -> str:
     return angka(round(n))
 
 
-def _table_day(value: Any) -> str:
+def table_day(value: Any) -> str:
     """A stored ISO date (``2026-12-02``) as tables show it: ``02-12-2026``."""
     from cetak.bahasa import tanggal_tabel
 
@@ -309,7 +309,7 @@ def stock_status(json_out: JsonOpt = False) -> None:
         table.add_row(
             r["site"],
             r["lot"],
-            _table_day(r["received_on"]),
+            table_day(r["received_on"]),
             _num(r["received"]),
             _num(r["on_hand"]),
             _num(r["awaiting_destruction"]),
@@ -418,10 +418,10 @@ def shipments(
     if json_out:
         print_json(rows)
         return
-    _print_shipments(rows)
+    print_shipments(rows)
 
 
-def _print_shipments(rows: list[dict[str, Any]]) -> None:
+def print_shipments(rows: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
     from cetak.bahasa import angka

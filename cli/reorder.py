@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from cetak.labels import REQUEST_STATE, label
 from cli.common import OlehOpt, acting, context, fail, out, print_json, run_flow
-from cli.stock import JsonOpt, _num, _stock_errors, _table_day
+from cli.reads import table_day as _table_day
+from cli.stock import JsonOpt, _num, _stock_errors
 
 reorder_app = typer.Typer(
     help="Permintaan blangko ke pusat (Ditjen Dukcapil).", no_args_is_help=True

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cetak.bahasa import angka, tanggal_tabel
+from cetak.bahasa import angka
 from cetak.labels import CAUSE, PROPOSAL, actor_label, label
 from cli.common import (
     OlehOpt,
@@ -60,16 +60,6 @@ def _stock_errors() -> Iterator[None]:
 
 def _already(what: str, hint: str = "") -> None:
     out.print(f"{what} sudah dicatat sebelumnya; tidak dicatat lagi.{hint}")
-
-
-def _table_day(value: Any) -> str:
-    """A stored ISO date (``2026-12-02``) as tables show it: ``02-12-2026``."""
-    if not value:
-        return "-"
-    try:
-        return tanggal_tabel(date.fromisoformat(str(value)[:10]))
-    except ValueError:
-        return str(value)
 
 
 def _parse_day(value: str | None, served: Any) -> date:

@@ -100,3 +100,39 @@ def test_terbilang_stays_hand_written() -> None:
     assert terbilang(125) == "seratus dua puluh lima"
     assert terbilang(1000) == "seribu"
     assert terbilang(1_000_000) == "satu juta"
+
+
+# --- the fast paths agree with Babel (cetak.bahasa formats these without loading it) -------
+
+
+def test_whole_numbers_table_dates_and_times_match_babel():
+    from datetime import date, datetime, timedelta
+
+    from babel.dates import format_date, format_time
+    from babel.numbers import format_decimal
+
+    from cetak import bahasa
+
+    numbers = [0, 1, 9, 10, 999, 1000, 1391, 12345, 999999, 1000000, 123456789, 10**12]
+    for n in numbers + [-n for n in numbers] + [4000.0, -1250.0]:
+        assert bahasa.angka(n) == format_decimal(int(n), locale="id")
+    day = date(2024, 1, 1)
+    for _ in range(400):
+        assert bahasa.tanggal_tabel(day) == format_date(day, "dd-MM-y", locale="id")
+        day += timedelta(days=37)
+    moment = datetime(2026, 12, 2, 0, 0, tzinfo=bahasa.UTC)
+    for _ in range(200):
+        local = moment.astimezone(bahasa.ZoneInfo("Asia/Makassar"))
+        assert bahasa.waktu(moment, "Asia/Makassar") == format_time(local, "HH.mm", locale="id")
+        moment += timedelta(minutes=53)
+
+
+def test_month_and_day_names_come_from_the_locale_on_first_use():
+    from cetak import bahasa
+
+    assert bahasa.BULAN[12] == "Desember" and bahasa.BULAN[0] == ""
+    assert bahasa.HARI[0] == "Senin"
+    assert bahasa._BULAN_PENDEK[8] == "Agu"
+    from cetak.bahasa import HARI
+
+    assert HARI == bahasa.HARI
