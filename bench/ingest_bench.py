@@ -240,25 +240,13 @@ def run(records: int, work: Path, postgres: bool = True) -> dict[str, Any]:
     out["sqlite"] = {"floor_s": floor_s, "rows": n, **child}
     out["records"] = n
     if postgres:
-        from pgserver import PgServer, find_bindir
+        from pgserver import with_databases
 
-        bindir = find_bindir()
-        if bindir is not None:
-            import sqlalchemy as sa
-
-            server = PgServer(bindir, durable=True)
-            server.start()
-            try:
-                admin = sa.create_engine(server.url(), isolation_level="AUTOCOMMIT")
-                with admin.connect() as conn:
-                    conn.exec_driver_sql("CREATE DATABASE floor")
-                    conn.exec_driver_sql("CREATE DATABASE cetak")
-                admin.dispose()
+        with with_databases("floor", "cetak") as server:
+            if server is not None:
                 pg_s, pg_n = pg_floor(batch, server.url("floor"))
                 child = ingest(batch, work / "pg", server.url("cetak"), phases=True)
                 out["postgresql"] = {"floor_s": pg_s, "rows": pg_n, **child}
-            finally:
-                server.stop()
     out["self_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     sq = out["sqlite"]  # the SQLite figures under their earlier names, for older callers
     out.update(

@@ -230,7 +230,7 @@ def section(work: Path) -> tuple[list[str], list[tuple[str, str, bool]]]:
 
     if str(ROOT / "tests") not in sys.path:  # after bench/ (both have a dashboard_seed)
         sys.path.append(str(ROOT / "tests"))
-    from pgserver import PgServer, find_bindir
+    from pgserver import with_databases
 
     cards = int(os.environ.get("BENCH_CARDS", "5000"))
     shutil.rmtree(work, ignore_errors=True)
@@ -241,21 +241,10 @@ def section(work: Path) -> tuple[list[str], list[tuple[str, str, bool]]]:
     env = _prepare(work / "sqlite", cards, feed=feed)
     results["SQLite"] = _print(env, cards)
     profile_ms, parts = profile(env, min(300, cards))
-    bindir = find_bindir()
-    if bindir is not None:
-        import sqlalchemy as sa
-
-        server = PgServer(bindir, durable=True)
-        server.start()
-        try:
-            admin = sa.create_engine(server.url(), isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.exec_driver_sql("CREATE DATABASE print")
-            admin.dispose()
+    with with_databases("print") as server:
+        if server is not None:
             pg_env = _prepare(work / "pg", cards, url=server.url("print"), feed=feed)
             results["PostgreSQL"] = _print(pg_env, cards)
-        finally:
-            server.stop()
     load = os.getloadavg()[0]
     lines = [
         f"### Printing {cards:,} cards through `print_run` (zero-latency simulated printers)",

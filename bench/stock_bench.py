@@ -159,7 +159,7 @@ def throughput(url: str, processes: int, per_process: int) -> float:
 def run(work: Path) -> dict:
     import shutil
 
-    from pgserver import PgServer, find_bindir
+    from pgserver import with_databases
 
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -171,21 +171,11 @@ def run(work: Path) -> dict:
     engine.dispose()
     out["sqlite_1"] = throughput(tput_url, 1, 2000)
     out["sqlite_4"] = throughput(tput_url, 4, 500)
-    bindir = find_bindir()
-    if bindir is not None:
-        server = PgServer(bindir, durable=True)
-        server.start()
-        try:
-            admin = sa.create_engine(server.url(), isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.exec_driver_sql("CREATE DATABASE reads")
-                conn.exec_driver_sql("CREATE DATABASE tput")
-            admin.dispose()
+    with with_databases("reads", "tput") as server:
+        if server is not None:
             out["pg_reads"] = reads(server.url("reads"))
             engine, _ = _setup(server.url("tput"))
             engine.dispose()
             out["pg_1"] = throughput(server.url("tput"), 1, 2000)
             out["pg_4"] = throughput(server.url("tput"), 4, 500)
-        finally:
-            server.stop()
     return out

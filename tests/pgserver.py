@@ -13,6 +13,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -85,3 +87,26 @@ class PgServer:
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
+
+
+@contextmanager
+def with_databases(*databases: str) -> Iterator[PgServer | None]:
+    """A durable local server (for benchmarks) holding these new databases, stopped
+    afterwards; ``None`` when PostgreSQL is not installed."""
+    bindir = find_bindir()
+    if bindir is None:
+        yield None
+        return
+    import sqlalchemy as sa
+
+    server = PgServer(bindir, durable=True)
+    server.start()
+    try:
+        admin = sa.create_engine(server.url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in databases:
+                conn.exec_driver_sql(f"CREATE DATABASE {name}")
+        admin.dispose()
+        yield server
+    finally:
+        server.stop()
