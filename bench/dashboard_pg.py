@@ -60,22 +60,6 @@ class Cluster(PgServer):
                 pw = pwd.getpwnam("postgres")
                 os.chown(data, pw.pw_uid, pw.pw_gid)
 
-    def init(self) -> None:
-        self._run(
-            str(self.bindir / "initdb"),
-            "-D",
-            str(self.data),
-            "-U",
-            self.user,
-            "-A",
-            "trust",
-            "--no-sync",
-            "-E",
-            "UTF8",
-            "--locale",
-            "C.UTF-8",
-        )
-
     def start(self, *, loading: bool = False) -> None:
         opts = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=100"

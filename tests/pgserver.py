@@ -49,7 +49,8 @@ class PgServer:
     def _run(self, *args: str) -> None:
         subprocess.run([*self._runas, *args], check=True, capture_output=True, cwd=self.root)
 
-    def start(self) -> None:
+    def init(self) -> None:
+        """A new cluster in ``self.data`` (``initdb``)."""
         self._run(
             str(self.bindir / "initdb"),
             "-D",
@@ -64,6 +65,9 @@ class PgServer:
             "--locale",
             "C.UTF-8",
         )
+
+    def start(self) -> None:
+        self.init()
         opts = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=100"
         if not self.durable:  # tests: speed over crash safety of a throwaway cluster
             opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
