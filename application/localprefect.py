@@ -103,16 +103,12 @@ def clear_state(home: Path, pid: int) -> None:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie (exited, not yet reaped) is not a server
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
+    """The process exists and has not exited (a zombie, not yet reaped, is no server):
+    ``cetak serve``'s reading of ``/proc``."""
+    from application.serve import read_proc
+
+    info = read_proc(pid)
+    return info is not None and info.state not in ("Z", "X")
 
 
 def healthy(url: str, timeout: float = 2.0) -> bool:
