@@ -32,7 +32,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -306,11 +306,21 @@ SERVER_ENV = {
 }
 
 
-def _die_with_parent() -> None:  # in the child between fork and exec
-    if sys.platform.startswith("linux"):
-        import ctypes
+def die_with_parent() -> Callable[[], None]:
+    """A ``preexec_fn`` for a child that must not outlive this process (Linux): the kernel
+    sends it SIGKILL when we die (``PR_SET_PDEATHSIG``), and it exits at once if we died
+    before the signal was armed. ``prctl`` is resolved here, before the fork."""
+    import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    parent = os.getpid()
+
+    def arm() -> None:  # runs in the child between fork and exec
+        prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return arm
 
 
 def idle_due(last_used: float, now: float, idle_s: float) -> bool:
@@ -336,7 +346,9 @@ def keep(port: int, idle_min: float) -> int:
     use = home / USE_NAME
     _touch(use)
     server = subprocess.Popen(
-        _server_command(port), env={**os.environ, **SERVER_ENV}, preexec_fn=_die_with_parent
+        _server_command(port),
+        env={**os.environ, **SERVER_ENV},
+        preexec_fn=die_with_parent() if sys.platform.startswith("linux") else None,
     )
     stopping = False
 

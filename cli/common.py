@@ -289,23 +289,17 @@ def _start_temporary_server() -> None:
 
     if PREFECT_API_URL.value():
         return  # a real server: nothing of ours to clean up
-    import ctypes
-    import signal
     import subprocess
     from unittest import mock
 
     from prefect.server.api import server as prefect_server
 
+    from application.localprefect import die_with_parent
+
     temporary = prefect_server.SubprocessASGIServer()
     if temporary.running:
         return
-    prctl = ctypes.CDLL(None, use_errno=True).prctl  # resolved before the fork
-    parent = os.getpid()
-
-    def die_with_parent() -> None:  # runs in the child between fork and exec
-        prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-        if os.getppid() != parent:  # the parent died before the signal was armed
-            os._exit(1)
+    arm = die_with_parent()  # application.localprefect: the kept server's child uses it too
 
     class _Subprocess:
         """Prefect's ``subprocess`` module with a ``Popen`` that arms the signal."""
@@ -315,7 +309,7 @@ def _start_temporary_server() -> None:
 
         @staticmethod
         def Popen(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:  # noqa: N802
-            kwargs.setdefault("preexec_fn", die_with_parent)
+            kwargs.setdefault("preexec_fn", arm)
             return subprocess.Popen(*args, **kwargs)
 
     with mock.patch.object(prefect_server, "subprocess", _Subprocess()):
