@@ -1,7 +1,9 @@
 """Indonesian dates, numbers and number words for documents, receipts and screens.
 
-Everything a person reads is formatted here, through Babel's ``id`` locale (CLDR), never
-by hand; only ``terbilang`` (number words, which CLDR lacks for Indonesian) is written out.
+Everything a person reads is formatted here, as Babel's ``id`` locale (CLDR) says: names of
+months and days and dates in letters through Babel; numbers, percentages, table dates and
+times written out and tested equal to Babel (loading its locale data costs a reading command
+60-90 ms); ``terbilang`` (number words, which CLDR lacks for Indonesian) written out.
 Machine formats (``--json``, CSV for central, file names) stay ISO and plain numbers and
 do not come here.
 
@@ -28,6 +30,7 @@ Chart axes use ``D3_LOCALE`` / ``AXIS_NUMBER_FORMAT`` (thousands ``.``, decimals
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -126,19 +129,31 @@ def angka(n: float) -> str:
 
 
 def desimal(x: float, places: int = 1) -> str:
-    """A decimal number the Indonesian way: ``1.234,5``; ``400`` rather than ``400,0``."""
-    from babel.numbers import format_decimal
+    """A decimal number the Indonesian way: ``1.234,5``; ``400`` rather than ``400,0``.
 
-    pattern = "#,##0" + ("." + "#" * places if places else "")
-    return format_decimal(x, format=pattern, locale=LOCALE)
+    Babel's ``#,##0.#`` pattern for the ``id`` locale (half-even rounding of the number's
+    shortest decimal form, trailing zeros dropped), written out: loading the locale costs a
+    reading command about 90 ms. Tested equal to Babel."""
+    return _decimal(_number(x), places)
 
 
 def persen(x: float, places: int = 1) -> str:
-    """A fraction as a percentage: 0.125 -> ``12,5%``, 0.5 -> ``50%``."""
-    from babel.numbers import format_percent
+    """A fraction as a percentage: 0.125 -> ``12,5%``, 0.5 -> ``50%`` (Babel's
+    ``#,##0.#%`` for ``id``, written out like ``desimal``)."""
+    return _decimal(_number(x).scaleb(2), places) + "%"
 
-    pattern = "#,##0" + ("." + "#" * places if places else "") + "%"
-    return format_percent(x, format=pattern, locale=LOCALE)
+
+def _number(x: Any) -> Decimal:
+    return x if isinstance(x, Decimal) else Decimal(str(x))  # as Babel takes any number
+
+
+def _decimal(value: Decimal, places: int) -> str:
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    sign = "-" if rounded.is_signed() else ""  # as Babel: "-0" for a negative rounded away
+    whole, _, fraction = f"{abs(rounded):f}".partition(".")
+    fraction = fraction.rstrip("0")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
 
 
 _SATUAN = (

@@ -136,3 +136,28 @@ def test_month_and_day_names_come_from_the_locale_on_first_use():
     from cetak.bahasa import HARI
 
     assert HARI == bahasa.HARI
+
+
+def test_decimals_and_percentages_match_babel():
+    import random
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal, format_percent
+
+    from cetak import bahasa
+
+    rng = random.Random(16)
+    values: list[float | int | Decimal] = [0, 0.0, -0.0, 0.05, -0.05, 0.15, 2.25, 2.35, 7.6]
+    values += [400.0, 1234.5, -1234.55, 1e7 + 0.05, 123456789.987, -0.000001, Decimal("2.45")]
+    for _ in range(2000):
+        values += [round(rng.uniform(-1e6, 1e6), rng.randint(0, 4)), rng.random()]
+        values.append(rng.randint(-(10**7), 10**7))
+    for value in values:
+        for places in (0, 1, 2):
+            pattern = "#,##0" + ("." + "#" * places if places else "")
+            assert bahasa.desimal(value, places) == format_decimal(
+                value, format=pattern, locale="id"
+            ), (value, places)
+            assert bahasa.persen(value, places) == format_percent(
+                value, format=pattern + "%", locale="id"
+            ), (value, places)
