@@ -15,6 +15,17 @@ from cetak.models import Record, RecordEvent, utcnow
 _REC = Record.__table__  # type: ignore[attr-defined]
 _EVT = RecordEvent.__table__  # type: ignore[attr-defined]
 
+# Built once (a card's printing moves its record in the card's write transaction, and
+# building a statement costs SQLAlchemy more than running it).
+_STATES = (
+    sa.select(_REC.c.id, _REC.c.state)
+    .where(_REC.c.id.in_(sa.bindparam("b_ids", expanding=True)))
+    .order_by(_REC.c.id)
+)
+_STATES_LOCKED = _STATES.with_for_update()
+_MOVE = sa.update(_REC).where(_REC.c.id.in_(sa.bindparam("b_ids", expanding=True)))
+_INSERT_EVENTS = sa.insert(_EVT)
+
 
 def transition(
     session: Session,
@@ -38,18 +49,17 @@ def transition(
     at = at or utcnow()
     moved = 0
     ids = sorted(set(record_ids))
+    conn = session.connection()
+    query = _STATES_LOCKED if conn.dialect.name == "postgresql" else _STATES
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        query = sa.select(_REC.c.id, _REC.c.state).where(_REC.c.id.in_(chunk)).order_by(_REC.c.id)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        current = session.execute(query).all()
+        current = conn.execute(query, {"b_ids": chunk}).all()
         for _, state in current:
             check_transition(state, to_state)
         values: dict[str, object] = {"state": to_state.value, "updated_at": at, **(extra or {})}
-        session.execute(sa.update(_REC).where(_REC.c.id.in_([r.id for r in current])), values)
-        session.execute(
-            sa.insert(_EVT),
+        conn.execute(_MOVE, {"b_ids": [r.id for r in current], **values})
+        conn.execute(
+            _INSERT_EVENTS,
             [
                 {
                     "record_id": r.id,

@@ -44,6 +44,57 @@ _MOV = Movement.__table__  # type: ignore[attr-defined]
 _BAL = Balance.__table__  # type: ignore[attr-defined]
 _LOT = Lot.__table__  # type: ignore[attr-defined]
 
+# The statements of taking a blank (every card), built once: building one costs SQLAlchemy
+# more than running it, inside the card's write transaction. Bound parameters are "b_...".
+_KEY_ID = sa.select(_MOV.c.id).where(_MOV.c.idempotency_key == sa.bindparam("b_key"))
+_FIFO = (
+    sa.select(_BAL.c.lot_code, _BAL.c.on_hand)
+    .where(_BAL.c.site_code == sa.bindparam("b_site"), _BAL.c.on_hand > 0)
+    .order_by(_BAL.c.lot_received_on, _BAL.c.lot_code)
+)
+_FIFO_LOCKED = _FIFO.with_for_update()
+_LOT_SERIALS = sa.select(
+    _LOT.c.serial_prefix,
+    _LOT.c.serial_first,
+    _LOT.c.serial_last,
+    _LOT.c.serial_width,
+    _LOT.c.serials_issued,
+).where(_LOT.c.code == sa.bindparam("b_lot"))
+_LOT_SERIALS_LOCKED = _LOT_SERIALS.with_for_update()
+_SERIAL_STEP = (
+    sa.update(_LOT)
+    .where(_LOT.c.code == sa.bindparam("b_lot"))
+    .values(serials_issued=_LOT.c.serials_issued + sa.bindparam("b_step"))
+)
+_BACK_ON_SHELF = (
+    sa.select(_MOV.c.serial_no)
+    .where(
+        _MOV.c.lot_code == sa.bindparam("b_lot"),
+        _MOV.c.serial_no.in_(
+            sa.select(_MOV.c.serial_no)
+            .where(
+                _MOV.c.lot_code == sa.bindparam("b_lot"),
+                _MOV.c.serial_no.is_not(None),
+                _MOV.c.delta_on_hand > 0,
+            )
+            .scalar_subquery()
+        ),
+    )
+    .group_by(_MOV.c.serial_no)
+    .having(sa.func.sum(_MOV.c.delta_on_hand) == 0)
+    .order_by(_MOV.c.serial_no)
+    .limit(1)
+)
+_BALANCE_STEP = (
+    sa.update(_BAL)
+    .where(_BAL.c.site_code == sa.bindparam("b_site"), _BAL.c.lot_code == sa.bindparam("b_lot"))
+    .values(
+        on_hand=_BAL.c.on_hand + sa.bindparam("b_on_hand"),
+        awaiting_destruction=_BAL.c.awaiting_destruction + sa.bindparam("b_spoiled"),
+        updated_at=sa.bindparam("b_at"),
+    )
+)
+
 DEFAULT_SITE = "DISDUKCAPIL"
 
 
@@ -69,14 +120,9 @@ def _insert_ignore(session: Session, table: sa.Table, values: dict[str, Any]) ->
 
 
 def _existing(session: Session, key: str) -> Movement | None:
-    found: Movement | None = (
-        session.exec(  # type: ignore[call-overload]
-            sa.select(Movement).where(col(Movement.idempotency_key) == key)
-        )
-        .scalars()
-        .first()
-    )
-    return found
+    # The key's id first (a card's blank is almost never posted yet), the row only if found.
+    found = session.connection().execute(_KEY_ID, {"b_key": key}).scalar()
+    return None if found is None else session.get(Movement, found)
 
 
 def existing(session: Session, key: str) -> Movement | None:
@@ -223,14 +269,15 @@ def _append(
         found = _existing(session, key)
         assert found is not None
         return Posted(found, False)
-    session.execute(
-        sa.update(_BAL)
-        .where(_BAL.c.site_code == site, _BAL.c.lot_code == lot)
-        .values(
-            on_hand=_BAL.c.on_hand + delta_on_hand,
-            awaiting_destruction=_BAL.c.awaiting_destruction + delta_spoiled,
-            updated_at=at,
-        )
+    session.connection().execute(
+        _BALANCE_STEP,
+        {
+            "b_site": site,
+            "b_lot": lot,
+            "b_on_hand": delta_on_hand,
+            "b_spoiled": delta_spoiled,
+            "b_at": at,
+        },
     )
     return Posted(movement, True)
 
@@ -252,14 +299,8 @@ def _lock_balance(session: Session, site: str, lot: str) -> tuple[int, int]:
 
 def fifo_lots(session: Session, site: str, *, lock: bool = False) -> list[tuple[str, int]]:
     """(lot, on hand) at a site, oldest delivery first, lots with stock only."""
-    query = (
-        sa.select(_BAL.c.lot_code, _BAL.c.on_hand)
-        .where(_BAL.c.site_code == site, _BAL.c.on_hand > 0)
-        .order_by(_BAL.c.lot_received_on, _BAL.c.lot_code)
-    )
-    if lock and _is_pg(session):
-        query = query.with_for_update()
-    return [(lot, n) for lot, n in session.execute(query)]
+    query = _FIFO_LOCKED if lock and _is_pg(session) else _FIFO
+    return [(lot, n) for lot, n in session.connection().execute(query, {"b_site": site})]
 
 
 def _check_quantity(quantity: int) -> None:
@@ -352,16 +393,8 @@ def _check_serial_overlap(session: Session, lot: str, serials: Any) -> None:
 def _lock_lot_serials(session: Session, lot: str) -> tuple[Any, ...] | None:
     """(prefix, first, last, width, issued) of a lot with a serial range, its row locked on
     PostgreSQL (SQLite serialises writers); None for a lot without a range."""
-    query = sa.select(
-        _LOT.c.serial_prefix,
-        _LOT.c.serial_first,
-        _LOT.c.serial_last,
-        _LOT.c.serial_width,
-        _LOT.c.serials_issued,
-    ).where(_LOT.c.code == lot)
-    if _is_pg(session):
-        query = query.with_for_update()
-    row = session.execute(query).one_or_none()
+    query = _LOT_SERIALS_LOCKED if _is_pg(session) else _LOT_SERIALS
+    row = session.connection().execute(query, {"b_lot": lot}).one_or_none()
     if row is None or row.serial_first is None or row.serial_last is None:
         return None
     return tuple(row)
@@ -374,19 +407,7 @@ def _returned_serial(session: Session, lot: str) -> int | None:
     Only serials that went back at least once are looked at: a positive on-hand movement
     with a serial is rare, so this reads a handful of rows, not the lot's whole history.
     """
-    back = (
-        sa.select(_MOV.c.serial_no)
-        .where(_MOV.c.lot_code == lot, _MOV.c.serial_no.is_not(None), _MOV.c.delta_on_hand > 0)
-        .scalar_subquery()
-    )
-    found = session.execute(
-        sa.select(_MOV.c.serial_no)
-        .where(_MOV.c.lot_code == lot, _MOV.c.serial_no.in_(back))
-        .group_by(_MOV.c.serial_no)
-        .having(sa.func.sum(_MOV.c.delta_on_hand) == 0)
-        .order_by(_MOV.c.serial_no)
-        .limit(1)
-    ).scalar()
+    found = session.connection().execute(_BACK_ON_SHELF, {"b_lot": lot}).scalar()
     return None if found is None else int(found)
 
 
@@ -416,20 +437,14 @@ def _take_serial(session: Session, lot: str) -> _Taken | None:
     number = serials.first + int(issued or 0)
     if number > serials.last:
         return None
-    session.execute(
-        sa.update(_LOT).where(_LOT.c.code == lot).values(serials_issued=_LOT.c.serials_issued + 1)
-    )
+    session.connection().execute(_SERIAL_STEP, {"b_lot": lot, "b_step": 1})
     return _Taken(serials.format(number), number, True)
 
 
 def _give_back(session: Session, lot: str, taken: _Taken | None) -> None:
     """Undo ``_take_serial``'s counter step (the movement it was for was not inserted)."""
     if taken is not None and taken.new:
-        session.execute(
-            sa.update(_LOT)
-            .where(_LOT.c.code == lot)
-            .values(serials_issued=_LOT.c.serials_issued - 1)
-        )
+        session.connection().execute(_SERIAL_STEP, {"b_lot": lot, "b_step": -1})
 
 
 def _serial_fields(taken: _Taken | None) -> dict[str, Any]:

@@ -19,10 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
@@ -33,6 +32,21 @@ from printers.models import Card, CardEvent
 
 _CARD = Card.__table__  # type: ignore[attr-defined]
 _EVT = CardEvent.__table__  # type: ignore[attr-defined]
+
+# The statements of a card's every move, built once (building one costs SQLAlchemy more
+# than running it). The SET columns of ``_MOVE`` are the parameters' column names.
+_STATES = (
+    sa.select(_CARD.c.id, _CARD.c.card_ref, _CARD.c.state)
+    .where(_CARD.c.id.in_(sa.bindparam("b_ids", expanding=True)))
+    .order_by(_CARD.c.id)
+)
+_STATES_LOCKED = _STATES.with_for_update()
+_MOVE = sa.update(_CARD).where(
+    _CARD.c.id.in_(sa.bindparam("b_ids", expanding=True)),
+    _CARD.c.state == sa.bindparam("b_from"),
+)
+_INSERT_CARD = sa.insert(_CARD).returning(_CARD.c.id)
+_INSERT_EVENTS = sa.insert(_EVT)
 
 
 class CardState(StrEnum):
@@ -204,16 +218,11 @@ def move_card(
         values["shipment_id"] = shipment_id
     moved = 0
     ordered = sorted(ids)
+    conn = session.connection()
+    query = _STATES_LOCKED if conn.dialect.name == "postgresql" else _STATES
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
-        query = (
-            sa.select(_CARD.c.id, _CARD.c.card_ref, _CARD.c.state)
-            .where(_CARD.c.id.in_(chunk))
-            .order_by(_CARD.c.id)
-        )
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        current = session.execute(query).all()
+        current = conn.execute(query, {"b_ids": chunk}).all()
         if len(current) != len(chunk):
             raise UnknownCardId(sorted(set(chunk) - {r.id for r in current}))
         for r in current:
@@ -223,18 +232,11 @@ def move_card(
         # Grouped by the state each card was found in: a card changed meanwhile stops all.
         for state in {r.state for r in current}:
             group = [r.id for r in current if r.state == state]
-            done = cast(
-                CursorResult[Any],
-                session.execute(
-                    sa.update(_CARD)
-                    .where(_CARD.c.id.in_(group), _CARD.c.state == state)
-                    .values(**values)
-                ),
-            ).rowcount
+            done = conn.execute(_MOVE, {"b_ids": group, "b_from": state, **values}).rowcount
             if done != len(group):
                 raise IllegalCardMove(state, to.value)
-        session.execute(
-            sa.insert(_EVT),
+        conn.execute(
+            _INSERT_EVENTS,
             [
                 {
                     "card_id": r.id,
@@ -265,18 +267,18 @@ def insert_card(
     """Insert a new card row (as a row, not through the ORM) with its first event (from
     None); set and return its id."""
     check_move(None, card.state, card_ref=card.card_ref)
-    card.id = session.execute(
-        sa.insert(_CARD).values(card.model_dump(exclude={"id"})).returning(_CARD.c.id)
-    ).scalar_one()
-    session.execute(
-        sa.insert(_EVT).values(
-            card_id=card.id,
-            from_state=None,
-            to_state=CardState(card.state).value,
-            at=at or card.created_at or utcnow(),
-            actor=actor,
-            reason=reason,
-        )
+    conn = session.connection()
+    card.id = conn.execute(_INSERT_CARD, card.model_dump(exclude={"id"})).scalar_one()
+    conn.execute(
+        _INSERT_EVENTS,
+        {
+            "card_id": card.id,
+            "from_state": None,
+            "to_state": CardState(card.state).value,
+            "at": at or card.created_at or utcnow(),
+            "actor": actor,
+            "reason": reason,
+        },
     )
     return card.id
 

@@ -28,6 +28,24 @@ from printers.states import UNFINISHED, JobState
 LEASE = timedelta(minutes=2)
 
 _JOB = PrintJob.__table__  # type: ignore[attr-defined]
+_ITEM = PrintJobItem.__table__  # type: ignore[attr-defined]
+
+# Statements run at every card, built once: building one costs more than running it
+# (SQLAlchemy's coercion and cache key), and the card's write transaction holds the lock.
+_RENEW = (
+    sa.update(_JOB)
+    .where(
+        _JOB.c.id == sa.bindparam("b_job"),
+        _JOB.c.state == JobState.RUNNING,
+        _JOB.c.worker == sa.bindparam("b_worker"),
+    )
+    .values(lease_until=sa.bindparam("b_until"))
+)
+_NEWEST_JOB = (
+    sa.select(_ITEM.c.record_id, sa.func.max(_ITEM.c.job_id))
+    .where(_ITEM.c.record_id.in_(sa.bindparam("b_ids", expanding=True)))
+    .group_by(_ITEM.c.record_id)
+)
 
 
 def claim(
@@ -77,15 +95,11 @@ def renew_lease(
     ``session``, the renewal is part of that transaction.
     """
     now = now or utcnow()
-    renew = (
-        sa.update(_JOB)
-        .where(_JOB.c.id == job_id, _JOB.c.state == JobState.RUNNING, _JOB.c.worker == worker)
-        .values(lease_until=now + lease)
-    )
+    params = {"b_job": job_id, "b_worker": worker, "b_until": now + lease}
     if session is not None:
-        return int(session.execute(renew).rowcount) == 1  # type: ignore[attr-defined]
+        return int(session.connection().execute(_RENEW, params).rowcount) == 1
     with write_session(engine) as own:
-        return int(own.execute(renew).rowcount) == 1  # type: ignore[attr-defined]
+        return int(own.connection().execute(_RENEW, params).rowcount) == 1
 
 
 def waits_for_printer(engine: Engine, job_id: int, *, now: datetime | None = None) -> bool:
@@ -124,13 +138,11 @@ def own_records(session: Session, job_id: int, record_ids: list[int]) -> list[in
     and planned again belongs to the newer job, and the old one must leave it alone."""
     if not record_ids:
         return []
-    newest: dict[int, int] = dict(
-        session.execute(
-            sa.select(col(PrintJobItem.record_id), sa.func.max(PrintJobItem.job_id))
-            .where(col(PrintJobItem.record_id).in_(record_ids))
-            .group_by(col(PrintJobItem.record_id))
-        ).all()
-    )
+    newest: dict[int, int] = {}
+    for start in range(0, len(record_ids), 500):
+        chunk = record_ids[start : start + 500]
+        rows = session.connection().execute(_NEWEST_JOB, {"b_ids": chunk})
+        newest.update((record_id, job) for record_id, job in rows)
     return [rid for rid in record_ids if newest.get(rid) == job_id]
 
 

@@ -53,6 +53,12 @@ from printers.states import JobState as PrintJobState
 _RECORD = Record.__table__  # type: ignore[attr-defined]
 _CARD = Card.__table__  # type: ignore[attr-defined]
 
+# Read at every card inside its write transaction, so built once (see ``printers.jobs``).
+_RECORD_STATE = sa.select(_RECORD.c.state).where(_RECORD.c.id == sa.bindparam("b_id"))
+_EARLIER_CARDS = sa.select(_CARD.c.state, _CARD.c.attempt).where(
+    _CARD.c.record_id == sa.bindparam("b_id")
+)
+
 #: Faults after which the printer must not take the next card.
 STOPPING = {Fault.JAM, Fault.OVERHEAT, Fault.RIBBON_OUT, Fault.OFFLINE}
 #: Faults for people: the one table's (``cetak.labels.FAULT``).
@@ -231,16 +237,13 @@ class _Runner:
         self, session: Session, record_id: int, rendered: bytes | CardLayoutError, now: datetime
     ) -> tuple[Card, bytes] | None:
         # Columns, not objects: the common card (a record's first) loads no ORM object.
-        state = session.execute(
-            sa.select(_RECORD.c.state).where(_RECORD.c.id == record_id)
-        ).scalar_one_or_none()
+        conn = session.connection()
+        state = conn.execute(_RECORD_STATE, {"b_id": record_id}).scalar_one_or_none()
         if state != RecordState.SCHEDULED.value:
             return None  # printed, cancelled or released meanwhile
         if not own_records(session, self.job_id, [record_id]):
             return None  # released and since planned on a newer job
-        earlier = session.execute(
-            sa.select(_CARD.c.state, _CARD.c.attempt).where(_CARD.c.record_id == record_id)
-        ).all()
+        earlier = conn.execute(_EARLIER_CARDS, {"b_id": record_id}).all()
         card = None
         if any(row.state in IN_FLIGHT for row in earlier):  # resumed: the card as an object
             card = session.exec(
