@@ -374,8 +374,6 @@ class _Runner:
         sent_values = (
             {} if sent is None else {"driver_job_id": sent.job_id, "submitted_at": sent.at}
         )
-        printer = session.get(Printer, self.printer_name)
-        assert printer is not None
         if result.state is JobState.COMPLETED:
             move_card(
                 session,
@@ -395,9 +393,11 @@ class _Runner:
                 at=now,
                 extra={"printed_at": now},
             )
-            record_printed(printer, now=now)
+            record_printed(session, self.printer_name, now=now)
             self.outcome.printed += 1
         else:
+            printer = session.get(Printer, self.printer_name)
+            assert printer is not None
             fault = result.fault or Fault.UNKNOWN
             self._spoil(session, card, fault, now, sent_values)
             printer.spoiled_today += 1
@@ -410,7 +410,7 @@ class _Runner:
                     stopped=fault is not Fault.OFFLINE,
                 )
                 self.outcome.stopped, self.outcome.reason = "printer", FAULT_LABELS[fault]
-        session.add(printer)
+            session.add(printer)
         self.outcome.cards.append(card.card_ref)
 
     def _spoil(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from cetak.models import utcnow
@@ -156,12 +157,45 @@ def record_fault(printer: Printer, *, reason: str, now: datetime, stopped: bool)
     printer.updated_at = now
 
 
-def record_printed(printer: Printer, *, now: datetime) -> None:
-    printer.printed_today += 1
-    printer.since_rest += 1
-    printer.failures, printer.retry_at = 0, None
-    if printer.since_rest >= printer.rest_after:
-        printer.state = PrinterState.RESTING
-        printer.rest_until = now + timedelta(minutes=printer.rest_minutes)
-        printer.state_reason = f"istirahat setelah {printer.since_rest} kartu"
-    printer.updated_at = now
+_PRINTER = Printer.__table__  # type: ignore[attr-defined]
+# A good card, counted in the card's write transaction (built once, like the card's own).
+_PRINTED = (
+    sa.update(_PRINTER)
+    .where(_PRINTER.c.name == sa.bindparam("b_name"))
+    .values(
+        printed_today=_PRINTER.c.printed_today + 1,
+        since_rest=_PRINTER.c.since_rest + 1,
+        failures=0,
+        retry_at=None,
+        updated_at=sa.bindparam("b_now"),
+    )
+    .returning(_PRINTER.c.since_rest, _PRINTER.c.rest_after, _PRINTER.c.rest_minutes)
+)
+_RESTING = (
+    sa.update(_PRINTER)
+    .where(_PRINTER.c.name == sa.bindparam("b_name"))
+    .values(
+        state=PrinterState.RESTING.value,
+        rest_until=sa.bindparam("b_until"),
+        state_reason=sa.bindparam("b_reason"),
+    )
+)
+
+
+def record_printed(session: Session, name: str, *, now: datetime) -> None:
+    """A good card off printer ``name``: counted, its failures forgotten; once it has printed
+    ``rest_after`` cards since its last rest, it rests ``rest_minutes``. Two statements at
+    most, no ORM object (a printer's row is written at every card)."""
+    conn = session.connection()
+    since_rest, rest_after, rest_minutes = conn.execute(
+        _PRINTED, {"b_name": name, "b_now": now}
+    ).one()
+    if since_rest >= rest_after:
+        conn.execute(
+            _RESTING,
+            {
+                "b_name": name,
+                "b_until": now + timedelta(minutes=rest_minutes),
+                "b_reason": f"istirahat setelah {since_rest} kartu",
+            },
+        )
