@@ -237,7 +237,7 @@ def section(work: Path) -> tuple[list[str], list[tuple[str, str, bool]]]:
         f"the SQLite runs, {r['load'][1]:.1f} after). The home holds the dashboard tests' "
         f"room and {RECORDS:,} more records (seeded in {r['seed_s']:.1f} s, kept between "
         "runs). The commands read through `cli.lean` (plain SQL over `sqlite3`/`psycopg`) "
-        "and load no other command's module; what is left is Python, Typer, rich and Babel "
+        "and load no other command's module; what is left is Python, Typer and rich "
         "starting (`python -X importtime`). On PostgreSQL `import psycopg` alone costs "
         "about a quarter of a second of CPU: no PostgreSQL command can meet 0.3 s.",
         "",
