@@ -22,7 +22,9 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from cetak.db import write_session
+from cetak.installation import ServedRegency
 from cetak.models import Record
+from cetak.settings import Settings
 from intake.service import ingest_one
 from inventory import ledger
 from inventory.models import Movement
@@ -121,9 +123,9 @@ def invariants(engine: sa.Engine, state_root: Path) -> dict[str, int]:
     return Counter(records.values())
 
 
-def test_killing_the_print_worker_twenty_times_prints_every_record_exactly_once(
-    engine, served, home, tmp_path
-):
+def _print_room(engine: sa.Engine, served: ServedRegency, home: Settings, tmp_path: Path) -> None:
+    """RECORDS records ingested, twice as many blanks, two slow simulated printers that
+    fail an encode now and then: what both kill tests print."""
     rows = [make_row() for _ in range(RECORDS)]
     path = BatchSpec(rows=rows).write(tmp_path / "in")
     ingest_one(
@@ -146,6 +148,12 @@ def test_killing_the_print_worker_twenty_times_prints_every_record_exactly_once(
                 state_root=home.resolved_home,
                 rest_after=1000,
             )
+
+
+def test_killing_the_print_worker_twenty_times_prints_every_record_exactly_once(
+    engine, served, home, tmp_path
+):
+    _print_room(engine, served, home, tmp_path)
     env = dict(os.environ, CETAK_HOME=str(home.resolved_home), CETAK_DATABASE_URL=home.url)
     rng = random.Random(4)
     kills = 0
@@ -250,28 +258,7 @@ def test_killing_printing_worker_processes_mid_run_prints_every_record_exactly_o
     """Kills land while cards are printing: on odd attempts one printing child process
     (the run goes on with its other group and reports the dead one), on even attempts the
     run's own process (its children end with it). Nothing is printed or taken twice."""
-    rows = [make_row() for _ in range(RECORDS)]
-    path = BatchSpec(rows=rows).write(tmp_path / "in")
-    ingest_one(
-        engine=engine,
-        path=path,
-        served=served,
-        home_dirs=(home.archive_dir, home.rejected_dir, home.outbox_dir),
-        today=served.today(),
-    )
-    with write_session(engine) as s:
-        ledger.receive_stock(
-            s, lot="L1", quantity=RECORDS * 2, actor="t", received_on=served.today()
-        )
-        for n in (1, 2):
-            add_printer(
-                s,
-                name=f"sim-{n}",
-                driver="simulated",
-                uri=f"sim://sim-{n}?seed={n}&seconds=0.08&encode_fail=0.05",
-                state_root=home.resolved_home,
-                rest_after=1000,
-            )
+    _print_room(engine, served, home, tmp_path)
     env = dict(
         os.environ,
         CETAK_HOME=str(home.resolved_home),
