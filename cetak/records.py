@@ -49,16 +49,15 @@ def transition(
     at = at or utcnow()
     moved = 0
     ids = sorted(set(record_ids))
-    conn = session.connection()
-    query = _STATES_LOCKED if conn.dialect.name == "postgresql" else _STATES
+    query = _STATES_LOCKED if session.get_bind().dialect.name == "postgresql" else _STATES
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        current = conn.execute(query, {"b_ids": chunk}).all()
+        current = session.execute(query, {"b_ids": chunk}).all()
         for _, state in current:
             check_transition(state, to_state)
         values: dict[str, object] = {"state": to_state.value, "updated_at": at, **(extra or {})}
-        conn.execute(_MOVE, {"b_ids": [r.id for r in current], **values})
-        conn.execute(
+        session.execute(_MOVE, {"b_ids": [r.id for r in current], **values})
+        session.execute(
             _INSERT_EVENTS,
             [
                 {

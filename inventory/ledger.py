@@ -127,7 +127,7 @@ def _insert_ignore(session: Session, table: sa.Table, values: dict[str, Any]) ->
 
 def _existing(session: Session, key: str) -> Movement | None:
     # The key's id first (a card's blank is almost never posted yet), the row only if found.
-    found = session.connection().execute(_KEY_ID, {"b_key": key}).scalar()
+    found = session.execute(_KEY_ID, {"b_key": key}).scalar()
     return None if found is None else session.get(Movement, found)
 
 
@@ -267,14 +267,13 @@ def _append(
         "at": at,
         **fields,
     }
-    conn = session.connection()
-    row = conn.execute(_INSERT_MOVEMENT[conn.dialect.name], values).first()
+    row = session.execute(_INSERT_MOVEMENT[session.get_bind().dialect.name], values).first()
     if row is None:
         # A concurrent worker posted the same key and committed first.
         found = _existing(session, key)
         assert found is not None
         return Posted(found, False)
-    session.connection().execute(
+    session.execute(
         _BALANCE_STEP,
         {
             "b_site": site,
@@ -310,7 +309,7 @@ def _lock_balance(session: Session, site: str, lot: str) -> tuple[int, int]:
 def fifo_lots(session: Session, site: str, *, lock: bool = False) -> list[tuple[str, int]]:
     """(lot, on hand) at a site, oldest delivery first, lots with stock only."""
     query = _FIFO_LOCKED if lock and _is_pg(session) else _FIFO
-    return [(lot, n) for lot, n in session.connection().execute(query, {"b_site": site})]
+    return [(lot, n) for lot, n in session.execute(query, {"b_site": site})]
 
 
 def _check_quantity(quantity: int) -> None:
@@ -404,7 +403,7 @@ def _lock_lot_serials(session: Session, lot: str) -> tuple[Any, ...] | None:
     """(prefix, first, last, width, issued) of a lot with a serial range, its row locked on
     PostgreSQL (SQLite serialises writers); None for a lot without a range."""
     query = _LOT_SERIALS_LOCKED if _is_pg(session) else _LOT_SERIALS
-    row = session.connection().execute(query, {"b_lot": lot}).one_or_none()
+    row = session.execute(query, {"b_lot": lot}).one_or_none()
     if row is None or row.serial_first is None or row.serial_last is None:
         return None
     return tuple(row)
@@ -417,7 +416,7 @@ def _returned_serial(session: Session, lot: str) -> int | None:
     Only serials that went back at least once are looked at: a positive on-hand movement
     with a serial is rare, so this reads a handful of rows, not the lot's whole history.
     """
-    found = session.connection().execute(_BACK_ON_SHELF, {"b_lot": lot}).scalar()
+    found = session.execute(_BACK_ON_SHELF, {"b_lot": lot}).scalar()
     return None if found is None else int(found)
 
 
@@ -447,14 +446,14 @@ def _take_serial(session: Session, lot: str) -> _Taken | None:
     number = serials.first + int(issued or 0)
     if number > serials.last:
         return None
-    session.connection().execute(_SERIAL_STEP, {"b_lot": lot, "b_step": 1})
+    session.execute(_SERIAL_STEP, {"b_lot": lot, "b_step": 1})
     return _Taken(serials.format(number), number, True)
 
 
 def _give_back(session: Session, lot: str, taken: _Taken | None) -> None:
     """Undo ``_take_serial``'s counter step (the movement it was for was not inserted)."""
     if taken is not None and taken.new:
-        session.connection().execute(_SERIAL_STEP, {"b_lot": lot, "b_step": -1})
+        session.execute(_SERIAL_STEP, {"b_lot": lot, "b_step": -1})
 
 
 def _serial_fields(taken: _Taken | None) -> dict[str, Any]:

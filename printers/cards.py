@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
@@ -218,11 +219,10 @@ def move_card(
         values["shipment_id"] = shipment_id
     moved = 0
     ordered = sorted(ids)
-    conn = session.connection()
-    query = _STATES_LOCKED if conn.dialect.name == "postgresql" else _STATES
+    query = _STATES_LOCKED if session.get_bind().dialect.name == "postgresql" else _STATES
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
-        current = conn.execute(query, {"b_ids": chunk}).all()
+        current = session.execute(query, {"b_ids": chunk}).all()
         if len(current) != len(chunk):
             raise UnknownCardId(sorted(set(chunk) - {r.id for r in current}))
         for r in current:
@@ -232,10 +232,11 @@ def move_card(
         # Grouped by the state each card was found in: a card changed meanwhile stops all.
         for state in {r.state for r in current}:
             group = [r.id for r in current if r.state == state]
-            done = conn.execute(_MOVE, {"b_ids": group, "b_from": state, **values}).rowcount
+            moved_now = session.execute(_MOVE, {"b_ids": group, "b_from": state, **values})
+            done = cast(CursorResult[Any], moved_now).rowcount
             if done != len(group):
                 raise IllegalCardMove(state, to.value)
-        conn.execute(
+        session.execute(
             _INSERT_EVENTS,
             [
                 {
@@ -267,9 +268,8 @@ def insert_card(
     """Insert a new card row (as a row, not through the ORM) with its first event (from
     None); set and return its id."""
     check_move(None, card.state, card_ref=card.card_ref)
-    conn = session.connection()
-    card.id = conn.execute(_INSERT_CARD, card.model_dump(exclude={"id"})).scalar_one()
-    conn.execute(
+    card.id = session.execute(_INSERT_CARD, card.model_dump(exclude={"id"})).scalar_one()
+    session.execute(
         _INSERT_EVENTS,
         {
             "card_id": card.id,

@@ -97,9 +97,9 @@ def renew_lease(
     now = now or utcnow()
     params = {"b_job": job_id, "b_worker": worker, "b_until": now + lease}
     if session is not None:
-        return int(session.connection().execute(_RENEW, params).rowcount) == 1
+        return int(session.execute(_RENEW, params).rowcount) == 1  # type: ignore[attr-defined]
     with write_session(engine) as own:
-        return int(own.connection().execute(_RENEW, params).rowcount) == 1
+        return int(own.execute(_RENEW, params).rowcount) == 1  # type: ignore[attr-defined]
 
 
 def waits_for_printer(engine: Engine, job_id: int, *, now: datetime | None = None) -> bool:
@@ -141,7 +141,7 @@ def own_records(session: Session, job_id: int, record_ids: list[int]) -> list[in
     newest: dict[int, int] = {}
     for start in range(0, len(record_ids), 500):
         chunk = record_ids[start : start + 500]
-        rows = session.connection().execute(_NEWEST_JOB, {"b_ids": chunk})
+        rows = session.execute(_NEWEST_JOB, {"b_ids": chunk})
         newest.update((record_id, job) for record_id, job in rows)
     return [rid for rid in record_ids if newest.get(rid) == job_id]
 

@@ -237,13 +237,12 @@ class _Runner:
         self, session: Session, record_id: int, rendered: bytes | CardLayoutError, now: datetime
     ) -> tuple[Card, bytes] | None:
         # Columns, not objects: the common card (a record's first) loads no ORM object.
-        conn = session.connection()
-        state = conn.execute(_RECORD_STATE, {"b_id": record_id}).scalar_one_or_none()
+        state = session.execute(_RECORD_STATE, {"b_id": record_id}).scalar_one_or_none()
         if state != RecordState.SCHEDULED.value:
             return None  # printed, cancelled or released meanwhile
         if not own_records(session, self.job_id, [record_id]):
             return None  # released and since planned on a newer job
-        earlier = conn.execute(_EARLIER_CARDS, {"b_id": record_id}).all()
+        earlier = session.execute(_EARLIER_CARDS, {"b_id": record_id}).all()
         card = None
         if any(row.state in IN_FLIGHT for row in earlier):  # resumed: the card as an object
             card = session.exec(

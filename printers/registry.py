@@ -186,12 +186,11 @@ def record_printed(session: Session, name: str, *, now: datetime) -> None:
     """A good card off printer ``name``: counted, its failures forgotten; once it has printed
     ``rest_after`` cards since its last rest, it rests ``rest_minutes``. Two statements at
     most, no ORM object (a printer's row is written at every card)."""
-    conn = session.connection()
-    since_rest, rest_after, rest_minutes = conn.execute(
+    since_rest, rest_after, rest_minutes = session.execute(
         _PRINTED, {"b_name": name, "b_now": now}
     ).one()
     if since_rest >= rest_after:
-        conn.execute(
+        session.execute(
             _RESTING,
             {
                 "b_name": name,
